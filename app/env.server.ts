@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** Every variable vialcart reads, with its default. `.env.example` lists the same names. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  DATABASE_URL: optionalUrl,
+  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SESSION_SECRET: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  APP_URL: optionalUrl,
+  STRIPE_SECRET_KEY: optionalSecret,
+  STRIPE_WEBHOOK_SECRET: optionalSecret,
+  SMTP_URL: optionalUrl,
+  DEMO: z
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
+  JOBS: z
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((v) => v !== '0' && v !== 'false'),
+});
+
+export type Env = z.output<typeof envSchema> & { SESSION_SECRET: string; APP_URL: string };
+
+/** Raised at boot when a variable is wrong; the message names each bad variable. */
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid environment:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
+    );
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment (process.env by default); throws EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '?'),
+        message: issue.message,
+      })),
+    );
+  }
+  const env = result.data;
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new EnvError([{ variable: 'SESSION_SECRET', message: 'is required in production' }]);
+  }
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+    throw new EnvError([
+      { variable: 'STRIPE_WEBHOOK_SECRET', message: 'is required when STRIPE_SECRET_KEY is set' },
+    ]);
+  }
+  return {
+    ...env,
+    SESSION_SECRET: env.SESSION_SECRET ?? devSessionSecret(env.DATA_DIR),
+    APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
+  };
+}
+
+// Outside production the secret is generated once and kept in DATA_DIR, so sessions
+// survive restarts without anyone having to invent a secret.
+function devSessionSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+const ENV_KEY = Symbol.for('vialcart.env');
+type WithEnv = typeof globalThis & { [ENV_KEY]?: Env };
+
+/** The parsed environment of this process, parsed once. */
+export function getEnv(): Env {
+  const g = globalThis as WithEnv;
+  g[ENV_KEY] ??= parseEnv();
+  return g[ENV_KEY];
+}
+
+/** Forgets the parsed environment (tests that change process.env). */
+export function resetEnv(): void {
+  delete (globalThis as WithEnv)[ENV_KEY];
+}

@@ -1,0 +1,78 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Migrator, type Kysely, type MigrationProvider, type Migration, type MigrationResult } from 'kysely';
+import { Logger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
+import { createDb } from './client';
+
+const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+// Kysely's FileMigrationProvider builds import paths by hand, which breaks on file URLs
+// under ESM; this one imports each file by URL, in name order.
+const provider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await fs.readdir(migrationsDir)).filter((f) => /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/.test(f)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      const mod = (await import(pathToFileURL(path.join(migrationsDir, file)).href)) as Migration;
+      migrations[file.replace(/\.ts$/, '')] = mod;
+    }
+    return migrations;
+  },
+};
+
+function migrator(db: Kysely<unknown>) {
+  return new Migrator({ db, provider });
+}
+
+function check(results: MigrationResult[] | undefined, error: unknown): MigrationResult[] {
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const where = failed ? ` (in ${failed.migrationName})` : '';
+    throw new Error(`migration failed${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return results ?? [];
+}
+
+/** Migrates the schema and the job queue's schema to the latest version. */
+export async function migrateToLatest(db: Kysely<any>, connectionString: string): Promise<MigrationResult[]> {
+  const { results, error } = await migrator(db).migrateToLatest();
+  const done = check(results, error);
+  await runJobQueueMigrations({ connectionString, logger: quietLogger });
+  return done;
+}
+
+/** Migrates everything down to empty (tests and `npm run db:migrate -- down`). */
+export async function migrateDownToEmpty(db: Kysely<any>): Promise<MigrationResult[]> {
+  const { NO_MIGRATIONS } = await import('kysely');
+  const { results, error } = await migrator(db).migrateTo(NO_MIGRATIONS);
+  return check(results, error);
+}
+
+const quietLogger = new Logger(() => () => {});
+
+async function main() {
+  const { getEnv } = await import('../app/env.server');
+  const { startEmbeddedPostgres } = await import('./embedded');
+  const env = getEnv();
+  let url = env.DATABASE_URL;
+  const embedded = url ? undefined : await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
+  url ??= embedded!.url;
+  const db = createDb(url);
+  try {
+    const results =
+      process.argv[2] === 'down' ? await migrateDownToEmpty(db) : await migrateToLatest(db, url);
+    for (const r of results) console.log(`${r.direction === 'Down' ? 'down' : 'up'} ${r.migrationName}: ${r.status}`);
+    if (results.length === 0) console.log('database is up to date');
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,575 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamptz column: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamptz column with a default (`now()`). */
+export type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A date column, read and written as 'YYYY-MM-DD' (db/client.ts keeps dates as strings). */
+export type DateOnly = string;
+/** A jsonb column: read as T, written as a JSON string (db/json.ts `json()`), since pg would turn arrays into Postgres arrays. */
+export type Json<T> = ColumnType<T, string, string>;
+/** A jsonb column with a default. */
+export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+
+export type Role = 'technician' | 'veterinarian' | 'manager' | 'front_desk' | 'pharmacist' | 'admin';
+export type Species = 'dog' | 'cat' | 'rabbit' | 'ferret' | 'horse' | 'bird' | 'other';
+export type PatientStatus = 'active' | 'inactive' | 'deceased';
+export type DeaSchedule = 'II' | 'III' | 'IV' | 'V';
+export type OrderStatus =
+  | 'pending_delivery'
+  | 'submitted'
+  | 'accepted'
+  | 'rejected'
+  | 'compounding'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled'
+  | 'delivery_failed';
+export type QueueName =
+  | 'tech_standard'
+  | 'tech_urgent'
+  | 'vet_review'
+  | 'exception_prescription'
+  | 'exception_exam'
+  | 'front_desk';
+export type LineSource = 'manual' | 'quickfill' | 'reorder' | 'request';
+
+export interface ClinicsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  addressLine1: string;
+  addressLine2: string | null;
+  city: string;
+  state: string;
+  postalCode: string;
+  phone: string | null;
+  email: string | null;
+  timezone: Generated<string>;
+  wellnessWindowMonths: Generated<number>;
+  wellnessPolicy: Generated<'warning' | 'error'>;
+  paymentTermsDays: Generated<number>;
+  reminderLeadDays: Generated<number>;
+  platformFeeCents: Generated<number>;
+  bookingUrl: string | null;
+  escalationUserId: string | null;
+  slaSettings: JsonDefault<Record<string, unknown>>;
+  intakeSecret: string;
+  stripeCustomerId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface PharmaciesTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  residentState: string;
+  addressLine1: string | null;
+  city: string | null;
+  postalCode: string | null;
+  phone: string | null;
+  email: string | null;
+  connectionKind: Generated<'rest' | 'portal'>;
+  connectionSettings: JsonDefault<{ endpoint?: string; feedUrl?: string; feedKey?: string; timeoutMs?: number }>;
+  webhookSecret: string;
+  stripeAccountId: string | null;
+  shippingCents: Generated<number>;
+  coldChainFeeCents: Generated<number>;
+  turnaroundDays: Generated<number>;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface PharmacyShipLicensesTable {
+  pharmacyId: string;
+  state: string;
+  licenseNumber: string;
+  expiresOn: DateOnly;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  clinicId: string | null;
+  pharmacyId: string | null;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+  lastLoginAt: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  userId: string;
+  data: JsonDefault<Record<string, unknown>>;
+  expiresAt: Timestamp;
+  createdAt: CreatedAt;
+}
+
+export interface RateLimitsTable {
+  bucket: string;
+  count: number;
+  resetAt: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  keyHash: string;
+  keyPrefix: string;
+  clinicId: string | null;
+  pharmacyId: string | null;
+  createdAt: CreatedAt;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+}
+
+export interface PrescribersTable {
+  id: Generated<string>;
+  clinicId: string;
+  userId: string;
+  name: string;
+  createdAt: CreatedAt;
+}
+
+export interface PrescriberLicensesTable {
+  id: Generated<string>;
+  prescriberId: string;
+  state: string;
+  number: string;
+  expiresOn: DateOnly;
+}
+
+export interface DeaRegistrationsTable {
+  id: Generated<string>;
+  prescriberId: string;
+  state: string;
+  number: string;
+  schedules: string[];
+  expiresOn: DateOnly;
+}
+
+export interface ClientsTable {
+  id: Generated<string>;
+  clinicId: string;
+  firstName: string;
+  lastName: string;
+  phone: string | null;
+  email: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  emailOptIn: Generated<boolean>;
+  smsOptIn: Generated<boolean>;
+  preferredChannel: Generated<'email' | 'sms' | 'none'>;
+  unsubscribedAt: Timestamp | null;
+  pimsId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface PatientsTable {
+  id: Generated<string>;
+  clinicId: string;
+  clientId: string;
+  name: string;
+  species: Species;
+  breed: string | null;
+  sex: Generated<'male' | 'female' | 'male_neutered' | 'female_spayed' | 'unknown'>;
+  birthDate: DateOnly | null;
+  weightKg: number | null;
+  status: Generated<PatientStatus>;
+  lastWellnessExamOn: DateOnly | null;
+  pimsId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface MedicationsTable {
+  id: Generated<string>;
+  name: string;
+  strength: string;
+  form: string;
+  controlledSchedule: DeaSchedule | null;
+  compounded: Generated<boolean>;
+  coldChain: Generated<boolean>;
+  speciesUse: Generated<string[]>;
+  ingredients: Generated<string[]>;
+  synonyms: Generated<string[]>;
+  doseUnit: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface OffersTable {
+  id: Generated<string>;
+  pharmacyId: string;
+  medicationId: string;
+  sku: string;
+  packageDescription: string;
+  unitPriceCents: number;
+  stockOnHand: number;
+  reserved: Generated<number>;
+  turnaroundDays: number;
+  shipStates: string[] | null;
+  flavors: Generated<string[]>;
+  available: Generated<boolean>;
+  priceUpdatedAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export interface CatalogImportsTable {
+  id: Generated<string>;
+  pharmacyId: string;
+  source: 'json' | 'csv';
+  fileName: string | null;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>;
+  totalRows: Generated<number>;
+  processedRows: Generated<number>;
+  report: Json<Record<string, unknown>> | null;
+  error: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  finishedAt: Timestamp | null;
+}
+
+export interface PrescriptionsTable {
+  id: Generated<string>;
+  clinicId: string;
+  patientId: string;
+  prescriberId: string;
+  medicationId: string;
+  sig: string;
+  quantity: number;
+  refillsAuthorized: number;
+  refillsUsed: Generated<number>;
+  writtenOn: DateOnly;
+  expiresOn: DateOnly;
+  status: Generated<'active' | 'expired' | 'cancelled'>;
+  lastDoseChangeOn: DateOnly | null;
+  standingOrder: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface CartsTable {
+  id: Generated<string>;
+  clinicId: string;
+  name: string | null;
+  status: Generated<'open' | 'checking_out' | 'checked_out' | 'abandoned'>;
+  version: Generated<number>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export interface CartLinesTable {
+  id: Generated<string>;
+  cartId: string;
+  clinicId: string;
+  version: Generated<number>;
+  patientId: string;
+  offerId: string;
+  quantity: number;
+  sig: string;
+  prescriberId: string;
+  shipTo: 'clinic' | 'owner';
+  shipState: string;
+  flavor: string | null;
+  needBy: DateOnly | null;
+  source: Generated<LineSource>;
+  prescriptionId: string | null;
+  unitPriceCentsAtAdd: number;
+  vetSignoffBy: string | null;
+  vetSignoffAt: Timestamp | null;
+  returnedReason: string | null;
+  removedAt: Timestamp | null;
+  position: Generated<number>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export interface AcknowledgementsTable {
+  id: Generated<string>;
+  cartLineId: string;
+  clinicId: string;
+  rule: string;
+  userId: string;
+  createdAt: CreatedAt;
+}
+
+export interface CheckoutsTable {
+  id: Generated<string>;
+  clinicId: string;
+  cartId: string;
+  cartVersion: number;
+  status: Generated<'pending' | 'awaiting_payment' | 'paid' | 'split' | 'expired' | 'failed'>;
+  provider: 'stripe' | 'invoice';
+  idempotencyKey: string;
+  amountCents: number;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  expiresAt: Timestamp | null;
+  paidAt: Timestamp | null;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  clinicId: string;
+  checkoutId: string;
+  provider: 'stripe' | 'invoice';
+  status: Generated<'pending' | 'succeeded' | 'failed' | 'expired' | 'refunded' | 'partially_refunded'>;
+  amountCents: number;
+  refundedCents: Generated<number>;
+  stripeSessionId: string | null;
+  stripePaymentIntentId: string | null;
+  stripeChargeId: string | null;
+  transferGroup: string | null;
+  invoiceNumber: string | null;
+  dueOn: DateOnly | null;
+  redirectUrl: string | null;
+  createdAt: CreatedAt;
+  confirmedAt: Timestamp | null;
+}
+
+export interface StockReservationsTable {
+  id: Generated<string>;
+  checkoutId: string;
+  offerId: string;
+  quantity: number;
+  status: Generated<'held' | 'committed' | 'released'>;
+  createdAt: CreatedAt;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  clinicId: string;
+  checkoutId: string;
+  pharmacyId: string;
+  status: Generated<OrderStatus>;
+  subtotalCents: number;
+  shippingCents: number;
+  feesCents: number;
+  platformFeeCents: number;
+  totalCents: number;
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  expectedDelivery: DateOnly | null;
+  rejectionReason: string | null;
+  deliveryAttempts: Generated<number>;
+  lastDeliveryError: string | null;
+  deliveredToPharmacyAt: Timestamp | null;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export interface OrderLinesTable {
+  id: Generated<string>;
+  orderId: string;
+  clinicId: string;
+  cartLineId: string | null;
+  patientId: string;
+  prescriptionId: string | null;
+  offerId: string;
+  medicationId: string;
+  prescriberId: string;
+  quantity: number;
+  sig: string;
+  sigParsed: Json<Record<string, unknown>>;
+  shipTo: 'clinic' | 'owner';
+  shipState: string;
+  unitPriceCents: number;
+  lineTotalCents: number;
+  landedCostCents: number;
+  snapshot: Json<Record<string, unknown>>;
+  filledOn: DateOnly | null;
+  daysSupply: number | null;
+  createdAt: CreatedAt;
+}
+
+export interface OrderEventsTable {
+  id: Generated<string>;
+  orderId: string;
+  eventId: string | null;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  reason: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  expectedDelivery: DateOnly | null;
+  actor: string;
+  response: Json<Record<string, unknown>> | null;
+  at: CreatedAt;
+}
+
+export interface PaymentMovementsTable {
+  id: Generated<string>;
+  paymentId: string;
+  orderId: string | null;
+  kind: 'refund' | 'transfer' | 'transfer_reversal';
+  amountCents: number;
+  idempotencyKey: string;
+  externalId: string | null;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  createdAt: CreatedAt;
+}
+
+export interface RefillRequestsTable {
+  id: Generated<string>;
+  clinicId: string;
+  reference: string;
+  channel: 'web' | 'sms' | 'pims' | 'api' | 'phone' | 'reminder';
+  raw: Json<Record<string, unknown>>;
+  ownerName: string;
+  ownerPhone: string | null;
+  ownerEmail: string | null;
+  patientName: string;
+  medicationText: string;
+  dosesLeft: number | null;
+  urgency: Generated<'routine' | 'today' | 'soon'>;
+  smsConsent: Generated<boolean>;
+  note: string | null;
+  clientId: string | null;
+  patientId: string | null;
+  prescriptionId: string | null;
+  candidates: JsonDefault<unknown[]>;
+  eligibility: JsonDefault<{ check: string; ok: boolean; detail: string }[]>;
+  queue: QueueName;
+  status: Generated<'open' | 'approved' | 'denied' | 'exam_requested' | 'to_dispense' | 'dispensed' | 'cancelled'>;
+  dueAt: Timestamp;
+  assignedTo: string | null;
+  remindedAt: Timestamp | null;
+  escalatedAt: Timestamp | null;
+  ownerCalledAt: Timestamp | null;
+  acknowledgedAt: Timestamp | null;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionReason: string | null;
+  cartLineId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  clinicId: string;
+  clientId: string | null;
+  channel: 'email' | 'sms';
+  template: string;
+  toAddress: string;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  status: Generated<'pending' | 'sent' | 'failed' | 'suppressed' | 'outbox'>;
+  attempts: Generated<number>;
+  lastError: string | null;
+  refillRequestId: string | null;
+  orderId: string | null;
+  patientId: string | null;
+  dedupeKey: string | null;
+  sendAfter: CreatedAt;
+  sentAt: Timestamp | null;
+  createdAt: CreatedAt;
+}
+
+export interface RefillRemindersTable {
+  id: Generated<string>;
+  clinicId: string;
+  prescriptionId: string;
+  dueOn: DateOnly;
+  remindOn: DateOnly;
+  status: Generated<'scheduled' | 'sent' | 'suppressed'>;
+  reason: string | null;
+  notificationId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  clinicId: string | null;
+  pharmacyId: string | null;
+  actorType: 'user' | 'api_key' | 'owner' | 'pharmacy' | 'system';
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  detail: JsonDefault<Record<string, unknown>>;
+  at: CreatedAt;
+}
+
+export interface ProcessedWebhookEventsTable {
+  provider: string;
+  eventId: string;
+  type: string;
+  receivedAt: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  principal: string;
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: Json<unknown>;
+  createdAt: CreatedAt;
+}
+
+/** The whole vialcart database, as Kysely sees it (camelCase; CamelCasePlugin maps to snake_case). */
+export interface Database {
+  clinics: ClinicsTable;
+  pharmacies: PharmaciesTable;
+  pharmacyShipLicenses: PharmacyShipLicensesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  rateLimits: RateLimitsTable;
+  apiKeys: ApiKeysTable;
+  prescribers: PrescribersTable;
+  prescriberLicenses: PrescriberLicensesTable;
+  deaRegistrations: DeaRegistrationsTable;
+  clients: ClientsTable;
+  patients: PatientsTable;
+  medications: MedicationsTable;
+  offers: OffersTable;
+  catalogImports: CatalogImportsTable;
+  prescriptions: PrescriptionsTable;
+  carts: CartsTable;
+  cartLines: CartLinesTable;
+  acknowledgements: AcknowledgementsTable;
+  checkouts: CheckoutsTable;
+  payments: PaymentsTable;
+  stockReservations: StockReservationsTable;
+  orders: OrdersTable;
+  orderLines: OrderLinesTable;
+  orderEvents: OrderEventsTable;
+  paymentMovements: PaymentMovementsTable;
+  refillRequests: RefillRequestsTable;
+  notifications: NotificationsTable;
+  refillReminders: RefillRemindersTable;
+  auditEvents: AuditEventsTable;
+  processedWebhookEvents: ProcessedWebhookEventsTable;
+  idempotencyKeys: IdempotencyKeysTable;
+}
+
+export type Clinic = Selectable<ClinicsTable>;
+export type NewClinic = Insertable<ClinicsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Pharmacy = Selectable<PharmaciesTable>;
+export type Patient = Selectable<PatientsTable>;
+export type Client = Selectable<ClientsTable>;
+export type Medication = Selectable<MedicationsTable>;
+export type Offer = Selectable<OffersTable>;
+export type OfferUpdate = Updateable<OffersTable>;
+export type Prescription = Selectable<PrescriptionsTable>;
+export type Cart = Selectable<CartsTable>;
+export type CartLine = Selectable<CartLinesTable>;
+export type NewCartLine = Insertable<CartLinesTable>;
+export type CartLineUpdate = Updateable<CartLinesTable>;
+export type Order = Selectable<OrdersTable>;
+export type OrderLine = Selectable<OrderLinesTable>;
+export type RefillRequest = Selectable<RefillRequestsTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;
+export type NewAuditEvent = Insertable<AuditEventsTable>;
