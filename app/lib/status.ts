@@ -1,0 +1,90 @@
+/**
+ * Labels and badge tones for the states users scan for: order statuses, request queues,
+ * finding severities. One table each, so every page shows "Shipped" in the same colour.
+ * Codes are the ones in ../shared/API.md.
+ */
+import { humanize } from './format';
+
+/** Badge colours; see `Badge` in app/components/badge.tsx. */
+export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
+
+/** How a status code shows on screen. */
+export interface StatusLook {
+  label: string;
+  tone: Tone;
+}
+
+/** Order statuses as in API.md, in the order an order usually moves through them. */
+export const ORDER_STATUSES = [
+  'pending_delivery',
+  'submitted',
+  'accepted',
+  'compounding',
+  'shipped',
+  'delivered',
+  'rejected',
+  'cancelled',
+  'delivery_failed',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const ORDER_STATUS_LOOKS = {
+  pending_delivery: { label: 'Sending to pharmacy', tone: 'neutral' },
+  submitted: { label: 'Submitted', tone: 'info' },
+  accepted: { label: 'Accepted', tone: 'info' },
+  compounding: { label: 'Compounding', tone: 'info' },
+  shipped: { label: 'Shipped', tone: 'success' },
+  delivered: { label: 'Delivered', tone: 'success' },
+  rejected: { label: 'Rejected', tone: 'danger' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+  delivery_failed: { label: 'Delivery to pharmacy failing', tone: 'danger' },
+} as const satisfies Record<OrderStatus, StatusLook>;
+
+/** Request queues as in API.md / DESIGN.md. */
+export const REQUEST_QUEUES = [
+  'tech_urgent',
+  'tech_standard',
+  'vet_review',
+  'exception_prescription',
+  'exception_exam',
+  'front_desk',
+] as const;
+export type RequestQueue = (typeof REQUEST_QUEUES)[number];
+
+const REQUEST_QUEUE_LOOKS = {
+  tech_urgent: { label: 'Technician · urgent', tone: 'warning' },
+  tech_standard: { label: 'Technician', tone: 'neutral' },
+  vet_review: { label: 'Veterinarian review', tone: 'info' },
+  exception_prescription: { label: 'Exception: prescription', tone: 'danger' },
+  exception_exam: { label: 'Exception: exam due', tone: 'warning' },
+  front_desk: { label: 'Front desk', tone: 'neutral' },
+} as const satisfies Record<RequestQueue, StatusLook>;
+
+/** Finding severities: an error blocks checkout, a warning needs an acknowledgement. */
+export type Severity = 'error' | 'warning';
+
+const SEVERITY_LOOKS = {
+  error: { label: 'Error', tone: 'danger' },
+  warning: { label: 'Warning', tone: 'warning' },
+} as const satisfies Record<Severity, StatusLook>;
+
+function lookUp(table: Record<string, StatusLook>, code: string): StatusLook {
+  // An unknown code (a status added on the server before the UI knows it) still shows, plainly.
+  return Object.hasOwn(table, code) ? table[code]! : { label: humanize(code), tone: 'neutral' };
+}
+
+/** Label and tone of an order status; unknown codes are humanized and neutral. */
+export function orderStatusLook(status: OrderStatus | (string & {})): StatusLook {
+  return lookUp(ORDER_STATUS_LOOKS, status);
+}
+
+/** Label and tone of a request queue; unknown codes are humanized and neutral. */
+export function requestQueueLook(queue: RequestQueue | (string & {})): StatusLook {
+  return lookUp(REQUEST_QUEUE_LOOKS, queue);
+}
+
+/** Label and tone of a finding severity. */
+export function severityLook(severity: Severity | (string & {})): StatusLook {
+  return lookUp(SEVERITY_LOOKS, severity);
+}
+
