@@ -391,7 +391,7 @@ async function seedClinic(
 
   // Prescriptions and a year of fills.
   const clinicOffers = (mi: number) => offers.filter((o) => o.medIndex === mi);
-  const pharmacySlugsShippingHere = new Set(PHARMACIES.filter((p) => p.ships === 'ALL' || (p.ships as readonly string[]).includes(spec.state)).map((p) => p.slug));
+  const pharmacySlugsShippingHere = new Set(PHARMACIES.filter((p) => p.ships === 'ALL' || (p.ships as readonly string[]).includes(spec.state)).map((p) => p.slug as string));
   const prescriptionRows: Insertable<Database['prescriptions']>[] = [];
   type Fill = { prescriptionIndex: number; date: string; offer: (typeof offers)[number]; quantity: number };
   const fills: Fill[] = [];

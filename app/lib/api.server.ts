@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { requireApiKey } from '~/services/auth.server';
+import { DomainError, type DomainErrorCode } from '~/services/errors';
+import type { Principal } from '~/services/principal';
+
+const STATUS: Record<DomainErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+};
+
+/** Largest JSON body the API reads (bytes). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** A JSON response with the API's conventions. */
+export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  headers.set('Cache-Control', 'no-store');
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+/** `{"error":{code,message,fields}}` with its status. */
+export function errorResponse(status: number, code: string, message: string, fields?: Record<string, string>, extra?: Record<string, unknown>): Response {
+  return jsonResponse({ error: { code, message, ...(fields ? { fields } : {}), ...(extra ?? {}) } }, { status });
+}
+
+/** Field path → message, from a zod error (`lines.3.quantity`). */
+export function zodFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '(body)';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** The one place that turns an error into an API response. Unknown errors are logged, never shown. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof Response) return error;
+  if (error instanceof DomainError) {
+    const headers: Record<string, string> = {};
+    if (error.code === 'rate_limited' && typeof error.details?.retryAfterSeconds === 'number') {
+      headers['Retry-After'] = String(error.details.retryAfterSeconds);
+    }
+    const res = errorResponse(STATUS[error.code], error.code, error.message, error.fields, error.details ? { details: error.details } : undefined);
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    return res;
+  }
+  if (error instanceof z.ZodError) {
+    return errorResponse(400, 'bad_request', 'Some fields are not valid.', zodFields(error));
+  }
+  console.error('Unhandled API error', error);
+  return errorResponse(500, 'internal', 'Something went wrong on our side. The request was not completed.');
+}
+
+/** Reads and validates a JSON body: 400 naming the field for bad input, 413-as-400 for oversized bodies. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const length = Number(request.headers.get('content-length') ?? '0');
+  if (length > MAX_BODY_BYTES) throw new DomainError('bad_request', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`, { '(body)': 'too large' });
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new DomainError('bad_request', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`, { '(body)': 'too large' });
+  let data: unknown;
+  try {
+    data = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new DomainError('bad_request', 'The body is not valid JSON.', { '(body)': 'not valid JSON' });
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new DomainError('bad_request', 'Some fields are not valid.', zodFields(parsed.error));
+  return parsed.data;
+}
+
+/** Parses query parameters with a zod object schema (400 naming the parameter). */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new DomainError('bad_request', 'Some query parameters are not valid.', zodFields(parsed.error));
+  return parsed.data;
+}
+
+/** Runs an API handler for a clinic or pharmacy key, mapping every error in one place. */
+export async function api(
+  request: Request,
+  kind: 'clinic' | 'pharmacy',
+  handler: (principal: Principal) => Promise<Response | unknown>,
+): Promise<Response> {
+  try {
+    const principal = await requireApiKey(request, kind);
+    const result = await handler(principal);
+    return result instanceof Response ? result : jsonResponse(result);
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

@@ -1,0 +1,59 @@
+import type { LinksFunction, MetaFunction } from '@remix-run/node';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, Link } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import styles from '~/styles/app.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
+
+export const meta: MetaFunction = () => [
+  { title: 'vialcart — refill day' },
+  { name: 'description', content: 'One cart for every patient’s refills, validated before you pay.' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title =
+    status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status === 400 ? 'Bad request' : 'Something went wrong';
+  const message =
+    isRouteErrorResponse(error) && typeof error.data === 'string' && error.data
+      ? error.data
+      : status === 404
+        ? 'There is nothing here, or it belongs to someone else.'
+        : status === 500
+          ? 'The page could not be shown. Nothing you entered was lost; try again.'
+          : '';
+  return (
+    <main className="error-page" id="main">
+      <h1>
+        {status} — {title}
+      </h1>
+      {message ? <p>{message}</p> : null}
+      <p>
+        <Link to="/">Back to refill day</Link>
+      </p>
+    </main>
+  );
+}

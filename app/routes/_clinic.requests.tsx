@@ -1,0 +1,20 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { EmptyState } from '~/components/empty-state';
+import { PageHeader } from '~/components/page-header';
+import { requireUser } from '~/services/auth.server';
+
+export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, { area: 'clinic' });
+  return null;
+}
+
+export default function RequestsPage() {
+  return (
+    <div className="stack-lg">
+      <PageHeader title="Requests" description="Owner refill requests by queue, with their SLA timers." />
+      <EmptyState title="Nothing here yet" description="This part of vialcart is being built." />
+    </div>
+  );
+}

@@ -1,0 +1,8 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { api } from '~/lib/api.server';
+import { listPrescribers } from '~/services/directory.server';
+
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  api(request, 'clinic', async (principal) => ({
+    prescribers: (await listPrescribers(principal)).map(({ userId: _, ...p }) => p),
+  }));

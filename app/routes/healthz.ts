@@ -1,0 +1,7 @@
+import { jsonResponse } from '~/lib/api.server';
+import { checkHealth } from '~/services/health.server';
+
+export async function loader() {
+  const health = await checkHealth();
+  return jsonResponse(health, { status: health.ok ? 200 : 503 });
+}

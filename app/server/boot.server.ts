@@ -1,0 +1,41 @@
+import { closeDb, getDb } from '../../db/client';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded';
+import { migrateToLatest } from '../../db/migrate';
+import { seedDemo } from '../../db/seed';
+import { getEnv, type Env } from '../env.server';
+
+/** What a booted process holds, to be released on shutdown. */
+export type Booted = { env: Env; databaseUrl: string; embedded?: EmbeddedDatabase; seeded: boolean; stop(): Promise<void> };
+
+/**
+ * Brings up the data layer: the embedded PostgreSQL when DATABASE_URL is unset, migrations,
+ * and the demo data when the database has no clinic yet (never in production unless DEMO=1).
+ */
+export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean } = {}): Promise<Booted> {
+  const env = getEnv();
+  let embedded: EmbeddedDatabase | undefined;
+  let url = env.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
+    url = embedded.url;
+  }
+  process.env.DATABASE_URL = url;
+  const db = getDb();
+  if (options.migrate !== false) await migrateToLatest(db, url);
+  let seeded = false;
+  const seedAllowed = env.NODE_ENV !== 'production' || env.DEMO;
+  if (options.seed !== false && seedAllowed) {
+    const any = await db.selectFrom('clinics').select('id').limit(1).executeTakeFirst();
+    if (!any) seeded = (await seedDemo(db)).inserted;
+  }
+  return {
+    env,
+    databaseUrl: url,
+    embedded,
+    seeded,
+    async stop() {
+      await closeDb();
+      await embedded?.stop();
+    },
+  };
+}
