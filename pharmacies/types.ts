@@ -3,8 +3,9 @@
  * connecting implements, the catalog feed a pharmacy sends us, the order document we send it.
  *
  * Everything that crosses the edge is a zod schema here, and the TypeScript types are inferred
- * from the schemas so the two never drift. `docs/pharmacy-api.md` publishes JSON Schema
- * generated from `orderDocumentV1Schema` and `catalogFeedDocumentSchema`.
+ * from the schemas so the two never drift. The JSON Schema pharmacies read (issue 7's
+ * `docs/pharmacy-api.md`) is to be generated from `orderDocumentV1Schema` and
+ * `catalogFeedDocumentSchema` with `z.toJSONSchema(schema, { io: 'input' })`, which both support.
  */
 import { z } from 'zod';
 import { US_STATE_CODES } from './us-states';

@@ -89,9 +89,13 @@ describe('parseCsvFeed', () => {
   });
 
   it('names every problem of a row at once', () => {
-    const csv = `${HEADER}\nX-1,Name,1 mg,capsule,30 caps,1.00,5,99,CA,,maybe,no,,dog`;
+    const csv = `${HEADER}\nX-1,Name,1 mg,capsule,30 caps,1.0.0,5,99,CA,,maybe,no,,dog`;
     expect(parseCsvFeed(csv).rejected).toEqual([
-      { row: 2, field: 'Compounded', reason: 'Compounded: must be yes or no, got "maybe"' },
+      {
+        row: 2,
+        field: 'Unit Price',
+        reason: 'Unit Price: must be a price in dollars like 12.50, got "1.0.0"; Compounded: must be yes or no, got "maybe"',
+      },
     ]);
     const csv2 = `${HEADER}\nX-1,Name,,capsule,30 caps,1.00,5,99,CA,,yes,no,,dog`;
     expect(parseCsvFeed(csv2).rejected).toEqual([

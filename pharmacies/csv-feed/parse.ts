@@ -247,16 +247,16 @@ export function parseCsvFeed(text: string): CsvFeedParse {
         continue;
       }
       const value: Record<string, unknown> = {};
-      let problem: { field: string; reason: string } | undefined;
+      const problems: Array<{ field: string; reason: string }> = [];
       for (const { index, name, column } of columns) {
         const converted = column.convert(record.fields[index] ?? '');
-        if ('error' in converted) {
-          problem = { field: name, reason: `${name}: ${converted.error}` };
-          break;
-        }
-        value[column.field] = converted.value;
+        if ('error' in converted) problems.push({ field: name, reason: `${name}: ${converted.error}` });
+        else value[column.field] = converted.value;
       }
-      yield problem ? { row, problem } : { row, value };
+      // Every unreadable cell of the row at once, so the sender fixes the row in one pass.
+      yield problems.length === 0
+        ? { row, value }
+        : { row, problem: { field: problems[0]!.field, reason: problems.map((p) => p.reason).join('; ') } };
     }
   }
 
