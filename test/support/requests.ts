@@ -1,0 +1,46 @@
+import { DEMO_PASSWORD } from '../../db/seed';
+import { authenticate, createUserSession } from '../../app/services/auth.server';
+
+const BASE = 'http://vialcart.test';
+
+/** Signs a demo user in through the real login service; returns the Cookie header value. */
+export async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
+  const user = await authenticate(email, password, `test-${email}`);
+  const res = await createUserSession(user, '/');
+  const setCookie = res.headers.get('set-cookie');
+  if (!setCookie) throw new Error('no session cookie');
+  return setCookie.split(';')[0]!;
+}
+
+/** A Request as Remix hands it to loaders and actions. */
+export function request(path: string, init: RequestInit & { cookie?: string; apiKey?: string; json?: unknown; form?: Record<string, string> } = {}): Request {
+  const headers = new Headers(init.headers);
+  if (init.cookie) headers.set('Cookie', init.cookie);
+  if (init.apiKey) headers.set('Authorization', `Bearer ${init.apiKey}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('Content-Type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  if (init.form) {
+    headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    body = new URLSearchParams(init.form).toString();
+  }
+  return new Request(BASE + path, { ...init, headers, body, method: init.method ?? (body ? 'POST' : 'GET') });
+}
+
+/** Calls a loader or action; a thrown Response (redirect, 404) is returned rather than thrown. */
+export async function call(
+  fn: (args: { request: Request; params: Record<string, string>; context: object }) => unknown,
+  req: Request,
+  params: Record<string, string> = {},
+): Promise<Response> {
+  try {
+    const out = await fn({ request: req, params, context: {} });
+    if (out instanceof Response) return out;
+    return new Response(JSON.stringify(out), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
