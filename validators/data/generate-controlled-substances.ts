@@ -1,0 +1,131 @@
+/**
+ * Regenerates `controlled-substances.generated.ts` from ../shared/data/controlled_substances.csv
+ * (DEA schedules II–V from 21 CFR 1308.12–1308.15, eCFR snapshot, plus state-only gabapentin
+ * rows from secondary sources). Run from the repository root:
+ *
+ *   npx tsx validators/data/generate-controlled-substances.ts [path/to/controlled_substances.csv]
+ *
+ * Kept as a script, not a runtime read, so validators/ stays pure and works in the browser.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const csvPath = process.argv[2] ?? fileURLToPath(new URL('../../../shared/data/controlled_substances.csv', import.meta.url));
+const outPath = fileURLToPath(new URL('./controlled-substances.generated.ts', import.meta.url));
+
+/** RFC 4180 fields: quotes around fields holding commas, "" for a quote inside. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  return rows.filter((r) => r.some((f) => f !== ''));
+}
+
+/**
+ * Names a medication record may carry for a row, where the row's own name is not one.
+ * An empty list: the row describes a combination or a limit (e.g. "codeine preparations
+ * <= 200 mg/100 mL") that a name cannot tell apart; a person sets those schedules by hand.
+ */
+const TERMS: Record<string, string[]> = {
+  'Etorphine hydrochloride': ['etorphine'],
+  'Pethidine (meperidine)': ['pethidine', 'meperidine'],
+  'Levo-alphacetylmethadol (LAAM)': ['levo-alphacetylmethadol', 'laam'],
+  'Bulk dextropropoxyphene (non-dosage forms)': [],
+  'Dronabinol in oral solution (FDA-approved product)': ['dronabinol'],
+  'Dronabinol (synthetic) in sesame oil, soft gelatin capsule (FDA-approved)': ['dronabinol'],
+  'Amobarbital/secobarbital/pentobarbital in combination with non-scheduled active ingredient(s) or as suppository': [],
+  'Any derivative of barbituric acid not listed elsewhere': [],
+  'GHB-containing FDA-approved drug product (e.g. sodium oxybate)': ['sodium oxybate'],
+  'Tiletamine and zolazepam (e.g. Telazol)': ['tiletamine', 'zolazepam', 'telazol'],
+  'Anabolic steroids (as defined in 21 CFR 1300.01; includes testosterone, boldenone, nandrolone, stanozolol, trenbolone, methyltestosterone)':
+    ['anabolic steroid', 'testosterone', 'boldenone', 'nandrolone', 'stanozolol', 'trenbolone', 'methyltestosterone'],
+  'Dextropropoxyphene (dosage forms)': ['dextropropoxyphene', 'propoxyphene'],
+  'Methylphenobarbital (mephobarbital)': ['methylphenobarbital', 'mephobarbital'],
+  'Cathine ((+)-norpseudoephedrine)': ['cathine'],
+  'SPA ((-)-1-dimethylamino-1,2-diphenylethane)': [],
+  'Diphenoxylate <=2.5 mg with >=25 mcg atropine per dosage unit (e.g. Lomotil)': ['lomotil'],
+};
+
+function termsFor(name: string): string[] {
+  const explicit = TERMS[name];
+  if (explicit) return explicit;
+  if (/combination|preparations|<=|>=/i.test(name)) return [];
+  return [name.toLowerCase()];
+}
+
+const [header, ...body] = parseCsv(readFileSync(csvPath, 'utf8'));
+if (!header) throw new Error(`${csvPath} is empty`);
+const col = (name: string): number => {
+  const i = header.indexOf(name);
+  if (i < 0) throw new Error(`${csvPath}: no column ${name}`);
+  return i;
+};
+const at = (row: string[], name: string): string => row[col(name)] ?? '';
+
+const federal: string[] = [];
+const stateOnly: string[] = [];
+const notControlled: string[] = [];
+for (const row of body) {
+  const name = at(row, 'name');
+  const schedule = at(row, 'schedule');
+  const common = {
+    name,
+    deaCode: at(row, 'dea_cscn') || null,
+    category: at(row, 'category'),
+    vetRelevance: at(row, 'vet_relevance') || null,
+    source: at(row, 'source'),
+    notes: at(row, 'notes') || null,
+  };
+  if (at(row, 'jurisdiction') === 'US-federal' && /^(II|III|IV|V)$/.test(schedule)) {
+    const entry = { ...common, schedule, narcotic: /narcotic/i.test(common.category), terms: termsFor(name) };
+    federal.push(`  ${JSON.stringify(entry)},`);
+  } else if (at(row, 'jurisdiction') === 'US-state') {
+    const entry = {
+      ...common,
+      state: at(row, 'state'),
+      schedule: schedule.startsWith('V') ? 'V' : schedule,
+      verified: !/UNVERIFIED/.test(schedule),
+    };
+    stateOnly.push(`  ${JSON.stringify(entry)},`);
+  } else {
+    notControlled.push(`  ${JSON.stringify({ ...common, status: schedule })},`);
+  }
+}
+
+writeFileSync(
+  outPath,
+  `// Generated by validators/data/generate-controlled-substances.ts from
+// ../shared/data/controlled_substances.csv — do not edit by hand; edit the CSV or the script.
+// Federal rows: 21 CFR 1308.12–1308.15 (eCFR snapshot named in each row's source).
+// State rows: secondary sources named per row; several are marked unverified.
+import type { FederalControlledSubstance, NotFederallyControlled, StateControlledSubstance } from './controlled-substances';
+
+export const FEDERAL_ROWS: readonly FederalControlledSubstance[] = [
+${federal.join('\n')}
+];
+
+export const STATE_ROWS: readonly StateControlledSubstance[] = [
+${stateOnly.join('\n')}
+];
+
+export const NOT_FEDERALLY_CONTROLLED_ROWS: readonly NotFederallyControlled[] = [
+${notControlled.join('\n')}
+];
+`,
+);
+console.log(`wrote ${federal.length} federal, ${stateOnly.length} state-only, ${notControlled.length} not-controlled rows to ${outPath}`);
