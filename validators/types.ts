@@ -7,6 +7,9 @@ import type { ParsedSig } from './sig';
 
 export type { ParsedSig };
 
+/** A route of administration as `ParsedSig` names it. */
+export type SigRoute = NonNullable<ParsedSig['route']>;
+
 /** A calendar date as ISO `YYYY-MM-DD`. Compared as strings, which orders them correctly. */
 export type IsoDate = string;
 

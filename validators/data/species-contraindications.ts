@@ -5,8 +5,7 @@
  * dose-dependent cautions (NSAIDs in cats, ivermectin in MDR1 dogs) are not here, because a
  * blocking error there would be wrong more often than right.
  */
-import type { SigRoute } from '../sig';
-import type { Species } from '../types';
+import type { SigRoute, Species } from '../types';
 
 export type SpeciesContraindication = {
   species: Species;

@@ -3,17 +3,9 @@
  * Only conversions that need no guess are made; anything else answers undefined and the
  * estimate is skipped rather than invented.
  */
-import { timesPerDayOf } from '../sig';
-import type { MedicationContext, OfferContext, PackageSize, PackageUnit, ParsedSig, PatientContext } from '../types';
+import type { MedicationContext, OfferContext, PackageSize, PackageUnit, PatientContext } from '../types';
 
 const COUNT_UNITS: ReadonlySet<string> = new Set(['tablet', 'capsule', 'chew']);
-
-/** Doses per day from the parsed frequency ("q8h" → 3, "EOD" → 0.5); undefined when none. */
-export function dosesPerDay(sig: ParsedSig): number | undefined {
-  if (sig.timesPerDay !== undefined) return sig.timesPerDay;
-  // A ParsedSig built by hand (an API body, a test) may carry the frequency alone.
-  return sig.frequency && sig.frequency.period > 0 ? timesPerDayOf(sig.frequency) : undefined;
-}
 
 /** What one vial of the line's offer holds: the offer's package, else the medication's. */
 export function vialContents(offer: OfferContext | undefined, medication: MedicationContext): PackageSize | undefined {

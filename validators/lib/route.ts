@@ -1,5 +1,4 @@
-import type { SigRoute } from '../sig';
-import type { MedicationContext, ValidationLine } from '../types';
+import type { MedicationContext, SigRoute, ValidationLine } from '../types';
 
 // Checked in order: "transdermal gel" must read as transdermal before "gel" could mean topical.
 const FORM_ROUTES: ReadonlyArray<readonly [RegExp, SigRoute]> = [

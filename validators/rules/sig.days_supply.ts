@@ -1,4 +1,4 @@
-import { dosesPerDay, doseInVialUnit, vialContents } from '../lib/dose';
+import { doseInVialUnit, vialContents } from '../lib/dose';
 import type { RuleCheck } from '../types';
 
 /** Beyond this many days a supply outlives a typical compounded beyond-use date and the refill window. */
@@ -18,7 +18,7 @@ function describeDays(days: number): string {
 export const sigDaysSupply: RuleCheck = (line, ctx) => {
   const sig = line.parsedSig;
   const medication = ctx.medications[line.medicationId];
-  const perDay = dosesPerDay(sig);
+  const perDay = sig.timesPerDay; // derived by the parser from the frequency: q8h → 3, EOD → 0.5
   if (!medication || !sig.dose || perDay === undefined || perDay <= 0 || line.quantity <= 0) return [];
   const vial = vialContents(ctx.offers[line.offerId], medication);
   if (!vial || vial.amount <= 0) return [];
