@@ -1,0 +1,74 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const dbOrPharmacies = {
+  group: ['**/db/*', '**/db', '**/pharmacies/*', '**/pharmacies/**'],
+  // Types are erased at build time, so sharing the schema's types is safe.
+  allowTypeImports: true,
+  message:
+    'db/ and pharmacies/ are reached only from app/**/*.server.ts: the classic compiler strips .server modules from the browser bundle, nothing else (STYLE.md).',
+};
+
+export default tseslint.config(
+  { ignores: ['build/**', 'public/build/**', '.cache/**', '.data*/**', 'node_modules/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Kysely's dynamic-table helpers and test doubles need `any` in a few marked places.
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-console': 'off',
+    },
+  },
+  // Import boundaries (DESIGN.md: app/routes → app/services → {db, validators, pharmacies}).
+  {
+    files: ['app/**/*.{ts,tsx}'],
+    ignores: ['app/**/*.server.ts', 'app/server/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [dbOrPharmacies] }] },
+  },
+  {
+    files: ['app/routes/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kysely', message: 'Routes never write SQL: call a service.' }],
+          patterns: [dbOrPharmacies],
+        },
+      ],
+    },
+  },
+  {
+    files: ['validators/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/db/*', '**/app/*', '~/*', 'kysely', 'pg'], message: 'validators/ is pure: plain data in, findings out.' }] },
+      ],
+    },
+  },
+  {
+    files: ['pharmacies/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/app/*', '~/*'], message: 'pharmacies/ never imports app/.' }] },
+      ],
+    },
+  },
+  {
+    files: ['db/migrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*', '../../*', '~/*'], message: 'Migrations are frozen in time: no application imports.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,57 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Bench, BenchResult } from './types';
+
+// `npm run bench [name…]` runs test/bench/*.bench.ts (or those whose file name contains a
+// given word), prints each figure, and rewrites that benchmark's section of
+// docs/benchmarks.md with the machine and the date.
+
+const dir = import.meta.dirname;
+const docs = path.resolve(dir, '../../docs/benchmarks.md');
+const filters = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .sort();
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+const date = new Date().toISOString().slice(0, 10);
+
+function table(results: BenchResult[]): string {
+  const rows = results.map((r) => {
+    const value = Number.isInteger(r.value) ? r.value.toLocaleString('en-US') : r.value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    const verdict = r.ok === undefined ? '' : r.ok ? 'met' : '**missed**';
+    return `| ${r.name} | ${value} ${r.unit} | ${r.target ?? '—'} | ${verdict} | ${r.note ?? ''} |`;
+  });
+  return ['| measure | value | target | | note |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+let doc = existsSync(docs)
+  ? readFileSync(docs, 'utf8')
+  : '# Benchmarks\n\nWritten by `npm run bench` (test/bench/run.ts): each section is replaced when its benchmark runs.\n';
+let failed = false;
+for (const file of files) {
+  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: Bench };
+  const bench = mod.default;
+  console.log(`\n▶ ${bench.title} (${file})`);
+  let results: BenchResult[];
+  try {
+    results = await bench.run();
+  } catch (error) {
+    failed = true;
+    console.error(`  failed: ${error instanceof Error ? error.stack : String(error)}`);
+    continue;
+  }
+  for (const r of results) {
+    console.log(`  ${r.name}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target}: ${r.ok ? 'met' : 'MISSED'})` : ''}`);
+  }
+  const key = file.replace(/\.bench\.ts$/, '');
+  const section = `<!-- bench:${key} -->\n## ${bench.title}\n\n${date} · ${machine}\n\n${table(results)}\n<!-- /bench:${key} -->`;
+  const re = new RegExp(`<!-- bench:${key} -->[\\s\\S]*?<!-- /bench:${key} -->`);
+  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
+}
+writeFileSync(docs, doc);
+console.log(`\nFigures written to ${path.relative(process.cwd(), docs)}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from '../support/app-server';
+import { launchBrowser, screenshot, signInAs } from '../support/browser';
+import { createTestDatabase } from '../support/postgres';
+
+let server: AppServer;
+let browser: Browser;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase('demo');
+  server = await startAppServer(database.url);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+describe('the clinic shell', () => {
+  it('signs the demo technician in and shows the clinic, the user, the role and the navigation', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/login\?redirectTo=%2F/);
+
+    // A wrong password keeps the email and says what is wrong.
+    await page.getByLabel('Email').fill('tech@riverside.example');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/do not match/);
+    expect(await page.getByLabel('Email').inputValue()).toBe('tech@riverside.example');
+
+    await signInAs(page, server.url, 'tech@riverside.example');
+    const nav = page.getByRole('navigation', { name: 'Primary' });
+    const items = await nav.getByRole('link').allTextContents();
+    expect(items.map((t) => t.trim())).toEqual(['Refill day', 'Catalog', 'Patients', 'Requests', 'Orders', 'Reports', 'Settings']);
+    expect(await page.locator('header').textContent()).toContain('Riverside Veterinary Hospital');
+    expect(await page.locator('header').textContent()).toContain('Tina Morales');
+    expect(await page.locator('header').textContent()).toMatch(/Technician/i);
+    expect(await nav.getByRole('link', { name: 'Refill day' }).getAttribute('aria-current')).toBe('page');
+
+    await nav.getByRole('link', { name: 'Patients' }).click();
+    await page.waitForURL(/\/patients$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Patients');
+    const file = await screenshot(page, 'shell-patients');
+    expect(existsSync(file)).toBe(true);
+    await page.close();
+  });
+});
