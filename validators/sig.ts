@@ -96,7 +96,8 @@ export function parseSig(text: string): ParsedSig {
  */
 export function daysSupply(parsed: ParsedSig, quantity: number, unitsPerPackage = 1): number | undefined {
   const dose = parsed.dose;
-  const perDay = parsed.timesPerDay;
+  // From the frequency, not the rounded timesPerDay, so a weekly chew gives 28 days, not 28.00003.
+  const perDay = parsed.frequency ? exactTimesPerDay(parsed.frequency) : undefined;
   if (!dose || perDay === undefined || !(perDay > 0)) return undefined;
   if (dose.unit !== undefined && /\/(kg|lb)$/.test(dose.unit)) return undefined;
   const amount = dose.amountMax ?? dose.amount;
@@ -107,8 +108,12 @@ export function daysSupply(parsed: ParsedSig, quantity: number, unitsPerPackage 
 
 /** Administrations per day for a frequency. */
 export function timesPerDayOf(f: Frequency): number {
+  return round(exactTimesPerDay(f));
+}
+
+function exactTimesPerDay(f: Frequency): number {
   const days = f.periodUnit === 'h' ? f.period / 24 : f.periodUnit === 'd' ? f.period : f.periodUnit === 'wk' ? f.period * 7 : f.period * 30;
-  return round(f.count / days);
+  return f.count / days;
 }
 
 // Floating-point noise (24/7 etc.) would make equal SIGs compare unequal downstream.
@@ -182,7 +187,7 @@ const TYPO_VOCABULARY = [
   'take', 'tablet', 'tablets', 'times', 'time', 'weeks', 'week', 'days', 'day', 'daily', 'capsule',
   'capsules', 'month', 'months', 'hours', 'mouth', 'drops', 'needed', 'every', 'twice',
 ];
-const KNOWN_WORDS = new Set([...TYPO_VOCABULARY, ...Object.keys(UNITS), ...Object.keys(NUMBER_WORDS)]);
+const KNOWN_WORDS = new Set(['hour', 'ever', 'table', 'ours', 'dose', 'doses', ...TYPO_VOCABULARY, ...Object.keys(UNITS), ...Object.keys(NUMBER_WORDS)]);
 
 const WEEKDAYS: Array<[RegExp, RegExp]> = [
   [/\bmondays?\b/, /\bmon\b/],
@@ -298,7 +303,7 @@ function normalise(raw: string): string {
   s = s.replace(/(\d)([a-z])/g, '$1 $2').replace(/([a-z])(\d)/g, '$1 $2');
   // Tokens glued together in exported SIGs: "bidx9 days", "tidprnas needed", "dailyinstr".
   s = s.replace(/\b(bid|tid|qid|qd|daily|day|days|bedtime|hs|qhs|prn|hrs?|h|weeks?|weekly)x\b/g, '$1 x');
-  s = s.replace(/\b(bid|tid|qid|qd|daily|qhs|prn|int)(?=[a-z]{2,})/g, '$1 ');
+  s = s.replace(/\b(bid|tid|qid|qd|daily|qhs|prn)(?=[a-z]{2,})/g, '$1 ');
   s = s.replace(/prn/g, ' prn ');
   s = s.replace(/[,;:()[\]{}!?"'`=+|\\~^<>]/g, ' ');
   s = s.replace(/\s+/g, ' ');
@@ -393,7 +398,7 @@ type Candidate = { index: number; frequency: Frequency };
 function periodOf(word: string, n: number): { period: number; periodUnit: Frequency['periodUnit'] } | undefined {
   const w = word.replace(/s$/, '');
   if (w === 'h' || w === 'hr' || w === 'hour') return { period: n, periodUnit: 'h' };
-  if (w === 'min' || w === 'minute') return { period: round(n / 60), periodUnit: 'h' };
+  if (w === 'min' || w === 'minute') return { period: n / 60, periodUnit: 'h' };
   if (w === 'd' || w === 'day' || w === 'night' || w === 'daily') return { period: n, periodUnit: 'd' };
   if (w === 'w' || w === 'wk' || w === 'week' || w === 'weekly') return { period: n, periodUnit: 'wk' };
   if (w === 'mo' || w === 'month' || w === 'monthly') return { period: n, periodUnit: 'mo' };
@@ -443,7 +448,7 @@ function parse(raw: string): ParsedSig {
   const t = new Text(` ${normal} `);
 
   const asNeeded =
-    /\b(?:prn|as needed|as need|as required|as reqd?|if needed|when needed|as necessary|if necessary|when necessary|if required|when required|on demand|as directed prn)\b|\bse(?:g[uú]n|gn) (?:se|sea) necesit/.test(
+    /\b(?:prn|as needed|as need|as required|as reqd?|if needed|when needed|as necessary|if necessary|when necessary|if required|when required|on demand|as directed prn)\b|\bse(?:g[uú]n|gn) (?:se|sea) (?:necesit|necesari)/.test(
       t.value,
     );
 
