@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
 import { DEMO_PASSWORD } from '../../db/seed';
 import { authenticate, createUserSession } from '../../app/services/auth.server';
 
@@ -31,7 +32,7 @@ export function request(path: string, init: RequestInit & { cookie?: string; api
 
 /** Calls a loader or action; a thrown Response (redirect, 404) is returned rather than thrown. */
 export async function call(
-  fn: (args: { request: Request; params: Record<string, string>; context: object }) => unknown,
+  fn: (args: LoaderFunctionArgs) => unknown,
   req: Request,
   params: Record<string, string> = {},
 ): Promise<Response> {

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from '../../app/env.server';
+
+describe('environment', () => {
+  it('names the bad variable', () => {
+    expect(() => parseEnv({ PORT: 'abc', SESSION_SECRET: 'x'.repeat(32) })).toThrow(EnvError);
+    try {
+      parseEnv({ PORT: 'abc', SESSION_SECRET: 'x'.repeat(32) });
+    } catch (error) {
+      expect((error as EnvError).issues.map((i) => i.variable)).toEqual(['PORT']);
+      expect((error as Error).message).toMatch(/PORT/);
+    }
+    expect(() => parseEnv({ DATABASE_URL: 'not a url', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
+    expect(() => parseEnv({ STRIPE_SECRET_KEY: 'sk_test_1', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+  });
+
+  it('applies the documented defaults', () => {
+    const env = parseEnv({ SESSION_SECRET: 'x'.repeat(32) });
+    expect(env.PORT).toBe(3000);
+    expect(env.DATA_DIR).toBe('./.data');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.APP_URL).toBe('http://localhost:3000');
+    expect(env.DEMO).toBe(false);
+  });
+
+  it('stops the boot with PORT named when PORT=abc', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], {
+      env: { ...process.env, PORT: 'abc', DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/PORT: /);
+    expect(run.stdout).not.toMatch(/running at/);
+  });
+});
