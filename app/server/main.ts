@@ -6,6 +6,8 @@ import compression from 'compression';
 import express from 'express';
 import { DEMO_API_KEYS, DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed';
 import { EnvError } from '../env.server';
+import { startWorker } from '../services/jobs.server';
+import { registerAllTasks } from '../services/tasks.server';
 import { bootDataLayer } from './boot.server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -13,6 +15,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 async function main() {
   const booted = await bootDataLayer();
   const { env } = booted;
+  // The job worker runs in this process unless JOBS=0 (then `npm run worker` runs it).
+  registerAllTasks();
+  const worker = env.JOBS ? await startWorker() : undefined;
   const build = (await import(pathToFileURL(path.join(root, 'build/index.js')).href)) as ServerBuild;
 
   const app = express();
@@ -54,6 +59,7 @@ async function main() {
     server.close();
     server.closeAllConnections?.();
     try {
+      await worker?.stop();
       await booted.stop();
     } finally {
       process.exit(0);

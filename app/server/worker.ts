@@ -1,0 +1,25 @@
+import { EnvError } from '../env.server';
+import { startWorker } from '../services/jobs.server';
+import { registerAllTasks } from '../services/tasks.server';
+import { bootDataLayer } from './boot.server';
+
+// `npm run worker`: a job worker on its own (production runs several next to JOBS=0 app servers).
+async function main() {
+  const booted = await bootDataLayer({ seed: false });
+  registerAllTasks();
+  const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
+  console.log('vialcart worker started');
+  const stop = async () => {
+    await runner.stop();
+    await booted.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  await runner.promise;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+// Importing this module registers every task handler and periodic sweep with the job queue.
+// Each service that owns background work exports a `register…Tasks()` function; add it here.
+import { registerTasks } from './jobs.server';
+
+let registered = false;
+
+/** Registers every task handler once per process (the web process, `npm run worker`, tests). */
+export function registerAllTasks(): void {
+  if (registered) return;
+  registered = true;
+  registerTasks({
+    // A no-op that proves the queue is wired; health checks and tests enqueue it.
+    'system.ping': async () => {},
+  });
+}
