@@ -21,7 +21,7 @@ export interface ShellUser {
 
 /** The clinic portal's navigation, in this order. */
 export const CLINIC_NAV: readonly NavItem[] = [
-  { label: 'Refill day', to: '/', end: true },
+  { label: 'Refill day', to: '/refill-day' },
   { label: 'Catalog', to: '/catalog' },
   { label: 'Patients', to: '/patients' },
   { label: 'Requests', to: '/requests' },

@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
-import { EmptyState } from '~/components/empty-state';
+import { Link, useLoaderData } from '@remix-run/react';
 import { PageHeader } from '~/components/page-header';
 import { requireUser } from '~/services/auth.server';
 import { getClinic } from '~/services/clinics.server';
 
-export const meta: MetaFunction = () => [{ title: 'Refill day — vialcart' }];
+export const meta: MetaFunction = () => [{ title: 'Home — vialcart' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
@@ -14,15 +13,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ clinicName: clinic.name, userName: user.name });
 }
 
-export default function RefillDay() {
+// The clinic's home: the dashboard (today's refill day, queues, orders in flight) grows here.
+export default function Home() {
   const { clinicName, userName } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
-      <PageHeader title="Refill day" description={`${clinicName} · signed in as ${userName}`} />
-      <EmptyState
-        title="Your refill-day cart is empty"
-        description="Patients whose supply runs out soon, quickfills from history and approved owner requests will gather here."
-      />
+      <PageHeader title={`Good to see you, ${userName.split(' ')[0]}`} description={clinicName} />
+      <p>
+        <Link to="/refill-day">Open today’s refill day</Link>
+      </p>
     </div>
   );
 }

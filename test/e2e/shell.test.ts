@@ -41,7 +41,7 @@ describe('the clinic shell', () => {
     expect(await page.getByRole('banner').textContent()).toContain('Riverside Veterinary Hospital');
     expect(await page.getByRole('banner').textContent()).toContain('Tina Morales');
     expect(await page.getByRole('banner').textContent()).toMatch(/Technician/i);
-    expect(await nav.getByRole('link', { name: 'Refill day' }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Refill day' }).getAttribute('href')).toBe('/refill-day');
 
     await nav.getByRole('link', { name: 'Patients' }).click();
     await page.waitForURL(/\/patients$/);
