@@ -227,6 +227,9 @@ const ROUTE_WORDS: Array<[RegExp, SigRoute]> = [
   [/\b(?:vaginal(?:ly)?|intravaginal(?:ly)?|per vagina|pv)\b/g, 'vaginal'],
 ];
 
+// All route words in one pass, one capturing group per route.
+const ROUTE_WORDS_RE = new RegExp(ROUTE_WORDS.map(([re]) => `(${re.source})`).join('|'), 'g');
+
 // Site abbreviations are written routes too (they appear in the route column of a SIG).
 const SITE_ABBREVIATIONS: Array<[RegExp, SigRoute, string]> = [
   [/\bou\b/g, 'ophthalmic', 'both eyes'],
@@ -238,12 +241,13 @@ const SITE_ABBREVIATIONS: Array<[RegExp, SigRoute, string]> = [
 
 // Site phrases imply a route without writing one.
 const SIDE = String.raw`(?:(left|right|both|each|affected|surgical|operative|operated|the|l|r)\s+)?`;
-const SITE_PHRASES: Array<[RegExp, SigRoute, (m: RegExpExecArray) => string]> = [
-  [/\b(?:inner (?:ear )?pinnae?|pinnae?|ear tips?|tips? of (?:the )?ears?|inside (?:of )?(?:the )?ear ?flaps?|ear ?flaps?)\b/g, 'transdermal', () => 'inner ear pinna'],
-  [new RegExp(String.raw`\b(?:in|into|to|on|for)\s+(?:the\s+)?${SIDE}eyes?\b|\b${SIDE}eyes?\b`, 'g'), 'ophthalmic', (m) => sideSite(m[1] ?? m[2], 'eye')],
-  [new RegExp(String.raw`\b(?:in|into|to|on)\s+(?:the\s+)?${SIDE}ears?(?:\s+canals?)?\b|\b${SIDE}ears?\b`, 'g'), 'otic', (m) => sideSite(m[1] ?? m[2], 'ear')],
-  [/\b(?:each|both|one|either|the|left|right)? ?nostrils?\b|\bin(?:to)? the nose\b/g, 'nasal', (m) => (/each|both/.test(m[0]) ? 'each nostril' : 'nostril')],
-  [/\b(?:affected (?:and surrounding )?(?:areas?|skin|sites?|nails?|lesions?)|areas? of skin|to (?:the )?(?:skin|scalp|hair|forehead|lesions?|hot spots?|wounds?)|on (?:the )?skin)\b/g, 'topical', (m) => (/affected/.test(m[0]) ? 'affected area' : m[0].replace(/^(?:to|on) (?:the )?/, ''))],
+// The first element is a cheap hint: the phrase pattern is tried only when the hint is present.
+const SITE_PHRASES: Array<[RegExp, RegExp, SigRoute, (m: RegExpExecArray) => string]> = [
+  [/pinna|tip|flap/, /\b(?:inner (?:ear )?pinnae?|pinnae?|ear tips?|tips? of (?:the )?ears?|inside (?:of )?(?:the )?ear ?flaps?|ear ?flaps?)\b/g, 'transdermal', () => 'inner ear pinna'],
+  [/eye/, new RegExp(String.raw`\b(?:in|into|to|on|for)\s+(?:the\s+)?${SIDE}eyes?\b|\b${SIDE}eyes?\b`, 'g'), 'ophthalmic', (m) => sideSite(m[1] ?? m[2], 'eye')],
+  [/ear/, new RegExp(String.raw`\b(?:in|into|to|on)\s+(?:the\s+)?${SIDE}ears?(?:\s+canals?)?\b|\b${SIDE}ears?\b`, 'g'), 'otic', (m) => sideSite(m[1] ?? m[2], 'ear')],
+  [/nostril|nose/, /\b(?:each|both|one|either|the|left|right)? ?nostrils?\b|\bin(?:to)? the nose\b/g, 'nasal', (m) => (/each|both/.test(m[0]) ? 'each nostril' : 'nostril')],
+  [/affected|skin|scalp|hair|forehead|lesion|spot|wound/, /\b(?:affected (?:and surrounding )?(?:areas?|skin|sites?|nails?|lesions?)|areas? of skin|to (?:the )?(?:skin|scalp|hair|forehead|lesions?|hot spots?|wounds?)|on (?:the )?skin)\b/g, 'topical', (m) => (/affected/.test(m[0]) ? 'affected area' : m[0].replace(/^(?:to|on) (?:the )?/, ''))],
 ];
 
 function sideSite(side: string | undefined, organ: 'eye' | 'ear'): string {
@@ -443,6 +447,36 @@ const CODE_RE = new RegExp(
   'g',
 );
 
+// Numbers that belong to something else: a maximum, a quantity to dispense, refills, a dose
+// count, "1 hour before", "day 1", a body weight, a percentage. Each pattern is tried only
+// when its hint is in the text: parseSig runs on every cart change.
+const NOT_DOSE: Array<[RegExp, RegExp]> = [
+  [/mdd|max|exceed|nte|more than|at most/, /\b(?:mdd|max(?:imum)?|not to exceed|nte|do not exceed|no more than|not more than|at most)\b[^,;\d]{0,30}(?:\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?(?:\s*(?:doses?|[a-z/]+))?(?:\s*(?:\/|per|in|a|each|every)\s*(?:24\s*h\w*|day|d|daily|week))?/g],
+  [/disp|qty|quantity|#|refill|rf/, /\b(?:dispense|disp|qty|quantity|#|refills?|rfs?)\s*\d+(?:\.\d+)?(?:\s*[a-z]+)?/g],
+  [/refill|rf/, /\b\d+\s*(?:refills?|rfs?)\b/g],
+  [/dose|time|\*|applic|treat|inject/, new RegExp(String.raw`\b(?:x|times|for|\*)\s*\d+\s*(?:doses?|times|applications?|treatments?|injections?)\b|\*\s*\d+\b`, 'g')],
+  [/\bx/, /\bx\s*\d+\b(?!\s*(?:d|days?|wks?|weeks?|w|mos?|months?|h|hrs?|hours?|nights?|yrs?|years?)\b)/g],
+  [/before|after|prior|ago|later|following|post/, new RegExp(String.raw`\b${RANGE}\s*-?\s*${PERIOD_WORD}\s+(?:before|after|prior|ago|later|following|post)\b`, 'g')],
+  [/repeat|again/, /\b(?:repeat|again)\s+(?:in|after)\s+\d+(?:\.\d+)?\s*[a-z]*/g],
+  [/day/, /\b(?:on|from|starting|until|through|till|by|of)\s+days?\s+\d+(?:\s*(?:-|to|through|and)\s*\d+)?|\bdays?\s+\d+\s*(?:-|to|through|and)\s*\d+/g],
+  [/weigh/, /\b(?:weighing|weigh|weighs|weight of)\s+\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:lbs?|pounds?|kg|kilograms?)?/g],
+  [/lb|pound|kg|kilo/, /\b\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:lbs?|pounds?|kg|kilograms?)\b/g],
+  [/%|percent|old|sec/, /\b\d+(?:\.\d+)?\s*(?:%|percent|years? old|seconds?|secs?)/g],
+];
+
+// Patterns built once: parseSig runs on every cart change.
+const RE = {
+  duration: new RegExp(String.raw`\b(?:(?:for|during|over|continue|course of)\s*(?:up to\s+|about\s+|a total of\s+|another\s+|the next\s+|next\s+|approximately\s+|at least\s+)?(an?(?=\s)|${NUM}(?:\s*(?:-|to|or)\s*${NUM})?)|(?:x|times)\s*(${NUM}(?:\s*(?:-|to|or)\s*${NUM})?))\s*-?\s*${PERIOD_WORD}\b`, 'g'),
+  bareDuration: new RegExp(String.raw`(?<![\d.\-]\s?)(?<![\w.])${RANGE}\s*(days?|d|nights?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s*(?:before|after|prior|apart|intervals?|ago|later|supply))`, 'g'),
+  withStrength: new RegExp(String.raw`(?<![\w.])${RANGE}\s+${NUM}\s*-?\s*(?:mg|mcg|g|milligrams?|micrograms?|grams?)\s+(${FORM_ALT})\b`, 'g'),
+  withUnit: new RegExp(String.raw`(?<![\w.])${RANGE}\s*-?\s*(${UNIT_ALT})(?![\w/])`, 'g'),
+  every: new RegExp(String.raw`\b(?:q|every|each|once every|1 time every)\s*${RANGE}\s*-?\s*${PERIOD_WORD}\b`, 'g'),
+  intervals: new RegExp(String.raw`\b${RANGE}\s*-?\s*(?:hours?|hrs?|h)\s*(?:intervals?|apart)\b`, 'g'),
+  timesPer: new RegExp(String.raw`\b${RANGE}\s*(?:(?:times?|x)\s*(?:a|an|per|each|every|\/|in a|in)?|\/|per)\s*(days?|daily|d|weeks?|weekly|wks?|w|months?|monthly|mos?|hours?|hourly|h|24 ?h(?:ours?|rs?)?)\b`, 'g'),
+  perDayWithDose: new RegExp(String.raw`\b${RANGE}\s+(?:a|an|each)\s+(day|week|month)\b`, 'g'),
+  bareDose: new RegExp(String.raw`(?<![\w.\/])${RANGE}(?![\w.\/])(?!\s*(?:-\s*)?(?:hours?|hrs?|h|minutes?|mins?|seconds?|days?|weeks?|months?|years?|nights?|times?|mg\w*|mcg|%)\b)`, ''),
+};
+
 function parse(raw: string): ParsedSig {
   const normal = normalise(raw);
   const t = new Text(` ${normal} `);
@@ -453,31 +487,19 @@ function parse(raw: string): ParsedSig {
     );
 
   // Numbers that are not the dose, frequency or duration.
-  t.take(/\b(?:mdd|max(?:imum)?|not to exceed|nte|do not exceed|no more than|not more than|at most)\b[^,;\d]{0,30}(?:\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?(?:\s*(?:doses?|[a-z/]+))?(?:\s*(?:\/|per|in|a|each|every)\s*(?:24\s*h\w*|day|d|daily|week))?/g);
-  t.take(/\b(?:dispense|disp|qty|quantity|#|refills?|rfs?)\s*\d+(?:\.\d+)?(?:\s*[a-z]+)?/g);
-  t.take(/\b\d+\s*(?:refills?|rfs?)\b/g);
-  t.take(new RegExp(String.raw`\b(?:x|times|for|\*)\s*\d+\s*(?:doses?|times|applications?|treatments?|injections?)\b|\*\s*\d+\b`, 'g'));
-  t.take(/\bx\s*\d+\b(?!\s*(?:d|days?|wks?|weeks?|w|mos?|months?|h|hrs?|hours?|nights?|yrs?|years?)\b)/g);
-  t.take(new RegExp(String.raw`\b${RANGE}\s*-?\s*${PERIOD_WORD}\s+(?:before|after|prior|ago|later|following|post)\b`, 'g'));
-  t.take(/\b(?:repeat|again)\s+(?:in|after)\s+\d+(?:\.\d+)?\s*[a-z]*/g);
-  t.take(/\b(?:on|from|starting|until|through|till|by|of)\s+days?\s+\d+(?:\s*(?:-|to|through|and)\s*\d+)?|\bdays?\s+\d+\s*(?:-|to|through|and)\s*\d+/g);
-  t.take(/\b(?:weighing|weigh|weighs|weight of)\s+\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:lbs?|pounds?|kg|kilograms?)?/g);
-  t.take(/\b\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:lbs?|pounds?|kg|kilograms?)\b/g);
-  t.take(/\b\d+(?:\.\d+)?\s*(?:%|percent|years? old|seconds?|secs?)/g);
-  const clockTimes = t.take(/\bclocktime\b/g).length;
+  for (const [hint, re] of NOT_DOSE) if (hint.test(t.value)) t.take(re);
+  const clockTimes = t.value.includes('clocktime') ? t.take(/\bclocktime\b/g).length : 0;
 
   // Duration.
   let durationDays: number | undefined;
-  const durationRe = new RegExp(String.raw`\b(?:(?:for|during|over|continue|course of)\s*(?:up to\s+|about\s+|a total of\s+|another\s+|the next\s+|next\s+|approximately\s+|at least\s+)?(an?(?=\s)|${NUM}(?:\s*(?:-|to|or)\s*${NUM})?)|(?:x|times)\s*(${NUM}(?:\s*(?:-|to|or)\s*${NUM})?))\s*-?\s*${PERIOD_WORD}\b`, 'g');
-  for (const m of t.take(durationRe)) {
+  for (const m of t.take(RE.duration)) {
     const days = daysOf(m[3] ?? '', largest(m[1] ?? m[2] ?? ''));
     if (durationDays === undefined && days !== undefined && days > 0) durationDays = days;
   }
   if (durationDays === undefined) {
     // A bare "90 days" after the directions is a duration in exported SIGs, unless it belongs
     // to something else ("every 2 days", "3 days before surgery").
-    const bareRe = new RegExp(String.raw`(?<![\d.\-]\s?)(?<![\w.])${RANGE}\s*(days?|d|nights?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s*(?:before|after|prior|apart|intervals?|ago|later|supply))`, 'g');
-    for (const m of t.value.matchAll(bareRe)) {
+    for (const m of t.value.matchAll(RE.bareDuration)) {
       if (/\b(?:every|each|q|per|in|within|after|before|prior|starting|first|last|other|next|of|at)\s*$/.test(t.value.slice(0, m.index))) continue;
       const days = daysOf(m[3] ?? '', Math.max(Number(m[1]), Number(m[2] ?? m[1])));
       if (days !== undefined && days > 0) {
@@ -490,13 +512,11 @@ function parse(raw: string): ParsedSig {
 
   // Doses written with a unit; the best one is kept and blanked so it is not read again.
   const doseCandidates: Array<{ index: number; end: number; rank: number; dose: Dose }> = [];
-  const withStrength = new RegExp(String.raw`(?<![\w.])${RANGE}\s+${NUM}\s*-?\s*(?:mg|mcg|g|milligrams?|micrograms?|grams?)\s+(${FORM_ALT})\b`, 'g');
-  for (const m of t.value.matchAll(withStrength)) {
+  for (const m of t.value.matchAll(RE.withStrength)) {
     const d = doseFrom(m[1], m[2], m[3]);
     if (d) doseCandidates.push({ index: m.index, end: m.index + m[0].length, rank: d.rank, dose: d.dose });
   }
-  const withUnit = new RegExp(String.raw`(?<![\w.])${RANGE}\s*-?\s*(${UNIT_ALT})(?![\w/])`, 'g');
-  for (const m of t.value.matchAll(withUnit)) {
+  for (const m of t.value.matchAll(RE.withUnit)) {
     const d = doseFrom(m[1], m[2], m[3]);
     if (d && !doseCandidates.some((c) => m.index >= c.index && m.index < c.end)) {
       doseCandidates.push({ index: m.index, end: m.index + m[0].length, rank: d.rank, dose: d.dose });
@@ -514,15 +534,14 @@ function parse(raw: string): ParsedSig {
   const add = (index: number, f: Frequency | undefined) => {
     if (f && f.count > 0 && f.period > 0 && Number.isFinite(f.count) && Number.isFinite(f.period)) strong.push({ index, frequency: f });
   };
-  for (const m of t.take(new RegExp(String.raw`\b(?:q|every|each|once every|1 time every)\s*${RANGE}\s*-?\s*${PERIOD_WORD}\b`, 'g'))) {
+  for (const m of t.take(RE.every)) {
     const p = periodOf(m[3] ?? '', Number(m[1]));
     if (p) add(m.index, { count: 1, ...p });
   }
-  for (const m of t.take(new RegExp(String.raw`\b(?:at|in)?\s*${RANGE}\s*-?\s*(?:hours?|hrs?|h)\s*(?:intervals?|apart)\b`, 'g'))) {
+  for (const m of /interval|apart/.test(t.value) ? t.take(RE.intervals) : []) {
     add(m.index, { count: 1, period: Number(m[1]), periodUnit: 'h' });
   }
-  const countRe = new RegExp(String.raw`\b${RANGE}\s*(?:(?:times?|x)\s*(?:a|an|per|each|every|\/|in a|in)?|\/|per)\s*(days?|daily|d|weeks?|weekly|wks?|w|months?|monthly|mos?|hours?|hourly|h|24 ?h(?:ours?|rs?)?)\b`, 'g');
-  for (const m of t.take(countRe)) {
+  for (const m of t.take(RE.timesPer)) {
     const count = Math.max(Number(m[1]), Number(m[2] ?? m[1]));
     const word = m[3] ?? '';
     const p = /^24/.test(word) ? { period: 1, periodUnit: 'd' as const } : periodOf(word, 1);
@@ -530,7 +549,7 @@ function parse(raw: string): ParsedSig {
   }
   if (dose) {
     // "5 a day" is a count only when the dose is written elsewhere ("1 tablet ... 2 a day").
-    for (const m of t.take(new RegExp(String.raw`\b${RANGE}\s+(?:a|an|each)\s+(day|week|month)\b`, 'g'))) {
+    for (const m of t.take(RE.perDayWithDose)) {
       const p = periodOf(m[3] ?? '', 1);
       if (p) add(m.index, { count: Math.max(Number(m[1]), Number(m[2] ?? m[1])), ...p });
     }
@@ -540,9 +559,14 @@ function parse(raw: string): ParsedSig {
 
   // Route and site.
   const routes: RouteHit[] = [];
-  for (const [re, route] of ROUTE_WORDS) for (const m of t.value.matchAll(re)) routes.push({ route, index: m.index, written: true });
+  for (const m of t.value.matchAll(ROUTE_WORDS_RE)) {
+    const group = m.slice(1).findIndex((g) => g !== undefined);
+    const route = ROUTE_WORDS[group]?.[1];
+    if (route) routes.push({ route, index: m.index, written: true });
+  }
   for (const [re, route, site] of SITE_ABBREVIATIONS) for (const m of t.value.matchAll(re)) routes.push({ route, index: m.index, site, written: true });
-  for (const [re, route, site] of SITE_PHRASES) {
+  for (const [hint, re, route, site] of SITE_PHRASES) {
+    if (!hint.test(t.value)) continue;
     for (const m of t.value.matchAll(re)) {
       if (route === 'ophthalmic' || route === 'otic') {
         if (/\b(?:pinnae?|tips?|flaps?)\b/.test(t.value.slice(m.index + m[0].length, m.index + m[0].length + 8))) continue;
@@ -605,8 +629,7 @@ function parse(raw: string): ParsedSig {
 
   // A bare number is the dose when no unit is written: "take 1 daily", "1/2 po bid".
   if (!dose) {
-    const bare = new RegExp(String.raw`(?<![\w.\/])${RANGE}(?![\w.\/])(?!\s*(?:-\s*)?(?:hours?|hrs?|h|minutes?|mins?|seconds?|days?|weeks?|months?|years?|nights?|times?|mg\w*|mcg|%)\b)`, 'g');
-    const m = bare.exec(t.value);
+    const m = RE.bareDose.exec(t.value);
     if (m) {
       const d = doseFrom(m[1], m[2], undefined);
       if (d && d.dose.amount < 10000) dose = d.dose;
