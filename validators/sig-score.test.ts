@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { factsOf, formatScores, scoreSigSets } from './sig-score';
+import { parseSig } from './sig';
+
+function setDir(files: Record<string, unknown[]>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sig-score-'));
+  for (const [name, rows] of Object.entries(files)) writeFileSync(path.join(dir, name), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return dir;
+}
+
+describe('scoreSigSets', () => {
+  it('counts only the fields each row labels, in each set’s own terms', () => {
+    const dir = setDir({
+      'sig_cases_parsigs.jsonl': [
+        { sig: 'Take 1 tablet 3 times a day for 2 weeks', expected: { frequencyType: 'Day', interval: 1, times: 3, singleDosageAmount: 1, periodType: 'Week', periodAmount: 2, takeAsNeeded: false } },
+        { sig: 'take 1 then 2', expected: { multiple: [] } },
+      ],
+      'sig_cases_advanced_sig_parser.jsonl': [
+        { sig: 'take 1/2 tablet po bid', expected: { is_parsable: true, dose: 0.5, max_dose_per_day: 1.0 } },
+        { sig: 'take 2 tablets in the morning and 1 at night', expected: { is_parsable: true, max_dose_per_day: 3.0 } },
+        { sig: 'take 1 daily then 2 daily', expected: { is_parsable: false } },
+      ],
+      'human_sigs_unlabeled_parserx.jsonl': [{ sig: 'take one capsule daily' }],
+    });
+    const scores = scoreSigSets(dir);
+    expect(scores.map((s) => s.set)).toEqual(['advanced_sig_parser', 'parsigs']);
+
+    const parsigs = scores.find((s) => s.set === 'parsigs');
+    expect(parsigs?.scoredRows).toBe(1);
+    expect(parsigs?.fields.map((f) => [f.field, f.correct, f.total])).toEqual([
+      ['dose', 1, 1],
+      ['timesPerDay', 1, 1],
+      ['durationDays', 1, 1],
+      ['asNeeded', 1, 1],
+    ]);
+
+    const advanced = scores.find((s) => s.set === 'advanced_sig_parser');
+    expect(advanced?.fields.find((f) => f.field === 'dailyMax')).toMatchObject({ correct: 1, total: 2, accuracy: 0.5 });
+    expect(advanced?.misses).toEqual([{ sig: 'take 2 tablets in the morning and 1 at night', field: 'dailyMax', expected: 3, actual: 4 }]);
+    expect(formatScores(scores)).toContain('advanced_sig_parser | 2/3 | 100% (1/1) | – | 50% (1/2)');
+  });
+});
+
+describe('factsOf', () => {
+  it('takes the top of a dose range for the daily maximum and none without a frequency', () => {
+    expect(factsOf(parseSig('1-2 tabs po q6h prn'))).toMatchObject({ dose: 1, timesPerDay: 4, dailyMax: 8, asNeeded: true, route: 'oral' });
+    expect(factsOf(parseSig('take 1 tablet by mouth as needed')).dailyMax).toBeNull();
+  });
+});
