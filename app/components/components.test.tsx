@@ -57,7 +57,7 @@ describe('AppShell', () => {
     const nav = html.slice(html.indexOf('<nav'), html.indexOf('</nav>'));
     const links = [...nav.matchAll(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((m) => [m[2], m[1]]);
     expect(links).toEqual([
-      ['Refill day', '/'],
+      ['Refill day', '/refill-day'],
       ['Catalog', '/catalog'],
       ['Patients', '/patients'],
       ['Requests', '/requests'],
@@ -70,11 +70,12 @@ describe('AppShell', () => {
     expect(nav).toContain('aria-label="Primary"');
   });
 
-  it('marks Refill day only on the home page', () => {
-    const home = shell('/');
-    const homeNav = home.slice(home.indexOf('<nav'), home.indexOf('</nav>'));
-    expect(tagWith(homeNav, 'a', 'href="/"')).toMatch(/aria-current="page"/);
-    expect(home.match(/aria-current="page"/g)).toHaveLength(1);
+  it('marks Refill day on the refill-day pages and nothing on the home page', () => {
+    const day = shell('/refill-day/builder');
+    const dayNav = day.slice(day.indexOf('<nav'), day.indexOf('</nav>'));
+    expect(tagWith(dayNav, 'a', 'href="/refill-day"')).toMatch(/aria-current="page"/);
+    expect(day.match(/aria-current="page"/g)).toHaveLength(1);
+    expect(shell('/').match(/aria-current="page"/g)).toBeNull();
     const catalog = shell('/catalog');
     expect(catalog.match(/aria-current="page"/g)).toHaveLength(1);
   });
