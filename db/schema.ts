@@ -199,6 +199,8 @@ export interface MedicationsTable {
   ingredients: Generated<string[]>;
   synonyms: Generated<string[]>;
   doseUnit: string | null;
+  /** Generated: lower-case name, strength, form, species, synonyms and ingredients, trigram-indexed for catalog search. */
+  searchText: ColumnType<string, never, never>;
   createdAt: CreatedAt;
 }
 
@@ -232,6 +234,10 @@ export interface CatalogImportsTable {
   createdBy: string | null;
   createdAt: CreatedAt;
   finishedAt: Timestamp | null;
+  /** The CSV text of an upload or a dropped file (null for a JSON feed, which the job fetches). */
+  input: string | null;
+  /** How to import: `{ full, priceMoveThreshold }`. */
+  options: JsonDefault<{ full?: boolean; priceMoveThreshold?: number }>;
 }
 
 export interface PrescriptionsTable {
