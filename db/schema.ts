@@ -480,6 +480,17 @@ export interface NotificationsTable {
   createdAt: CreatedAt;
 }
 
+/** A clinic's wording of one owner message (template × channel); defaults live in code. */
+export interface NotificationTemplatesTable {
+  clinicId: string;
+  template: string;
+  channel: 'email' | 'sms';
+  subject: string | null;
+  body: string;
+  updatedBy: string | null;
+  updatedAt: CreatedAt;
+}
+
 export interface RefillRemindersTable {
   id: Generated<string>;
   clinicId: string;
@@ -552,6 +563,7 @@ export interface Database {
   paymentMovements: PaymentMovementsTable;
   refillRequests: RefillRequestsTable;
   notifications: NotificationsTable;
+  notificationTemplates: NotificationTemplatesTable;
   refillReminders: RefillRemindersTable;
   auditEvents: AuditEventsTable;
   processedWebhookEvents: ProcessedWebhookEventsTable;

@@ -1,6 +1,7 @@
 // Importing this module registers every task handler and periodic sweep with the job queue.
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
 import { registerTasks } from './jobs.server';
+import { registerNotificationTasks } from './notifications.server';
 
 let registered = false;
 
@@ -12,4 +13,5 @@ export function registerAllTasks(): void {
     // A no-op that proves the queue is wired; health checks and tests enqueue it.
     'system.ping': async () => {},
   });
+  registerNotificationTasks();
 }
