@@ -318,6 +318,10 @@ export interface CheckoutsTable {
   createdAt: CreatedAt;
   expiresAt: Timestamp | null;
   paidAt: Timestamp | null;
+  /** The priced cart as charged (app/services/checkout.server.ts `CheckoutPlan`); the split reads only this. */
+  plan: Json<unknown> | null;
+  /** Why the checkout ended without orders (expired, the provider refused it). */
+  failureReason: string | null;
 }
 
 export interface PaymentsTable {
