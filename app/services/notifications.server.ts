@@ -48,8 +48,19 @@ export const MAX_SEND_ATTEMPTS = RETRY_BACKOFF_MINUTES.length + 1;
  * A second call with the same dedupe key does nothing.
  */
 export async function enqueueNotification(tx: Kysely<Database>, input: NotificationInput): Promise<void> {
+  await writeNotification(tx, input);
+}
+
+/**
+ * enqueueNotification, answering what it wrote: the row's id and status (`pending` or
+ * `suppressed` with the reason), or null when nothing was written (unknown owner, duplicate).
+ */
+export async function writeNotification(
+  tx: Kysely<Database>,
+  input: NotificationInput,
+): Promise<{ id: string; status: 'pending' | 'suppressed'; reason: string | null } | null> {
   const message = await composeNotification(tx, input);
-  if (!message) return;
+  if (!message) return null;
   const dedupeKey = input.dedupeKey ?? defaultDedupeKey(input);
   const sendAfter = input.sendAfter ?? now();
   const row = await tx
@@ -75,8 +86,10 @@ export async function enqueueNotification(tx: Kysely<Database>, input: Notificat
     .onConflict((oc) => oc.column('dedupeKey').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!row || message.suppressed) return;
+  if (!row) return null;
+  if (message.suppressed) return { id: row.id, status: 'suppressed', reason: message.suppressed };
   await enqueue(tx, 'notifications.send', { id: row.id }, { runAt: sendAfter, maxAttempts: 1, jobKey: `notification:${row.id}` });
+  return { id: row.id, status: 'pending', reason: null };
 }
 
 function defaultDedupeKey(input: NotificationInput): string | null {

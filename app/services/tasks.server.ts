@@ -2,6 +2,7 @@
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
 import { registerTasks } from './jobs.server';
 import { registerNotificationTasks } from './notifications.server';
+import { registerReminderTasks } from './reminders.server';
 
 let registered = false;
 
@@ -14,4 +15,5 @@ export function registerAllTasks(): void {
     'system.ping': async () => {},
   });
   registerNotificationTasks();
+  registerReminderTasks();
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getDb } from '../../db/client';
 import { json } from '../../db/json';
@@ -9,21 +9,13 @@ import { manualClock, setClock } from '../../app/services/clock.server';
 import { registerAllTasks } from '../../app/services/tasks.server';
 import { enqueueNotification, MAX_SEND_ATTEMPTS } from '../../app/services/notifications.server';
 import { verifyOwnerToken } from '../../app/services/owner-links.server';
-import { startSmtpServer } from '../support/smtp';
+import { withSmtpServer } from '../support/smtp';
 
 const clinicId = DEMO_IDS.riverside;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+const smtp = withSmtpServer();
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  process.env.SMTP_URL = smtp.url;
-  resetEnv();
   registerAllTasks();
-});
-afterAll(async () => {
-  delete process.env.SMTP_URL;
-  resetEnv();
-  await smtp.close();
 });
 
 /** An owner of the demo clinic with two active pets that have different names. */

@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from 'vitest';
+import { resetEnv } from '../../app/env.server';
 import { SMTPServer } from 'smtp-server';
 
 /** One email as it arrived at the test SMTP server. */
@@ -64,4 +66,30 @@ export async function startSmtpServer(): Promise<{ url: string; port: number; re
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return { url: `smtp://127.0.0.1:${port}`, port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Starts a loopback SMTP server for this test file and points SMTP_URL at it (hooks
+ * registered here); `received` holds every mail that arrived.
+ */
+export function withSmtpServer(): { readonly url: string; readonly received: ReceivedMail[] } {
+  let server: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
+  beforeAll(async () => {
+    server = await startSmtpServer();
+    process.env.SMTP_URL = server.url;
+    resetEnv();
+  });
+  afterAll(async () => {
+    delete process.env.SMTP_URL;
+    resetEnv();
+    await server?.close();
+  });
+  return {
+    get url() {
+      return server!.url;
+    },
+    get received() {
+      return server!.received;
+    },
+  };
 }
