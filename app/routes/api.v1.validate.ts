@@ -1,0 +1,20 @@
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { api, errorResponse, readJson } from '~/lib/api.server';
+import { validateBodySchema } from '~/schemas/validate';
+import { toPublicFinding, validateDraftLines } from '~/services/validation.server';
+
+/** `POST /api/v1/validate`: findings for a cart that is not stored. */
+export const action = ({ request }: ActionFunctionArgs) => {
+  if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'Use POST.');
+  return api(request, 'clinic', async (principal) => {
+    const body = await readJson(request, validateBodySchema);
+    const result = await validateDraftLines(principal, body.lines);
+    return {
+      lines: result.lines.map((line) => ({ index: line.index, findings: line.findings.map(toPublicFinding) })),
+      blockingCount: result.blockingCount,
+      warningCount: result.warningCount,
+    };
+  });
+};
+
+export const loader = () => errorResponse(405, 'method_not_allowed', 'Use POST with {"lines":[…]}.');
