@@ -371,8 +371,24 @@ export interface OrdersTable {
   deliveryAttempts: Generated<number>;
   lastDeliveryError: string | null;
   deliveredToPharmacyAt: Timestamp | null;
+  /** Start of the current delivery's 24 h retry window (reset by "Retry now"). */
+  deliveryWindowStartedAt: Timestamp | null;
+  /** When the next delivery attempt is due, while one is scheduled. */
+  nextDeliveryAt: Timestamp | null;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
+}
+
+/** One attempt to hand an order to its pharmacy (REST POST or portal), kept for the delivery log. */
+export interface OrderDeliveryAttemptsTable {
+  id: Generated<string>;
+  orderId: string;
+  attempt: number;
+  outcome: 'delivered' | 'retryable' | 'permanent';
+  httpStatus: number | null;
+  message: string | null;
+  durationMs: number;
+  at: CreatedAt;
 }
 
 export interface OrderLinesTable {
@@ -413,6 +429,8 @@ export interface OrderEventsTable {
   actor: string;
   response: Json<Record<string, unknown>> | null;
   at: CreatedAt;
+  /** Insertion order: the history sorts by (at, seq). */
+  seq: Generated<number>;
 }
 
 export interface PaymentMovementsTable {
@@ -564,6 +582,7 @@ export interface Database {
   orders: OrdersTable;
   orderLines: OrderLinesTable;
   orderEvents: OrderEventsTable;
+  orderDeliveryAttempts: OrderDeliveryAttemptsTable;
   paymentMovements: PaymentMovementsTable;
   refillRequests: RefillRequestsTable;
   notifications: NotificationsTable;

@@ -242,6 +242,12 @@ export const orderLineSchema = z.object({
   needByDate: isoDate.nullable(),
   /** The carrier must get a signature on delivery (controlled or cold-chain lines, or clinic policy). */
   signatureRequired: z.boolean(),
+  /**
+   * Where this line goes when it is not the document's `shipTo` (one order holds every line of
+   * a checkout for one pharmacy; lines shipped to different owners are separate parcels).
+   * `null`: the document's `shipTo`.
+   */
+  shipTo: shipToSchema.nullable().default(null),
 });
 
 /**

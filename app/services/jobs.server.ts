@@ -38,15 +38,21 @@ type WithTasks = typeof globalThis & { [TASKS_KEY]?: TaskList };
 
 /**
  * Registers task handlers (each service registers its own at import time, from
- * app/services/tasks.server.ts). Handlers receive the payload; throwing makes graphile retry.
+ * app/services/tasks.server.ts). Handlers receive the payload and the job's context; throwing makes graphile retry.
  */
-export function registerTasks(tasks: Record<string, (payload: any) => Promise<void>>): void {
+export function registerTasks(tasks: Record<string, (payload: any, job: JobContext) => Promise<void>>): void {
   const g = globalThis as WithTasks;
   g[TASKS_KEY] ??= {};
   for (const [name, handler] of Object.entries(tasks)) {
-    g[TASKS_KEY][name] = (async (payload: unknown) => handler(payload)) as Task;
+    g[TASKS_KEY][name] = (async (payload: unknown, helpers) => handler(payload, { abortSignal: helpers.abortSignal })) as Task;
   }
 }
+
+/** What a handler may use from the job running it. */
+export type JobContext = {
+  /** Fires when the worker stops and wants the job to give up (graphile's graceful shutdown). */
+  abortSignal?: AbortSignal;
+};
 
 /** Every registered task. */
 export function taskList(): TaskList {

@@ -1,6 +1,7 @@
 // Importing this module registers every task handler and periodic sweep with the job queue.
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
 import { registerTasks } from './jobs.server';
+import { registerRoutingTasks } from './routing.server';
 import { registerNotificationTasks } from './notifications.server';
 import { registerReminderTasks } from './reminders.server';
 
@@ -14,6 +15,7 @@ export function registerAllTasks(): void {
     // A no-op that proves the queue is wired; health checks and tests enqueue it.
     'system.ping': async () => {},
   });
+  registerRoutingTasks();
   registerNotificationTasks();
   registerReminderTasks();
 }

@@ -65,6 +65,7 @@ export function sampleOrderDocument(): OrderDocumentV1 & OrderDocumentV1Input {
         deaSchedule: null,
         needByDate: null,
         signatureRequired: false,
+        shipTo: null,
       },
       {
         lineId: 'ol_2',
@@ -82,6 +83,7 @@ export function sampleOrderDocument(): OrderDocumentV1 & OrderDocumentV1Input {
         deaSchedule: 'IV',
         needByDate: '2025-03-10',
         signatureRequired: true,
+        shipTo: null,
       },
     ],
   };
