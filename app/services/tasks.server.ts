@@ -1,5 +1,6 @@
 // Importing this module registers every task handler and periodic sweep with the job queue.
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
+import { registerCatalogImportTasks } from './catalog-import.server';
 import { registerTasks } from './jobs.server';
 import { registerRoutingTasks } from './routing.server';
 import { registerNotificationTasks } from './notifications.server';
@@ -15,6 +16,7 @@ export function registerAllTasks(): void {
     // A no-op that proves the queue is wired; health checks and tests enqueue it.
     'system.ping': async () => {},
   });
+  registerCatalogImportTasks();
   registerRoutingTasks();
   registerNotificationTasks();
   registerReminderTasks();
