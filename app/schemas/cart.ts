@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * The cart's request shapes, shared by the refill-day page (react-hook-form + the action) and
+ * the JSON API (`/api/v1/carts/current…`), so the browser, the form action and the API accept
+ * exactly the same input.
+ */
+
+// Demo and imported ids are UUID-shaped but not always RFC 4122 variants, so accept any GUID.
+const id = (what: string) => z.guid({ message: `Choose a ${what}.` });
+
+/** A 'YYYY-MM-DD' date, or empty for none. */
+const optionalDate = z
+  .string()
+  .trim()
+  .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'Use a date like 2026-12-01.')
+  .optional()
+  .nullable()
+  .transform((v) => (v ? v : null));
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null));
+
+export const quantitySchema = z.coerce
+  .number({ message: 'Enter the number of vials.' })
+  .int('Enter a whole number of vials.')
+  .min(1, 'At least 1 vial.')
+  .max(10_000, 'At most 10,000 vials on one line.');
+
+export const sigSchema = z.string({ message: 'Enter the directions (SIG).' }).trim().min(1, 'Enter the directions (SIG).').max(1_000, 'Keep the SIG under 1,000 characters.');
+
+export const shipToSchema = z.enum(['clinic', 'owner'], { message: 'Ship to the clinic or the owner.' });
+
+export const lineSourceSchema = z.enum(['manual', 'quickfill', 'reorder', 'request']);
+
+/** One line to add (API body item and the fast-entry row). */
+export const newCartLineSchema = z.object({
+  patientId: id('patient'),
+  offerId: id('medication and pharmacy'),
+  quantity: quantitySchema,
+  sig: sigSchema,
+  prescriberId: id('prescriber'),
+  shipTo: shipToSchema.default('clinic'),
+  source: lineSourceSchema.optional(),
+  prescriptionId: z.guid().optional().nullable().or(z.literal('').transform(() => null)),
+  flavor: optionalText(60),
+  needBy: optionalDate,
+});
+export type NewCartLineBody = z.output<typeof newCartLineSchema>;
+
+/** `POST /api/v1/carts/current/lines`: one or many lines, all or nothing. */
+export const addCartLinesSchema = z.object({
+  lines: z.array(newCartLineSchema).min(1, 'Send at least one line.').max(500, 'Send at most 500 lines at once.'),
+});
+
+/** The fields of a line that can be edited in place. */
+export const cartLineEditSchema = z.object({
+  quantity: quantitySchema,
+  sig: sigSchema,
+  prescriberId: id('prescriber'),
+  shipTo: shipToSchema,
+  flavor: optionalText(60),
+  needBy: optionalDate,
+});
+export type CartLineEdit = z.output<typeof cartLineEditSchema>;
+
+/** `PATCH /api/v1/carts/current/lines/:id`: the version read, and any editable fields (or `offerId` to switch pharmacy). */
+export const updateCartLineSchema = cartLineEditSchema.partial().extend({
+  version: z.coerce.number({ message: 'Send the version of the line you edited.' }).int().min(1),
+  offerId: id('medication and pharmacy').optional(),
+});
+export type UpdateCartLineBody = z.output<typeof updateCartLineSchema>;
+
+/** `POST /api/v1/carts/current/acknowledgements`. */
+export const acknowledgementSchema = z.object({
+  lineId: id('cart line'),
+  rule: z.string().min(1).max(60),
+});
+
+/** The inline edit form of one line on the refill-day page (strings from FormData). */
+export const lineEditFormSchema = cartLineEditSchema.extend({
+  lineId: id('cart line'),
+  version: z.coerce.number().int().min(1),
+});
+
+/** The keyboard fast-entry row. */
+export const fastEntryFormSchema = newCartLineSchema.pick({ patientId: true, offerId: true, quantity: true, sig: true, prescriberId: true, shipTo: true, prescriptionId: true }).extend({
+  patientId: z.guid({ message: 'Pick a patient from the list.' }),
+  offerId: z.guid({ message: 'Pick a medication from the list.' }),
+});
