@@ -1,0 +1,17 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { api, errorResponse, jsonResponse, MAX_BODY_BYTES } from '~/lib/api.server';
+import { recordPharmacyEventFromRequest } from '~/services/pharmacy-orders.server';
+
+// POST a status event (docs/pharmacy-api.md). The raw body is passed on so an optional
+// Vialcart-Signature can be checked over the exact bytes received.
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(request, 'pharmacy', async (principal) => {
+    if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'POST a status event here.');
+    const raw = await request.text();
+    if (raw.length > MAX_BODY_BYTES) return errorResponse(400, 'bad_request', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`, { '(body)': 'too large' });
+    const { replayed, answer } = await recordPharmacyEventFromRequest(principal, params.id ?? '', raw, request.headers.get('vialcart-signature'));
+    return jsonResponse(answer, { headers: replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+  });
+
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  errorResponse(405, 'method_not_allowed', `POST status events to ${new URL(request.url).pathname}.`);
