@@ -468,6 +468,10 @@ export interface RefillRequestsTable {
   queue: QueueName;
   status: Generated<'open' | 'approved' | 'denied' | 'exam_requested' | 'to_dispense' | 'dispensed' | 'cancelled'>;
   dueAt: Timestamp;
+  /** When the reminder to the assignee falls due (the target; 30 min for urgent). */
+  remindAt: Timestamp | null;
+  /** When the request escalates to the clinic's escalation contact (4 h, or the target if later). */
+  escalateAt: Timestamp | null;
   assignedTo: string | null;
   remindedAt: Timestamp | null;
   escalatedAt: Timestamp | null;

@@ -5,6 +5,7 @@ import { registerTasks } from './jobs.server';
 import { registerRoutingTasks } from './routing.server';
 import { registerNotificationTasks } from './notifications.server';
 import { registerReminderTasks } from './reminders.server';
+import { registerRefillRequestTasks } from './refill-requests.server';
 
 let registered = false;
 
@@ -20,4 +21,5 @@ export function registerAllTasks(): void {
   registerRoutingTasks();
   registerNotificationTasks();
   registerReminderTasks();
+  registerRefillRequestTasks();
 }
