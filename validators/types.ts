@@ -260,6 +260,8 @@ export type CartView = {
   index: number;
   /** Vials the whole cart asks of each offer id. */
   vialsByOffer: ReadonlyMap<string, number>;
+  /** Positions of the lines of each offer id. */
+  linesByOffer: ReadonlyMap<string, readonly number[]>;
   /** Positions of the lines of each patient × medication (key: `cartKey(patientId, medicationId)`). */
   linesByPatientMedication: ReadonlyMap<string, readonly number[]>;
   /** Positions of the lines filling each prescription id. */

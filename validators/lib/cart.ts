@@ -15,14 +15,16 @@ function push(map: Map<string, number[]>, key: string, index: number): void {
 /** The cart-wide totals, computed once per cart; `index` is then set per line. */
 export function summarizeCart(lines: readonly ValidationLine[]): Omit<CartView, 'index'> {
   const vialsByOffer = new Map<string, number>();
+  const linesByOffer = new Map<string, number[]>();
   const linesByPatientMedication = new Map<string, number[]>();
   const linesByPrescription = new Map<string, number[]>();
   lines.forEach((line, index) => {
     vialsByOffer.set(line.offerId, (vialsByOffer.get(line.offerId) ?? 0) + line.quantity);
+    push(linesByOffer, line.offerId, index);
     push(linesByPatientMedication, cartKey(line.patientId, line.medicationId), index);
     if (line.prescriptionId !== undefined) push(linesByPrescription, line.prescriptionId, index);
   });
-  return { lines, vialsByOffer, linesByPatientMedication, linesByPrescription };
+  return { lines, vialsByOffer, linesByOffer, linesByPatientMedication, linesByPrescription };
 }
 
 /** "line 3" / "lines 2 and 5" for positions (0-based in, 1-based out, as the cart shows them). */

@@ -33,6 +33,13 @@ describe('pharmacy.stock', () => {
     expect(run(pharmacyStock, ctx, lines, 1)[0]?.message).toMatch(/\(with line 1\)/);
   });
 
+  it('names only the lines sharing its offer, wherever they stand in a long cart', () => {
+    const other = (i: number) => makeLine({ id: `other-${i}`, offerId: 'gaba-cascade', pharmacyId: 'cascade', quantity: 1 });
+    const lines = [makeLine({ quantity: 6 }), ...Array.from({ length: 30 }, (_, i) => other(i)), makeLine({ id: 'last', patientId: 'milo', quantity: 5 })];
+    expect(run(pharmacyStock, ctx, lines, 0)[0]?.message).toMatch(/\(with line 32\)/);
+    expect(run(pharmacyStock, ctx, lines, 31)[0]?.message).toMatch(/\(with line 1\)/);
+  });
+
   it('edge: two lines that together take exactly the last vials pass', () => {
     const lines = [makeLine({ quantity: 6 }), makeLine({ id: 'line-2', patientId: 'milo', quantity: 4 })];
     expect(run(pharmacyStock, ctx, lines, 0)).toEqual([]);

@@ -15,7 +15,8 @@ export const pharmacyStock: RuleCheck = (line, ctx, cart) => {
 
   const pharmacyName = ctx.pharmacies[line.pharmacyId]?.name ?? 'The pharmacy';
   const medicationName = ctx.medications[line.medicationId]?.name ?? 'this medication';
-  const sharing = cart.lines.flatMap((l, i) => (i !== cart.index && l.offerId === line.offerId ? [i] : []));
+  // From the cart's index, not a scan of every line: a cart short on many offers stays linear.
+  const sharing = (cart.linesByOffer.get(line.offerId) ?? []).filter((i) => i !== cart.index);
   let message: string;
   if (!offer || !offer.available) {
     message = `${pharmacyName} no longer offers ${medicationName}.`;
