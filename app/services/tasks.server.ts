@@ -1,7 +1,9 @@
 // Importing this module registers every task handler and periodic sweep with the job queue.
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
 import { registerCatalogImportTasks } from './catalog-import.server';
+import { registerCheckoutTasks } from './checkout.server';
 import { registerTasks } from './jobs.server';
+import { registerPaymentTasks } from './payments/index.server';
 import { registerRoutingTasks } from './routing.server';
 import { registerNotificationTasks } from './notifications.server';
 import { registerReminderTasks } from './reminders.server';
@@ -18,6 +20,8 @@ export function registerAllTasks(): void {
     'system.ping': async () => {},
   });
   registerCatalogImportTasks();
+  registerCheckoutTasks();
+  registerPaymentTasks();
   registerRoutingTasks();
   registerNotificationTasks();
   registerReminderTasks();

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/**
+ * `POST /api/v1/carts/current/checkout` and the review page's "Pay" form: the cart version the
+ * clinic reviewed (and, from the page, the cart's id), so a changed cart is never charged.
+ */
+export const checkoutSchema = z.object({
+  version: z.coerce
+    .number({ message: 'Say which cart version you reviewed.' })
+    .int('The cart version is a whole number.')
+    .min(1, 'The cart version is a whole number from 1.'),
+  cartId: z.guid({ message: 'Not a cart id.' }).optional(),
+});
+export type CheckoutBody = z.output<typeof checkoutSchema>;
