@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCatalog from '../../app/routes/api.v1.catalog';
+import { addCartLines } from '../../app/services/cart.server';
 import { searchCatalog, type CatalogMedication } from '../../app/services/catalog.server';
 import type { Principal } from '../../app/services/principal';
 import { call, request } from '../support/requests';
 
 const riverside: Principal = { kind: 'clinic_key', keyId: 'test-riverside', clinicId: DEMO_IDS.riverside };
+const lakeside: Principal = { kind: 'clinic_key', keyId: 'test-lakeside', clinicId: DEMO_IDS.lakeside };
 const pacific = DEMO_IDS.pharmacy('pacific');
 const lonestar = DEMO_IDS.pharmacy('lonestar');
 
@@ -26,7 +28,7 @@ describe('catalog search', () => {
     const page = await searchCatalog(riverside, { q: 'felimazole' });
     expect(page.medications.length).toBeGreaterThanOrEqual(3);
     expect(page.medications.every((m) => m.name === 'Methimazole')).toBe(true);
-    expect(page.total).toBe(page.medications.length);
+    expect(page.hasMore).toBe(false);
 
     const gel = page.medications.find((m) => m.strength === '5 mg/0.1 mL')!;
     // A refill-day staple: all four partners carry it.
@@ -73,7 +75,7 @@ describe('catalog search', () => {
     expect(controlled.medications.every((m) => m.controlledSchedule !== null)).toBe(true);
     const notControlled = await searchCatalog(riverside, { controlled: false, limit: 200 });
     expect(notControlled.medications.every((m) => m.controlledSchedule === null)).toBe(true);
-    expect(controlled.total + notControlled.total).toBe((await searchCatalog(riverside, { limit: 1 })).total);
+    expect(controlled.medications.length + notControlled.medications.length).toBe((await searchCatalog(riverside, { limit: 200 })).medications.length);
   });
 
   it('shows only pharmacies licensed for the ship-to state, with their current licences as ship-to states', async () => {
@@ -127,10 +129,42 @@ describe('catalog search', () => {
     const first = await searchCatalog(riverside, { limit: 5 });
     const second = await searchCatalog(riverside, { limit: 5, offset: 5 });
     expect(first.medications).toHaveLength(5);
-    expect(second.total).toBe(first.total);
+    expect(first.hasMore).toBe(true);
     expect(second.medications.map((m) => m.id).some((id) => first.medications.some((m) => m.id === id))).toBe(false);
     const past = await searchCatalog(riverside, { limit: 5, offset: 10_000 });
-    expect(past).toMatchObject({ medications: [], total: first.total });
+    expect(past).toMatchObject({ medications: [], hasMore: false });
+    const all = await searchCatalog(riverside, { limit: 200 });
+    const last = await searchCatalog(riverside, { limit: 5, offset: all.medications.length - 5 });
+    expect(last.hasMore).toBe(false);
+    expect(last.medications.map((m) => m.id)).toEqual(all.medications.slice(-5).map((m) => m.id));
+  });
+});
+
+describe('landed cost if added to the cart', () => {
+  it('joins the clinic shipment of the principal’s own cart, and only its own', async () => {
+    const med = (await searchCatalog(riverside, { q: 'methimazole suspension' })).medications[0]!;
+    const before = offerOf(med, pacific);
+    const [patient, prescriber] = await Promise.all([
+      getDb().selectFrom('patients').select('id').where('clinicId', '=', DEMO_IDS.riverside).where('status', '=', 'active').orderBy('name').limit(1).executeTakeFirstOrThrow(),
+      getDb().selectFrom('prescribers').select('id').where('clinicId', '=', DEMO_IDS.riverside).orderBy('name').limit(1).executeTakeFirstOrThrow(),
+    ]);
+    // Three vials from Pacific already ship to the clinic: a fourth shares the shipping fee with them.
+    await addCartLines(riverside, [{ patientId: patient.id, offerId: before.id, quantity: 3, sig: 'Give 0.5 ml by mouth BID', prescriberId: prescriber.id, shipTo: 'clinic' }]);
+    const shipping = (await fees()).get(pacific)!.shippingCents;
+    const after = offerOf((await searchCatalog(riverside, { q: 'methimazole suspension' })).medications[0]!, pacific);
+    expect(before.landedCostCents).toBe(before.unitPriceCents + shipping);
+    expect(after.landedCostCents).toBe(before.unitPriceCents + Math.round(shipping / 4));
+    // Other pharmacies' offers start their own shipment, unchanged.
+    const sierra = DEMO_IDS.pharmacy('sierra');
+    expect(offerOf((await searchCatalog(riverside, { q: 'methimazole suspension' })).medications[0]!, sierra).landedCostCents).toBe(offerOf(med, sierra).landedCostCents);
+    // Lakeside's catalog is quoted against Lakeside's (empty) cart.
+    const theirs = offerOf((await searchCatalog(lakeside, { q: 'methimazole suspension' })).medications[0]!, pacific);
+    expect(theirs.landedCostCents).toBe(before.unitPriceCents + shipping);
+  });
+
+  it('is for clinics only', async () => {
+    const pharmacist: Principal = { kind: 'pharmacy_key', keyId: 'test-pharmacy', pharmacyId: pacific };
+    await expect(searchCatalog(pharmacist, { q: 'gabapentin' })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
