@@ -9,7 +9,7 @@ import { DomainError } from '../../app/services/errors';
 import { pendingJobs } from '../../app/services/jobs.server';
 import { addCartLines, getOpenCart } from '../../app/services/cart.server';
 import { refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
-import { call, request } from '../support/requests';
+import { call, request, signIn } from '../support/requests';
 import {
   ALVAREZ,
   CA_PHARMACIES,
@@ -35,6 +35,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
+  offers = await stapleOffers(db()); // restocked: the race test empties one
   await emptyOpenCart(db(), DEMO_IDS.riverside);
   await emptyOpenCart(db(), DEMO_IDS.lakeside);
 });
@@ -242,5 +243,47 @@ describe('stock under concurrency', () => {
 
     const stock = await stockOf(offer.id);
     expect(stock).toEqual({ stockOnHand: 0, reserved: 0 });
+  });
+});
+
+describe('the review page', () => {
+  it('shows what is left, pays for the version shown, and re-shows a changed cart instead of charging it', async () => {
+    const review = await import('../../app/routes/_clinic.refill-day_.review');
+    const cookie = await signIn('tech@riverside.example');
+    const cart = await threePharmacyCart();
+
+    const page = (await (await call(review.loader, request('/refill-day/review', { cookie }))).json()) as any;
+    expect(page.cart).toMatchObject({ id: cart.id, version: cart.version, status: 'open' });
+    expect(page.review).toMatchObject({ blockingCount: 0, warningCount: 0, provider: 'invoice', validatedVersion: cart.version });
+    expect(page.cart.shipments.reduce((s: number, x: any) => s + x.totalCents, 0)).toBe(page.cart.totalCents);
+
+    // Someone adds a line after the page was shown: the old version is not charged.
+    await addCartLines(TECH, [{ patientId: patients[30]!, offerId: offerFrom('pacific').id, quantity: 1, sig: CLEAN_SIG, prescriberId: ALVAREZ, shipTo: 'clinic' }]);
+    const stale = await call(review.action, request('/refill-day/review', { cookie, form: { version: String(cart.version), cartId: cart.id } }));
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as any).formError).toMatch(/changed since you reviewed it/);
+    expect(await db().selectFrom('checkouts').select('id').where('cartId', '=', cart.id).execute()).toHaveLength(0);
+
+    const fresh = (await (await call(review.loader, request('/refill-day/review', { cookie }))).json()) as any;
+    expect(fresh.cart.version).toBeGreaterThan(cart.version);
+    const paid = await call(review.action, request('/refill-day/review', { cookie, form: { version: String(fresh.cart.version), cartId: cart.id } }));
+    expect(paid.status).toBe(302);
+    const location = paid.headers.get('location')!;
+    expect(location).toMatch(/^\/checkouts\/[0-9a-f-]{36}$/);
+    const checkout = await db().selectFrom('checkouts').select(['id', 'cartVersion', 'status']).where('cartId', '=', cart.id).executeTakeFirstOrThrow();
+    expect(checkout).toEqual({ id: location.split('/').pop(), cartVersion: fresh.cart.version, status: 'split' });
+  });
+
+  it('lists the findings left to fix before the pay button appears', async () => {
+    const review = await import('../../app/routes/_clinic.refill-day_.review');
+    const cookie = await signIn('tech@riverside.example');
+    await addCartLines(TECH, [
+      { patientId: patients[5]!, offerId: offerFrom('pacific').id, quantity: 1, sig: CLEAN_SIG, prescriberId: ALVAREZ, shipTo: 'clinic' },
+      { patientId: patients[5]!, offerId: offerFrom('sierra').id, quantity: 1, sig: 'Give by mouth', prescriberId: ALVAREZ, shipTo: 'clinic' },
+    ]);
+    const page = (await (await call(review.loader, request('/refill-day/review', { cookie }))).json()) as any;
+    expect(page.review.blockingCount).toBeGreaterThan(0);
+    expect(page.review.todo).toContainEqual(expect.objectContaining({ rule: 'sig.complete', severity: 'error', lineNumber: 2 }));
+    expect(page.review.todo).toContainEqual(expect.objectContaining({ rule: 'line.duplicate', severity: 'warning' }));
   });
 });

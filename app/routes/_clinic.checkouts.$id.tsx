@@ -1,0 +1,171 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
+import { useEffect } from 'react';
+import { Badge } from '~/components/badge';
+import { Button, ButtonLink } from '~/components/button';
+import { DataTable } from '~/components/data-table';
+import { DateText, DateTimeText } from '~/components/date';
+import { Money } from '~/components/money';
+import { PageHeader } from '~/components/page-header';
+import { StatusBadge } from '~/components/status-badge';
+import type { Tone } from '~/lib/status';
+import { requireUser } from '~/services/auth.server';
+import { cancelCheckout, getCheckout } from '~/services/checkout.server';
+import { DomainError } from '~/services/errors';
+
+export const meta: MetaFunction = () => [{ title: 'Payment — vialcart' }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const checkout = await getCheckout(user, params.id ?? '').catch((error) => {
+    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Not found', { status: 404 });
+    throw error;
+  });
+  const url = new URL(request.url);
+  return json({ checkout, cancelled: url.searchParams.get('cancelled') === '1' });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const form = await request.formData();
+  if (form.get('intent') !== 'cancel') return json({ formError: 'Unknown action.' }, { status: 400 });
+  try {
+    await cancelCheckout(user, params.id ?? '');
+  } catch (error) {
+    if (error instanceof DomainError) return json({ formError: error.message }, { status: error.code === 'not_found' ? 404 : 409 });
+    throw error;
+  }
+  return redirect('/refill-day/review');
+}
+
+const STATUS: Record<string, { label: string; tone: Tone }> = {
+  pending: { label: 'Starting payment', tone: 'info' },
+  awaiting_payment: { label: 'Waiting for payment', tone: 'warning' },
+  paid: { label: 'Paid — creating orders', tone: 'info' },
+  split: { label: 'Paid', tone: 'success' },
+  expired: { label: 'Not paid', tone: 'neutral' },
+  failed: { label: 'Payment failed', tone: 'danger' },
+};
+
+export default function CheckoutPage() {
+  const { checkout, cancelled } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const waiting = checkout.status === 'pending' || checkout.status === 'awaiting_payment' || checkout.status === 'paid';
+
+  // The orders come from Stripe's webhook, never from this page: look again until they are there.
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === 'idle' && document.visibilityState === 'visible') revalidator.revalidate();
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [waiting, revalidator]);
+
+  const look = STATUS[checkout.status] ?? { label: checkout.status, tone: 'neutral' as Tone };
+  const vials = checkout.orders.reduce((s, o) => s + o.vials, 0);
+  return (
+    <div className="stack stack-lg">
+      <PageHeader
+        title={checkout.status === 'split' ? 'Thank you: your refill day is ordered' : 'Payment'}
+        meta={<Badge tone={look.tone}>{look.label}</Badge>}
+        description={
+          <>
+            <Money cents={checkout.amountCents} /> {checkout.provider === 'invoice' ? 'on account' : 'by card through Stripe'}, started <DateTimeText value={checkout.createdAt} />.
+          </>
+        }
+        actions={
+          checkout.status === 'split' ? (
+            <>
+              <ButtonLink to="/orders">All orders</ButtonLink>
+              {checkout.provider === 'invoice' ? <ButtonLink to={`/invoices/${checkout.id}`}>Invoice</ButtonLink> : null}
+            </>
+          ) : null
+        }
+      />
+
+      {actionData?.formError ? (
+        <p role="alert" className="form-error">
+          {actionData.formError}
+        </p>
+      ) : null}
+
+      {checkout.status === 'split' ? (
+        <>
+          {checkout.invoiceNumber ? (
+            <p>
+              Invoice <strong>{checkout.invoiceNumber}</strong>, due <DateText value={checkout.dueOn} />.{' '}
+              <Link to={`/invoices/${checkout.id}`}>Open the printable invoice</Link>
+            </p>
+          ) : null}
+          <DataTable
+            caption={`Orders of this payment: one per pharmacy`}
+            maxHeight="none"
+            getRowKey={(o) => o.id}
+            rows={checkout.orders}
+            columns={[
+              { key: 'pharmacyName', header: 'Pharmacy', rowHeader: true, cell: (o) => <Link to={`/orders/${o.id}`}>{o.pharmacyName}</Link> },
+              { key: 'status', header: 'Status', cell: (o) => <StatusBadge kind="order" code={o.status} /> },
+              { key: 'lineCount', header: 'Lines', align: 'end', cell: (o) => o.lineCount },
+              { key: 'vials', header: 'Vials', align: 'end', cell: (o) => o.vials },
+              { key: 'subtotalCents', header: 'Medications', align: 'end', cell: (o) => <Money cents={o.subtotalCents} /> },
+              { key: 'fees', header: 'Shipping and fees', align: 'end', cell: (o) => <Money cents={o.shippingCents + o.feesCents} /> },
+              { key: 'platformFeeCents', header: 'Platform fee', align: 'end', cell: (o) => <Money cents={o.platformFeeCents} /> },
+              { key: 'totalCents', header: 'Total', align: 'end', cell: (o) => <Money cents={o.totalCents} /> },
+            ]}
+            footer={
+              <tr>
+                <th scope="row">Total paid</th>
+                <td />
+                <td className="align-end">{checkout.orders.reduce((s, o) => s + o.lineCount, 0)}</td>
+                <td className="align-end">{vials}</td>
+                <td colSpan={3} />
+                <td className="align-end">
+                  <Money cents={checkout.amountCents} />
+                </td>
+              </tr>
+            }
+          />
+        </>
+      ) : null}
+
+      {waiting ? (
+        <section className="card card--padded stack stack-sm" aria-labelledby="waiting" aria-live="polite">
+          <h2 id="waiting">{checkout.status === 'paid' ? 'Payment received' : cancelled ? 'You left the payment page' : 'Waiting for the payment'}</h2>
+          <p>
+            {checkout.status === 'paid'
+              ? 'Your payment is confirmed; the orders for each pharmacy are being created. This page updates by itself.'
+              : 'We create the orders when Stripe confirms the payment. This page updates by itself. The stock stays held for you until the payment page expires.'}
+          </p>
+          {checkout.status !== 'paid' ? (
+            <div className="cluster">
+              {checkout.redirectUrl ? (
+                <a className="button button--primary" href={checkout.redirectUrl}>
+                  Continue to payment
+                </a>
+              ) : null}
+              <Form method="post">
+                <input type="hidden" name="intent" value="cancel" />
+                <Button type="submit" loading={navigation.state === 'submitting'}>
+                  Cancel and change the cart
+                </Button>
+              </Form>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+
+      {checkout.status === 'expired' || checkout.status === 'failed' ? (
+        <section className="card card--padded stack stack-sm" aria-labelledby="ended">
+          <h2 id="ended">Nothing was charged</h2>
+          <p>{checkout.failureReason ? `This payment ended: ${checkout.failureReason}.` : 'This payment ended without being paid.'} The stock held for it was released and the cart is open again.</p>
+          <p>
+            <Link to="/refill-day/review">Review the cart again</Link>
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
