@@ -8,7 +8,7 @@ import { getImport, registerCatalogImportTasks, startCsvImport } from '../../app
 import { searchCatalog, type CatalogQuery } from '../../app/services/catalog.server';
 import { drainJobs } from '../../app/services/jobs.server';
 import type { UserPrincipal } from '../../app/services/principal';
-import { benchDatabase, r2, summarize } from './support';
+import { benchDatabase, insertChunks, prng, r2, summarize } from './support';
 import type { Bench, BenchResult } from './types';
 
 // The catalog at the issue's scale: 2,500 medications × 8 pharmacies = 20,000 offers, a clinic
@@ -21,25 +21,7 @@ const PHARMACIES = 8;
 const FEED_ROWS = 20_000;
 const SEARCH_RUNS = 400;
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
-
 const addDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-async function insertChunks<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]) {
-  for (let i = 0; i < rows.length; i += 1_000) {
-    await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + 1_000) as any[]).execute();
-  }
-}
 
 const STRENGTHS = ['0.5 mg/mL', '1 mg/mL', '2.5 mg/mL', '5 mg/mL', '10 mg/mL', '25 mg/mL', '50 mg/mL', '100 mg/mL', '5 mg', '10 mg', '25 mg', '50 mg', '0.1%', '0.5%'];
 const FORMS = ['oral suspension', 'oral solution', 'capsule', 'chewable treat', 'transdermal gel', 'ophthalmic solution', 'otic suspension', 'injectable'];

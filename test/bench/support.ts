@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Insertable, Kysely } from 'kysely';
 import pg from 'pg';
 import { createDb, type DB } from '../../db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded';
 import { migrateToLatest } from '../../db/migrate';
+import type { Database } from '../../db/schema';
 
 let cluster: EmbeddedDatabase | undefined;
 
@@ -59,3 +61,24 @@ export function summarize(samples: number[]) {
 
 /** Rounds to 2 decimals for the report. */
 export const r2 = (n: number) => Math.round(n * 100) / 100;
+
+/** mulberry32: a seeded generator, so two runs of a benchmark measure the same data. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
+}
+
+/** Inserts generated rows 1,000 at a time. */
+export async function insertChunks<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1_000) {
+    // The dynamic table name defeats Kysely's row typing; rows are typed by the caller.
+    await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + 1_000) as any[]).execute();
+  }
+}
