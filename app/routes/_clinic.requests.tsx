@@ -1,20 +1,343 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
+import { Badge } from '~/components/badge';
+import { Button } from '~/components/button';
+import { DateText, DateTimeText, RelativeTime } from '~/components/date';
 import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
+import { StatusBadge } from '~/components/status-badge';
+import { TimeZoneProvider } from '~/components/time-zone';
+import { Toaster } from '~/components/toast';
+import { formatSpecies, formatWeight, humanize } from '~/lib/format';
+import { requestQueueLook } from '~/lib/status';
+import { decisionSchema, requestNoteSchema } from '~/schemas/refill-request';
 import { requireUser } from '~/services/auth.server';
+import { now } from '~/services/clock.server';
+import { DomainError } from '~/services/errors';
+import {
+  addNote,
+  assignToMe,
+  decideRefillRequest,
+  getIntakeSettings,
+  markDispensed,
+  markOwnerCalled,
+  queueItems,
+  queueSummary,
+  resolveMatch,
+  QUEUE_ORDER,
+  type QueueItem,
+} from '~/services/refill-requests.server';
 
 export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];
 
+const TABS = [...QUEUE_ORDER, 'to_dispense'] as const;
+type Tab = (typeof TABS)[number];
+const tabQuery = z.object({ queue: z.enum(TABS).optional().catch(undefined) });
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, { area: 'clinic' });
-  return null;
+  const user = await requireUser(request, { area: 'clinic' });
+  const { queue } = tabQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const summary = await queueSummary(user);
+  // Without a choice, open the tab the role works first, or the first with something in it.
+  const preferred: Tab = user.role === 'veterinarian' ? 'vet_review' : user.role === 'front_desk' ? 'front_desk' : (summary.queues.find((q) => q.count > 0)?.queue ?? 'tech_urgent');
+  const tab: Tab = queue ?? preferred;
+  const [items, settings] = await Promise.all([queueItems(user, tab), getIntakeSettings(user)]);
+  return json({ tab, summary, items, now: now().toISOString(), timezone: settings.timezone, role: user.role });
+}
+
+const actionSchema = z.object({
+  intent: z.enum(['assign', 'approve', 'deny', 'request_exam', 'owner_called', 'note', 'dispensed', 'resolve']),
+  id: z.string().min(1).max(64),
+  reason: z.string().optional(),
+  text: z.string().optional(),
+  prescriptionId: z.string().optional(),
+});
+
+type ActionResult = { ok: boolean; message: string; id?: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json<ActionResult>({ ok: false, message: 'That action is not available.' }, { status: 400 });
+  const { intent, id } = parsed.data;
+  try {
+    switch (intent) {
+      case 'assign':
+        await assignToMe(user, id);
+        return json<ActionResult>({ ok: true, message: 'Assigned to you.', id });
+      case 'approve':
+      case 'deny':
+      case 'request_exam': {
+        const decision = decisionSchema.safeParse({ decision: intent, ...(parsed.data.reason?.trim() ? { reason: parsed.data.reason } : {}) });
+        if (!decision.success) return json<ActionResult>({ ok: false, message: decision.error.issues[0]?.message ?? 'Check the decision.', id }, { status: 400 });
+        const out = await decideRefillRequest(user, id, decision.data);
+        const ref = out.request.reference;
+        const message =
+          out.status === 'approved' ? `${ref} approved: the line is in the refill-day cart.` : out.status === 'to_dispense' ? `${ref} approved: on the to-dispense list.` : out.status === 'denied' ? `${ref} denied; the owner is told why.` : `${ref}: exam requested; the owner gets the booking link.`;
+        return json<ActionResult>({ ok: true, message, id });
+      }
+      case 'owner_called':
+        await markOwnerCalled(user, id, parsed.data.text?.trim() || undefined);
+        return json<ActionResult>({ ok: true, message: 'Owner call recorded.', id });
+      case 'note': {
+        const note = requestNoteSchema.safeParse({ text: parsed.data.text ?? '' });
+        if (!note.success) return json<ActionResult>({ ok: false, message: note.error.issues[0]?.message ?? 'Write the note.', id }, { status: 400 });
+        await addNote(user, id, note.data.text);
+        return json<ActionResult>({ ok: true, message: 'Note added.', id });
+      }
+      case 'dispensed':
+        await markDispensed(user, id);
+        return json<ActionResult>({ ok: true, message: 'Marked dispensed; the owner is told it is ready for pickup.', id });
+      case 'resolve':
+        await resolveMatch(user, id, { prescriptionId: parsed.data.prescriptionId ?? '' });
+        return json<ActionResult>({ ok: true, message: 'Match confirmed; the request was routed again.', id });
+    }
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const status = { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422, rate_limited: 429 }[error.code];
+      return json<ActionResult>({ ok: false, message: error.message, id }, { status });
+    }
+    throw error;
+  }
 }
 
 export default function RequestsPage() {
+  const { tab, summary, items, now, timezone } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const tabLabel = tab === 'to_dispense' ? 'To dispense' : requestQueueLook(tab).label;
+  const totalOpen = summary.queues.reduce((s, q) => s + q.count, 0);
   return (
-    <div className="stack-lg">
-      <PageHeader title="Requests" description="Owner refill requests by queue, with their SLA timers." />
-      <EmptyState title="Nothing here yet" description="This part of vialcart is being built." />
-    </div>
+    <TimeZoneProvider timeZone={timezone}>
+      <div className="stack-lg">
+        <PageHeader title="Requests" description={`Owner refill requests by queue: ${totalOpen} open, ${summary.toDispense.count} to dispense.`} />
+        <Toaster message={actionData ? { id: `${actionData.id ?? ''}-${actionData.message}`, text: actionData.message, tone: actionData.ok ? 'success' : 'danger' } : null} />
+        <nav aria-label="Request queues">
+          <ul className="tabs" role="list">
+            {summary.queues.map((q) => (
+              <li key={q.queue}>
+                <Link to={`?queue=${q.queue}`} aria-current={q.queue === tab ? 'page' : undefined}>
+                  {requestQueueLook(q.queue).label} <Badge tone={q.overdue > 0 ? 'danger' : 'neutral'}>{q.count}</Badge>
+                  {q.oldestAt ? (
+                    <span className="text-xs muted">
+                      {' '}
+                      oldest <RelativeTime value={q.oldestAt} now={now} />
+                    </span>
+                  ) : null}
+                  {q.overdue > 0 ? <span className="visually-hidden">, {q.overdue} overdue</span> : null}
+                </Link>
+              </li>
+            ))}
+            <li>
+              <Link to="?queue=to_dispense" aria-current={tab === 'to_dispense' ? 'page' : undefined}>
+                To dispense <Badge>{summary.toDispense.count}</Badge>
+              </Link>
+            </li>
+          </ul>
+        </nav>
+        <section aria-labelledby="queue-heading" className="stack">
+          <h2 id="queue-heading">{tabLabel}</h2>
+          {items.length === 0 ? (
+            <EmptyState title="Nothing waiting" description={tab === 'to_dispense' ? 'Approved commercial refills appear here until they are dispensed.' : 'New requests in this queue appear here.'} />
+          ) : (
+            <ol className="stack" role="list" aria-label={`${tabLabel} requests`}>
+              {items.map((item) => (
+                <li key={item.id}>
+                  <RequestCard item={item} now={now} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </TimeZoneProvider>
+  );
+}
+
+function RequestCard({ item, now }: { item: QueueItem; now: string }) {
+  const navigation = useNavigation();
+  const busy = navigation.state !== 'idle' && navigation.formData?.get('id') === item.id;
+  const title = item.pet ? item.pet.name : item.patientName;
+  const rx = item.prescription;
+  const isOpen = item.status === 'open';
+  return (
+    <article className="card card--padded stack-sm" aria-labelledby={`req-${item.id}`}>
+      <div className="split">
+        <div className="cluster">
+          <h3 id={`req-${item.id}`}>
+            {title} · {rx ? rx.medication : item.medication}
+          </h3>
+          <StatusBadge kind="queue" code={item.queue} />
+          {item.urgency !== 'routine' ? <Badge tone="warning">{item.urgency === 'today' ? 'Runs out today' : 'Runs out in 1–2 days'}</Badge> : null}
+          {item.sla.remindedAt ? <Badge tone="warning">Reminder sent</Badge> : null}
+          {item.sla.escalatedAt ? <Badge tone="danger">Escalated to manager</Badge> : null}
+          {!isOpen ? <Badge tone="info">{humanize(item.status)}</Badge> : null}
+        </div>
+        <p className="nowrap">
+          <span className="mono text-sm">{item.reference}</span>
+          {isOpen ? (
+            <>
+              {' · '}
+              <span className={item.sla.overdue ? 'overdue' : undefined}>
+                Target 
+                <RelativeTime value={item.sla.dueAt} now={now} deadline />
+              </span>
+            </>
+          ) : null}
+        </p>
+      </div>
+      <dl className="dl">
+        <dt>Owner</dt>
+        <dd>
+          {item.ownerName}
+          {item.ownerPhone ? ` · ${item.ownerPhone}` : ''}
+          {item.ownerEmail ? ` · ${item.ownerEmail}` : ''}
+          {item.smsConsent ? ' · texts OK' : ''}
+        </dd>
+        <dt>Pet</dt>
+        <dd>
+          {item.pet ? (
+            <>
+              <Link to={`/patients/${item.patientId}`}>{item.pet.name}</Link> · {formatSpecies(item.pet.species)} · {formatWeight(item.pet.weightKg)} · last exam <DateText value={item.pet.lastWellnessExamOn} />
+              {item.pet.status !== 'active' ? ` · ${item.pet.status}` : ''}
+            </>
+          ) : (
+            `${item.patientName} (not matched)`
+          )}
+        </dd>
+        <dt>Asked for</dt>
+        <dd>
+          “{item.medication}”{item.dosesLeft !== null ? ` · ${item.dosesLeft} doses left` : ''} · via {item.channel} <DateTimeText value={item.createdAt} />
+        </dd>
+        {rx ? (
+          <>
+            <dt>Prescription</dt>
+            <dd>
+              {rx.medication}
+              {rx.controlledSchedule ? ` · C-${rx.controlledSchedule}` : ''}
+              {rx.compounded ? ' · compounded' : ' · commercial'} · by {rx.prescriberName} · written <DateText value={rx.writtenOn} />, expires <DateText value={rx.expiresOn} /> · {rx.refillsUsed} of {rx.refillsAuthorized} refills used
+              {rx.standingOrder ? ' · standing order' : ''}
+            </dd>
+            <dt>SIG</dt>
+            <dd>{rx.sig}</dd>
+            <dt>Last fill</dt>
+            <dd>
+              <DateText value={rx.lastFill} />
+            </dd>
+          </>
+        ) : null}
+        <dt>Assigned</dt>
+        <dd>{item.assigneeName ?? 'Nobody yet'}</dd>
+      </dl>
+      <div>
+        <h4 className="text-sm">Checks</h4>
+        <ul className="request-item__checks stack-sm" aria-label="Eligibility checks">
+          {item.eligibility.map((c) => (
+            <li key={c.check} className="cluster">
+              <Badge tone={c.ok ? 'success' : 'warning'}>{c.ok ? 'OK' : 'Attention'}</Badge>
+              <span>
+                <span className="visually-hidden">{c.check}: </span>
+                {c.detail}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      {item.candidates.length > 0 ? (
+        <div className="stack-sm">
+          <h4 className="text-sm">Possible matches</h4>
+          <ul className="stack-sm" aria-label="Possible matches">
+            {item.candidates.map((c) => (
+              <li key={`${c.kind}-${c.id}`} className="cluster">
+                <span>{c.label}</span>
+                {c.kind === 'prescription' && isOpen ? (
+                  <Form method="post">
+                    <input type="hidden" name="id" value={item.id} />
+                    <input type="hidden" name="intent" value="resolve" />
+                    <input type="hidden" name="prescriptionId" value={c.id} />
+                    <Button size="sm" type="submit">
+                      Use this prescription
+                    </Button>
+                  </Form>
+                ) : c.kind === 'patient' ? (
+                  <Link to={`/patients/${c.id}`}>Open record</Link>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="cluster no-print">
+        {isOpen ? (
+          <>
+            <ActionButton id={item.id} intent="assign" label="Assign to me" busy={busy} />
+            {item.approval.allowed ? (
+              <ActionButton id={item.id} intent="approve" label={rx?.compounded ? 'Approve into cart' : 'Approve'} variant="primary" busy={busy} />
+            ) : (
+              <span className="text-sm muted">{item.approval.reason}</span>
+            )}
+            <ActionButton id={item.id} intent="request_exam" label="Request exam" busy={busy} />
+            <ActionButton id={item.id} intent="owner_called" label="Mark owner called" busy={busy} />
+            <details>
+              <summary>Deny…</summary>
+              <Form method="post" className="stack-sm">
+                <input type="hidden" name="id" value={item.id} />
+                <input type="hidden" name="intent" value="deny" />
+                <label className="field__label" htmlFor={`reason-${item.id}`}>
+                  Reason (the owner is told)
+                </label>
+                <textarea id={`reason-${item.id}`} name="reason" className="textarea" required maxLength={500} rows={2} />
+                <Button type="submit" variant="danger" size="sm" loading={busy}>
+                  Deny request
+                </Button>
+              </Form>
+            </details>
+          </>
+        ) : item.status === 'to_dispense' ? (
+          <ActionButton id={item.id} intent="dispensed" label="Mark dispensed" variant="primary" busy={busy} />
+        ) : null}
+        <details>
+          <summary>Add note…</summary>
+          <Form method="post" className="stack-sm">
+            <input type="hidden" name="id" value={item.id} />
+            <input type="hidden" name="intent" value="note" />
+            <label className="field__label" htmlFor={`note-${item.id}`}>
+              Note
+            </label>
+            <textarea id={`note-${item.id}`} name="text" className="textarea" required maxLength={1000} rows={2} />
+            <Button type="submit" size="sm" loading={busy}>
+              Save note
+            </Button>
+          </Form>
+        </details>
+      </div>
+      {item.history.length > 0 ? (
+        <details>
+          <summary>History ({item.history.length})</summary>
+          <ol className="stack-sm text-sm">
+            {item.history.map((h, i) => (
+              <li key={i}>
+                <DateTimeText value={h.at} /> · {h.actor} · {humanize(h.action.replace('refill_request.', ''))}
+                {typeof (h.detail as { text?: unknown }).text === 'string' ? `: ${(h.detail as { text: string }).text}` : ''}
+                {typeof (h.detail as { reason?: unknown }).reason === 'string' ? `: ${(h.detail as { reason: string }).reason}` : ''}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </article>
+  );
+}
+
+function ActionButton({ id, intent, label, variant = 'secondary', busy }: { id: string; intent: string; label: string; variant?: 'primary' | 'secondary'; busy: boolean }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="intent" value={intent} />
+      <Button type="submit" size="sm" variant={variant} loading={busy}>
+        {label}
+      </Button>
+    </Form>
   );
 }

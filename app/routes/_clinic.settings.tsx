@@ -1,20 +1,137 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { EmptyState } from '~/components/empty-state';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Button } from '~/components/button';
+import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
+import { Toaster } from '~/components/toast';
+import { formatRole } from '~/lib/format';
+import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { requestQueueLook } from '~/lib/status';
+import { intakeSettingsSchema } from '~/schemas/refill-request';
 import { requireUser } from '~/services/auth.server';
+import { DomainError } from '~/services/errors';
+import { getIntakeSettings, updateIntakeSettings } from '~/services/refill-requests.server';
 
 export const meta: MetaFunction = () => [{ title: 'Settings — vialcart' }];
 
+// This page holds clinic policy in sections; this one is owner refill requests (intake, SLA
+// targets, escalation). Other sections add their own <section> and intent.
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, { area: 'clinic' });
-  return null;
+  const user = await requireUser(request, { area: 'clinic' });
+  const settings = await getIntakeSettings(user);
+  return json({ settings, canEdit: user.role === 'manager' || user.role === 'admin' });
 }
 
+type Saved = FormErrors & { saved?: boolean };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const form = await request.formData();
+  const parsed = parseFormData(form, intakeSettingsSchema);
+  if (!parsed.ok) return json<Saved>(parsed.errors, { status: 400 });
+  const d = parsed.data;
+  try {
+    await updateIntakeSettings(user, {
+      wellnessWindowMonths: d.wellnessWindowMonths,
+      targetMinutes: { tech_standard: d.tech_standard, tech_urgent: d.tech_urgent, vet_review: d.vet_review, exception_exam: d.exception_exam, front_desk: d.front_desk },
+      dayEndsAt: d.dayEndsAt,
+      urgentReminderMinutes: d.urgentReminderMinutes,
+      escalateAfterMinutes: d.escalateAfterMinutes,
+      escalationUserId: d.escalationUserId,
+      bookingUrl: d.bookingUrl,
+    });
+    return json<Saved>({ saved: true });
+  } catch (error) {
+    if (error instanceof DomainError && (error.code === 'forbidden' || error.code === 'bad_request')) {
+      return json<Saved>({ formError: error.message, fieldErrors: error.fields }, { status: error.code === 'forbidden' ? 403 : 400 });
+    }
+    throw error;
+  }
+}
+
+const TARGETS = [
+  { name: 'tech_standard', hint: 'Routine refills, eligible.' },
+  { name: 'tech_urgent', hint: 'Runs out today or in 1–2 days.' },
+  { name: 'vet_review', hint: 'Controlled, compounded or a recent dose change.' },
+  { name: 'exception_exam', hint: 'Wellness exam overdue: send the booking link.' },
+  { name: 'front_desk', hint: 'Patient or prescription not found: call the owner.' },
+] as const;
+
 export default function SettingsPage() {
+  const { settings, canEdit } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { register, onSubmit, errorOf } = useRemixForm(intakeSettingsSchema, {
+    defaultValues: {
+      wellnessWindowMonths: String(settings.wellnessWindowMonths),
+      ...Object.fromEntries(TARGETS.map((t) => [t.name, String(settings.sla.targetMinutes[t.name])])),
+      dayEndsAt: settings.sla.dayEndsAt,
+      urgentReminderMinutes: String(settings.sla.urgentReminderMinutes),
+      escalateAfterMinutes: String(settings.sla.escalateAfterMinutes),
+      escalationUserId: settings.escalationUserId ?? '',
+      bookingUrl: settings.bookingUrl ?? '',
+    } as never,
+    actionData,
+  });
+  const readOnly = !canEdit;
   return (
     <div className="stack-lg">
-      <PageHeader title="Settings" description="Clinic policy: wellness window, SLA targets, escalation contact, reminders." />
-      <EmptyState title="Nothing here yet" description="This part of vialcart is being built." />
+      <PageHeader title="Settings" description="Clinic policy: wellness window, request targets, escalation contact." />
+      <Toaster message={actionData?.saved ? { id: String(Date.now()), text: 'Settings saved. New targets apply to requests that arrive from now on.', tone: 'success' } : null} />
+      <section aria-labelledby="intake-heading" className="card card--padded stack">
+        <div className="stack-sm">
+          <h2 id="intake-heading">Owner refill requests</h2>
+          <p className="muted">
+            Public request form: <a href={`/c/${settings.slug}/refill`}>/c/{settings.slug}/refill</a>. Times are in {settings.timezone}.
+            {readOnly ? ' Only a manager can change these.' : ''}
+          </p>
+        </div>
+        {actionData?.formError ? (
+          <p role="alert" className="form-error">
+            {actionData.formError}
+          </p>
+        ) : null}
+        <Form method="post" noValidate onSubmit={onSubmit} className="stack">
+          <fieldset className="stack-sm" disabled={readOnly}>
+            <legend>Eligibility</legend>
+            <FormField label="Wellness exam window (months)" type="number" min={1} max={60} hint="A refill needs a wellness exam within this many months; otherwise it goes to “Exception: exam due”." error={errorOf('wellnessWindowMonths')} {...register('wellnessWindowMonths')} />
+            <FormField label="Booking link" type="url" hint="Sent to owners whose pet needs an exam." error={errorOf('bookingUrl')} {...register('bookingUrl')} />
+          </fieldset>
+          <fieldset className="stack-sm" disabled={readOnly}>
+            <legend>Targets per queue (minutes)</legend>
+            <div className="grid">
+              {TARGETS.map((t) => (
+                <FormField key={t.name} label={requestQueueLook(t.name).label} type="number" min={5} max={10080} hint={t.hint} error={errorOf(t.name)} {...register(t.name)} />
+              ))}
+              <FormField label="Same day ends at" type="time" hint="“Exception: prescription” — call the owner by this time (or the next day's)." error={errorOf('dayEndsAt')} {...register('dayEndsAt')} />
+            </div>
+          </fieldset>
+          <fieldset className="stack-sm" disabled={readOnly}>
+            <legend>Reminders and escalation</legend>
+            <div className="grid">
+              <FormField label="Urgent reminder after (minutes)" type="number" min={5} max={1440} hint="Other queues remind at their target." error={errorOf('urgentReminderMinutes')} {...register('urgentReminderMinutes')} />
+              <FormField label="Escalate after (minutes)" type="number" min={15} max={10080} hint="Or at the target, when the target is later." error={errorOf('escalateAfterMinutes')} {...register('escalateAfterMinutes')} />
+              <FormField label="Escalation contact" as="select" error={errorOf('escalationUserId')} {...register('escalationUserId')}>
+                <option value="">Any manager</option>
+                {settings.people.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({formatRole(p.role)})
+                  </option>
+                ))}
+              </FormField>
+            </div>
+          </fieldset>
+          {canEdit ? (
+            <div>
+              <Button type="submit" variant="primary" loading={navigation.state !== 'idle'}>
+                Save request settings
+              </Button>
+            </div>
+          ) : null}
+        </Form>
+      </section>
     </div>
   );
 }
