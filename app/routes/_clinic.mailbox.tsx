@@ -1,0 +1,111 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { z } from 'zod';
+import { Badge } from '~/components/badge';
+import { Button } from '~/components/button';
+import { DateTimeText } from '~/components/date';
+import { EmptyState } from '~/components/empty-state';
+import { PageHeader } from '~/components/page-header';
+import { formatNumber, humanize } from '~/lib/format';
+import { requireUser } from '~/services/auth.server';
+import { DomainError } from '~/services/errors';
+import { listMailbox, MAILBOX_FILTERS, retryMessage } from '~/services/mailbox.server';
+
+export const meta: MetaFunction = () => [{ title: 'Mailbox — vialcart' }];
+
+const query = z.object({ status: z.enum(MAILBOX_FILTERS).catch('all'), page: z.coerce.number().int().min(1).max(10_000).catch(1) });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const q = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return json({ ...(await listMailbox(user, q)), ...q });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const id = String((await request.formData()).get('id') ?? '');
+  try {
+    await retryMessage(user, id);
+    return json({ ok: true });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'not_found') return json({ ok: false, formError: 'That message is no longer failed.' }, { status: 404 });
+    throw error;
+  }
+}
+
+const TONE = { sent: 'success', outbox: 'info', pending: 'neutral', failed: 'danger', suppressed: 'warning' } as const;
+const LABEL = { sent: 'Sent', outbox: 'In outbox (not sent)', pending: 'Sending', failed: 'Failed', suppressed: 'Not sent' } as const;
+
+// Every owner message: what was sent, what stays in the outbox (no mail server or SMS
+// gateway configured), and what failed or was suppressed, with the reason.
+export default function Mailbox() {
+  const { messages, total, pages, page, status } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const link = (patch: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(params), ...patch }).toString()}`;
+  return (
+    <div className="stack-lg">
+      <PageHeader title="Mailbox" description={`${formatNumber(total)} owner messages${status === 'all' ? '' : ` · ${LABEL[status]}`}`} />
+      <nav aria-label="Filter messages" className="cluster">
+        {MAILBOX_FILTERS.map((f) => (
+          <Link key={f} to={link({ status: f, page: '1' })} aria-current={f === status ? 'page' : undefined}>
+            {f === 'all' ? 'All' : LABEL[f]}
+          </Link>
+        ))}
+      </nav>
+      {messages.length === 0 ? (
+        <EmptyState title="No messages" description="Owner messages appear here when requests are answered and orders move." />
+      ) : (
+        <ol className="stack" aria-label="Messages, newest first">
+          {messages.map((m) => (
+            <li key={m.id} className="card">
+              <div className="card__header split">
+                <span className="cluster">
+                  <Badge tone={TONE[m.status]}>{LABEL[m.status]}</Badge>
+                  <Badge>{m.channel === 'sms' ? 'SMS' : 'Email'}</Badge>
+                  <strong>{m.subject ?? humanize(m.template.replace('.', ' '))}</strong>
+                </span>
+                <span className="muted text-sm">
+                  <DateTimeText value={m.createdAt} />
+                </span>
+              </div>
+              <div className="card__body stack-sm">
+                <p className="text-sm">
+                  To {m.owner ?? 'owner'} &lt;{m.toAddress || 'no address'}&gt;{m.petName ? ` · about ${m.petName}` : ''} · {m.template}
+                  {m.attempts > 0 ? ` · ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}` : ''}
+                </p>
+                {m.lastError ? (
+                  <p className="text-sm" role={m.status === 'failed' ? 'alert' : undefined}>
+                    {m.status === 'suppressed' ? 'Why: ' : 'Last error: '}
+                    {m.lastError}
+                  </p>
+                ) : null}
+                <details>
+                  <summary>Message</summary>
+                  <pre className="mailbox__body">{m.body}</pre>
+                </details>
+                {m.status === 'failed' ? (
+                  <Form method="post">
+                    <input type="hidden" name="id" value={m.id} />
+                    <Button type="submit" variant="secondary" size="sm">
+                      Retry
+                    </Button>
+                  </Form>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {pages > 1 ? (
+        <nav aria-label="Pages" className="cluster">
+          {page > 1 ? <Link to={link({ page: String(page - 1) })}>Previous</Link> : null}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <Link to={link({ page: String(page + 1) })}>Next</Link> : null}
+        </nav>
+      ) : null}
+    </div>
+  );
+}

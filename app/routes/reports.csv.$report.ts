@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { toErrorResponse } from '~/lib/api.server';
+import { requireUser } from '~/services/auth.server';
+import { parseRange, reportCsv } from '~/services/reports.server';
+
+// GET /reports/csv/:report?from=YYYY-MM-DD&to=YYYY-MM-DD — one report as CSV (clinic users).
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  try {
+    const range = parseRange(new URL(request.url).searchParams);
+    const csv = await reportCsv(user, params.report ?? '', range);
+    return new Response(csv, {
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${params.report}-${range.from}-${range.to}.csv"`,
+        'Cache-Control': 'private, no-store',
+      },
+    });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
