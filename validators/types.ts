@@ -87,7 +87,11 @@ export type ValidationLine = {
   source: LineSource;
   /** The prescription this line fills, when it fills one. */
   prescriptionId?: string;
-  /** User id of the veterinarian who signed the line off (needed for some controlled lines). */
+  /**
+   * The veterinarian who signed the line off (needed for some controlled lines), as a key of
+   * `ValidationContext.prescribers`. The database stores a user id; the loader turns it into
+   * that user's prescriber id.
+   */
   vetSignedOffBy?: string;
   /** The offer's unit price when the line was added; compared with today's price. */
   unitPriceCentsWhenAdded: number;
@@ -128,9 +132,10 @@ export type DeaRegistration = {
 };
 
 /**
- * A person who can appear as a line's prescriber or sign a line off. Its `id` is the user id,
- * so `ValidationLine.vetSignedOffBy` is looked up here. The loader puts in every prescriber of
- * the clinic, not only those on the cart, so a rule can suggest another one.
+ * A person who can appear as a line's prescriber or sign a line off. Its `id` is the prescriber
+ * id (`prescribers.id`, what cart lines store and a `switch_prescriber` fix writes back); both
+ * `ValidationLine.prescriberId` and `vetSignedOffBy` are looked up here. The loader puts in
+ * every prescriber of the clinic, not only those on the cart, so a rule can suggest another one.
  */
 export type PrescriberContext = {
   id: string;
