@@ -15,6 +15,7 @@ import { audit } from './audit.server';
 import { now } from './clock.server';
 import { badRequest, conflict, DomainError, notFound } from './errors';
 import { buildOrderDocuments } from './order-document.server';
+import { countOrdersByStatus } from './orders.server';
 import { onOrderRejected, onOrderShippedOrDelivered } from './routing.server';
 import { pharmacyScope, type Principal } from './principal';
 
@@ -130,15 +131,8 @@ export async function listPharmacyOrders(principal: Principal, query: PharmacyOr
 }
 
 /** How many of the pharmacy's orders are in each status (the portal's tabs). */
-export async function pharmacyOrderCounts(principal: Principal): Promise<Record<string, number>> {
-  const pharmacyId = pharmacyScope(principal);
-  const rows = await getDb()
-    .selectFrom('orders')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('pharmacyId', '=', pharmacyId)
-    .groupBy('status')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+export function pharmacyOrderCounts(principal: Principal): Promise<Record<string, number>> {
+  return countOrdersByStatus({ pharmacyId: pharmacyScope(principal) });
 }
 
 /** One of the acting pharmacy's orders; another pharmacy's (or no) order is not found. */

@@ -162,7 +162,7 @@ export function parseSmsText(body: string): SmsReading {
   let medication = '';
   const med =
     /\b(?:more|refills?(?:\s+(?:of|on|for))?|need|needs|reorder|renew)\s+(?:some\s+|more\s+|her\s+|his\s+|the\s+|my\s+)?([\p{L}][\p{L}0-9 ./-]*?)(?=\s+(?:for|please|pls|thanks|asap|refill)\b|[,.!?;:]|\s+-|$)/iu.exec(text);
-  if (med) medication = med[1]!.trim();
+  if (med && !/^(pls|plz|please|thanks|thx|asap|today|now)\b/i.test(med[1]!.trim())) medication = med[1]!.trim();
   if (possessive && !medication) {
     const after = new RegExp(`${possessive[1]}'s\\s+([\\p{L}][\\p{L}0-9 -]*?)(?=\\s+(?:refill|please|pls)\\b|[,.!?;:]|\\s+-|$)`, 'u').exec(text);
     if (after) medication = after[1]!.trim();
