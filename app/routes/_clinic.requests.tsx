@@ -141,7 +141,7 @@ export default function RequestsPage() {
           {items.length === 0 ? (
             <EmptyState title="Nothing waiting" description={tab === 'to_dispense' ? 'Approved commercial refills appear here until they are dispensed.' : 'New requests in this queue appear here.'} />
           ) : (
-            <ol className="stack" role="list" aria-label={`${tabLabel} requests`}>
+            <ol className="stack request-list" role="list" aria-label={`${tabLabel} requests`}>
               {items.map((item) => (
                 <li key={item.id}>
                   <RequestCard item={item} now={now} />
@@ -180,7 +180,7 @@ function RequestCard({ item, now }: { item: QueueItem; now: string }) {
             <>
               {' · '}
               <span className={item.sla.overdue ? 'overdue' : undefined}>
-                Target 
+                Target{' '}
                 <RelativeTime value={item.sla.dueAt} now={now} deadline />
               </span>
             </>

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type DB } from '../../db/client';
+import { DEMO_API_KEYS } from '../../db/seed';
+import { startAppServer, type AppServer } from '../support/app-server';
+import { launchBrowser, screenshot, signInAs } from '../support/browser';
+import { createTestDatabase } from '../support/postgres';
+import { loadRxCases, pick } from '../support/refill-cases';
+
+let server: AppServer;
+let browser: Browser;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: DB;
+
+beforeAll(async () => {
+  database = await createTestDatabase('demo');
+  db = createDb(database.url);
+  server = await startAppServer(database.url);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.destroy();
+  await database?.drop();
+});
+
+describe('an owner’s refill request, from the public form to the refill-day cart', () => {
+  it('the owner submits the form; the veterinarian finds it in vet review, approves it, and the line is in the cart', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const c = pick(await loadRxCases(db), 'compounded', today, new Set())[0]!;
+
+    // The owner, on a phone-sized screen, without signing in.
+    const owner = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await owner.goto(`${server.url}/c/riverside/refill`);
+    expect(await owner.getByRole('heading', { level: 1 }).textContent()).toBe('Request a refill');
+    // Submitting empty shows each error by its field and focuses the first.
+    await owner.getByRole('button', { name: 'Send refill request' }).click();
+    await expect.poll(() => owner.getByLabel('Your name').getAttribute('aria-invalid')).toBe('true');
+    expect(await owner.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('ownerName');
+
+    await owner.getByLabel('Your name').fill(c.ownerName);
+    await owner.getByLabel('Mobile phone').fill(c.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3'));
+    await owner.getByLabel('Pet’s name').fill(c.petName);
+    await owner.getByLabel('Medication').fill(c.medicationName.toLowerCase());
+    await owner.getByLabel('Doses left').fill('6');
+    await owner.getByLabel('Runs out in 1–2 days').check();
+    await owner.getByLabel(/Text me updates/).check();
+    await owner.getByRole('button', { name: 'Send refill request' }).click();
+    await owner.waitForURL(/\/c\/riverside\/refill\/RR-[0-9A-Z]{7}$/);
+    const reference = owner.url().split('/').pop()!;
+    expect(await owner.getByRole('heading', { level: 1 }).textContent()).toMatch(/we have your request/);
+    expect(await owner.locator('main').textContent()).toContain(reference);
+    await screenshot(owner, 'requests-owner-confirmation');
+    await owner.close();
+
+    // The veterinarian opens the requests page: vet review is her tab.
+    const vet = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(vet, server.url, 'vet@riverside.example');
+    await vet.goto(`${server.url}/requests`);
+    const tab = vet.getByRole('navigation', { name: 'Request queues' }).getByRole('link', { name: /Veterinarian review/ });
+    expect(await tab.getAttribute('aria-current')).toBe('page');
+    const card = vet.locator('article', { hasText: reference });
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.textContent()).toContain(c.petName);
+    expect(await card.getByRole('list', { name: 'Eligibility checks' }).textContent()).toMatch(/Compounded medication/);
+    await screenshot(vet, 'requests-vet-review');
+    await card.getByRole('button', { name: 'Approve into cart' }).click();
+    await expect.poll(() => vet.getByRole('status').textContent()).toMatch(/approved: the line is in the refill-day cart/);
+    await expect.poll(() => vet.locator('article', { hasText: reference }).count()).toBe(0);
+    await vet.close();
+
+    // The line is in the clinic's open cart, from the request, signed off by the veterinarian.
+    const res = await fetch(`${server.url}/api/v1/carts/current`, { headers: { Authorization: `Bearer ${DEMO_API_KEYS.riverside}` } });
+    expect(res.status).toBe(200);
+    const { cart } = (await res.json()) as { cart: { lines: { patientId: string; source?: string; sig: string }[] } };
+    const line = cart.lines.find((l) => l.patientId === c.patientId);
+    expect(line).toBeDefined();
+    const row = await db.selectFrom('refillRequests').select(['status', 'cartLineId']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    expect(row.status).toBe('approved');
+    const stored = await db.selectFrom('cartLines').select(['source', 'vetSignoffBy']).where('id', '=', row.cartLineId!).executeTakeFirstOrThrow();
+    expect(stored.source).toBe('request');
+    expect(stored.vetSignoffBy).not.toBeNull();
+    expect(existsSync('test-results/screenshots/requests-vet-review.png')).toBe(true);
+  });
+});
