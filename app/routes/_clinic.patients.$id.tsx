@@ -1,7 +1,8 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Badge } from '~/components/badge';
+import { Button } from '~/components/button';
 import { DataTable } from '~/components/data-table';
 import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
@@ -10,6 +11,7 @@ import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/form
 import { requireUser } from '~/services/auth.server';
 import { DomainError } from '~/services/errors';
 import { getPatient } from '~/services/patients.server';
+import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.patient.name ?? 'Patient'} — vialcart` }];
 
@@ -22,6 +24,71 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (error instanceof DomainError && error.code === 'not_found') throw new Response('Patient not found.', { status: 404 });
     throw error;
   }
+}
+
+/** Quickfill one past line, or reorder this patient's lines of a past order, into the refill-day cart. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const form = await request.formData();
+  const intent = String(form.get('intent') ?? '');
+  try {
+    const offerId = String(form.get('offerId') ?? '');
+    const result =
+      intent === 'reorder'
+        ? await reorderOrder(user, String(form.get('orderId') ?? ''), { patientId: params.id ?? '' })
+        : await quickfillFromOrderLine(user, String(form.get('orderLineId') ?? ''), offerId ? { offerId } : {});
+    return json({ added: result.lineIds.length, proposals: result.proposals as OfferProposal[], error: null as string | null });
+  } catch (error) {
+    if (error instanceof DomainError) return json({ added: 0, proposals: [] as OfferProposal[], error: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
+    throw error;
+  }
+}
+
+function HistoryOutcome() {
+  const result = useActionData<typeof action>();
+  if (!result) return null;
+  return (
+    <div role="status" className={result.error ? 'form-error' : 'toast toast--success stack-sm'}>
+      {result.error ? <p>{result.error}</p> : null}
+      {result.added ? (
+        <p>
+          Added {result.added} {result.added === 1 ? 'line' : 'lines'} to <Link to="/refill-day">refill day</Link>.
+        </p>
+      ) : null}
+      {result.proposals.map((p) => (
+        <div key={p.orderLineId} className="cluster">
+          <span>
+            {p.medicationName}: {p.reason}.{' '}
+            {p.alternative ? `${p.alternative.pharmacyName} has it at ${formatMoney(p.alternative.landedCostCents)} per vial landed.` : 'No other pharmacy can fill it now.'}
+          </span>
+          {p.alternative ? (
+            <Form method="post" replace preventScrollReset>
+              <input type="hidden" name="intent" value="quickfill" />
+              <input type="hidden" name="orderLineId" value={p.orderLineId} />
+              <input type="hidden" name="offerId" value={p.alternative.offerId} />
+              <Button size="sm" variant="primary">
+                Add from {p.alternative.pharmacyName}
+              </Button>
+            </Form>
+          ) : null}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function HistoryButton({ intent, name, value, label, children }: { intent: string; name: string; value: string; label: string; children: string }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === 'submitting' && navigation.formData?.get(name) === value;
+  return (
+    <Form method="post" replace preventScrollReset>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name={name} value={value} />
+      <Button size="sm" loading={busy} aria-label={label}>
+        {children}
+      </Button>
+    </Form>
+  );
 }
 
 export default function PatientPage() {
@@ -84,11 +151,23 @@ export default function PatientPage() {
       </section>
       <section className="stack-sm">
         <h2>Order history</h2>
+        <HistoryOutcome />
         <DataTable
           caption="Order history"
           captionHidden
           rows={patient.orderLines}
           getRowKey={(r) => r.id}
+          groupBy={(r) => r.orderId}
+          groupHeader={(g) => (
+            <div className="split">
+              <span>
+                Order of {formatDate(g.rows[0]!.createdAt)} · {g.rows[0]!.pharmacyName}
+              </span>
+              <HistoryButton intent="reorder" name="orderId" value={g.key} label={`Reorder ${patient.name}'s order of ${formatDate(g.rows[0]!.createdAt)}`}>
+                Reorder
+              </HistoryButton>
+            </div>
+          )}
           columns={[
             { key: 'date', header: 'Filled', cell: (r) => formatDate(r.filledOn ?? r.createdAt) },
             { key: 'med', header: 'Medication', cell: (r) => r.medicationName },
@@ -96,6 +175,11 @@ export default function PatientPage() {
             { key: 'qty', header: 'Qty', align: 'end', cell: (r) => r.quantity },
             { key: 'landed', header: 'Landed / vial', align: 'end', cell: (r) => formatMoney(r.landedCostCents) },
             { key: 'status', header: 'Status', cell: (r) => <StatusBadge kind="order" code={r.status} /> },
+            { key: 'quickfill', header: 'Repeat', cell: (r) => (
+              <HistoryButton intent="quickfill" name="orderLineId" value={r.id} label={`Quickfill ${r.medicationName} from ${formatDate(r.filledOn ?? r.createdAt)}`}>
+                Quickfill
+              </HistoryButton>
+            ) },
           ]}
           empty={<EmptyState title="No orders yet" />}
         />

@@ -17,11 +17,13 @@ export async function listPatients(principal: Principal, query: PatientListQuery
   const q = query.q?.trim();
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    // Digits also search phone numbers; a NUL placeholder would be rejected by Postgres (22021).
+    const digits = q.replace(/\D/g, '');
     base = base.where((eb) =>
       eb.or([
         eb('p.name', 'ilike', like),
         eb(sql<string>`c.first_name || ' ' || c.last_name`, 'ilike', like),
-        eb('c.phone', 'like', `%${q.replace(/\D/g, '') || '\u0000'}%`),
+        ...(digits ? [eb('c.phone', 'like', `%${digits}%`)] : []),
       ]),
     );
   }

@@ -17,10 +17,12 @@ import {
   offerAlternatives,
   undoRemoveCartLine,
   removeCartLine,
+  searchOffersForCart,
   updateCartLine,
 } from '../../app/services/cart.server';
 import { DomainError } from '../../app/services/errors';
 import { acknowledgeWarning } from '../../app/services/validation.server';
+import { listPatients } from '../../app/services/patients.server';
 import type { Principal } from '../../app/services/principal';
 import { call, request } from '../support/requests';
 
@@ -235,6 +237,33 @@ describe('cart API', () => {
     const id = cart.lines[0].id;
     const res = await call(apiAck.action, request('/api/v1/carts/current/acknowledgements', { apiKey: RIVERSIDE, json: { lineId: id, rule: 'sig.complete' } }));
     expect(res.status).toBe(422);
+  });
+});
+
+describe('fast entry', () => {
+  it('finds patients by name for the typeahead (a name without digits once broke the phone clause)', async () => {
+    const { patients: found } = await listPatients(tech, { q: 'Mochi', status: 'active', limit: 10 });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => /mochi/i.test(p.name) || /mochi/i.test(p.clientName))).toBe(true);
+  });
+
+  it('finds offers by medication name with landed cost, the patient’s prescription first with its SIG', async () => {
+    const rx = await getDb()
+      .selectFrom('prescriptions as rx')
+      .innerJoin('medications as m', 'm.id', 'rx.medicationId')
+      .select(['rx.patientId', 'rx.sig', 'rx.prescriberId', 'm.name'])
+      .where('rx.clinicId', '=', DEMO_IDS.riverside)
+      .where('rx.status', '=', 'active')
+      .where('m.compounded', '=', true)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const found = await searchOffersForCart(tech, { q: rx.name, patientId: rx.patientId });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]!.prescription).toMatchObject({ sig: rx.sig, prescriberId: rx.prescriberId });
+    expect(found[0]!.landedCostCents).toBeGreaterThanOrEqual(found[0]!.unitPriceCents);
+    const opened = await searchOffersForCart(tech, { q: '', patientId: rx.patientId });
+    expect(opened.every((o) => o.prescription)).toBe(true);
+    expect(await searchOffersForCart(tech, { q: 'Fluoxetine 2.5' })).not.toHaveLength(0);
   });
 });
 

@@ -1,0 +1,190 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useState } from 'react';
+import { z } from 'zod';
+import { Badge } from '~/components/badge';
+import { Button, ButtonLink } from '~/components/button';
+import { EmptyState } from '~/components/empty-state';
+import { FormField } from '~/components/form-field';
+import { Money } from '~/components/money';
+import { PageHeader } from '~/components/page-header';
+import { formatDate, formatSpecies } from '~/lib/format';
+import { requireUser } from '~/services/auth.server';
+import { addDueToCart, dueForRefill } from '~/services/cart.server';
+import { DomainError } from '~/services/errors';
+
+export const meta: MetaFunction = () => [{ title: 'Due refills — vialcart' }];
+
+const query = z.object({ withinDays: z.coerce.number().int().min(0).max(365).catch(14) });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const { withinDays } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return json(await dueForRefill(user, { withinDays }));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const form = await request.formData();
+  const ids = form.getAll('orderLineId').map(String);
+  if (ids.length === 0) return json({ formError: 'Choose at least one patient to add.' }, { status: 400 });
+  try {
+    const result = await addDueToCart(user, ids);
+    return redirect(`/refill-day?added=${result.lineIds.length}`);
+  } catch (error) {
+    if (error instanceof DomainError) return json({ formError: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
+    throw error;
+  }
+}
+
+function dueText(daysLeft: number): string {
+  if (daysLeft === 0) return 'runs out today';
+  if (daysLeft > 0) return `in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'}`;
+  return `ran out ${-daysLeft} ${daysLeft === -1 ? 'day' : 'days'} ago`;
+}
+
+export default function RefillDayBuilder() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const addable = data.patients.filter((p) => p.line);
+  const [selected, setSelected] = useState<Set<string>>(() => new Set(addable.map((p) => p.orderLineId)));
+  const [shownFor, setShownFor] = useState(data);
+  if (shownFor !== data) {
+    // A new N brings a new list: select all of it again.
+    setShownFor(data);
+    setSelected(new Set(data.patients.filter((p) => p.line).map((p) => p.orderLineId)));
+  }
+  const allSelected = addable.length > 0 && selected.size === addable.length;
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const submitting = navigation.state === 'submitting';
+  return (
+    <div className="stack-lg">
+      <PageHeader
+        title="Due refills"
+        description={`Patients whose supply runs out within ${data.withinDays} days (last fill + days supply), or ran out in the last 30 days. Patients already in the cart for that medication are left out.`}
+        actions={<ButtonLink to="/refill-day">Back to the cart</ButtonLink>}
+      />
+      <Form method="get" className="toolbar" aria-label="Due window">
+        <FormField label="Due within (days)" name="withinDays" type="number" min={0} max={365} defaultValue={data.withinDays} className="builder__days" />
+        <Button type="submit">Show</Button>
+      </Form>
+      {data.patients.length === 0 ? (
+        <EmptyState title="No refills due" description="Nobody runs out in this window. Widen it to plan further ahead." />
+      ) : (
+        <Form method="post" className="stack-sm">
+          {actionData?.formError ? (
+            <p className="form-error" role="alert">
+              {actionData.formError}
+            </p>
+          ) : null}
+          <div className="toolbar">
+            <Button variant="primary" loading={submitting} disabled={selected.size === 0}>
+              Add {selected.size} {selected.size === 1 ? 'line' : 'lines'} to cart
+            </Button>
+            <span className="muted text-sm">
+              {data.patients.length} due · {selected.size} selected
+            </span>
+          </div>
+          <div className="data-table-wrap" role="region" aria-labelledby="due-caption" tabIndex={0}>
+            <table className="data-table data-table--compact">
+              <caption id="due-caption" className="visually-hidden">
+                Patients due for a refill
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all due patients"
+                      checked={allSelected}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(addable.map((p) => p.orderLineId)))}
+                    />
+                  </th>
+                  <th scope="col">Patient</th>
+                  <th scope="col">Medication</th>
+                  <th scope="col">Last filled</th>
+                  <th scope="col">Supply</th>
+                  <th scope="col">Reorder from</th>
+                  <th scope="col" className="align-end">
+                    Qty
+                  </th>
+                  <th scope="col">SIG</th>
+                  <th scope="col">Prescriber</th>
+                  <th scope="col">Prescription</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.patients.map((p) => (
+                  <tr key={p.orderLineId} data-selected={selected.has(p.orderLineId) ? '' : undefined}>
+                    <td>
+                      {p.line ? (
+                        <input
+                          type="checkbox"
+                          name="orderLineId"
+                          value={p.orderLineId}
+                          checked={selected.has(p.orderLineId)}
+                          onChange={() => toggle(p.orderLineId)}
+                          aria-label={`Add ${p.patientName}'s ${p.medicationName}`}
+                        />
+                      ) : null}
+                    </td>
+                    <th scope="row">
+                      <Link to={`/patients/${p.patientId}`}>{p.patientName}</Link>
+                      <br />
+                      <span className="text-sm muted">
+                        {formatSpecies(p.species)} · {p.ownerName}
+                      </span>
+                    </th>
+                    <td>{p.medicationName}</td>
+                    <td className="nowrap">{formatDate(p.lastFilledOn)}</td>
+                    <td className="nowrap">
+                      <Badge tone={p.daysLeft < 0 ? 'danger' : p.daysLeft <= 3 ? 'warning' : 'neutral'}>{dueText(p.daysLeft)}</Badge>
+                    </td>
+                    <td>
+                      {p.line ? (
+                        <>
+                          {p.line.pharmacyName}
+                          <br />
+                          <span className="text-sm muted">
+                            <Money cents={p.line.unitPriceCents} /> / vial
+                          </span>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                      {p.note ? <p className="text-sm">{p.note}</p> : null}
+                    </td>
+                    <td className="align-end num">{p.line?.quantity ?? '—'}</td>
+                    <td>{p.line?.sig ?? '—'}</td>
+                    <td>{p.line?.prescriberName ?? '—'}</td>
+                    <td>
+                      {p.prescription ? (
+                        p.prescription.status !== 'active' ? (
+                          <Badge tone="danger">{p.prescription.status}</Badge>
+                        ) : p.prescription.refillsLeft === 0 ? (
+                          <Badge tone="danger">No refills left</Badge>
+                        ) : (
+                          <span className="text-sm">{p.prescription.refillsLeft} refills left</span>
+                        )
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Form>
+      )}
+    </div>
+  );
+}

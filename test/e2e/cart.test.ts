@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from '../support/app-server';
+import { launchBrowser, screenshot, signInAs } from '../support/browser';
+import { createTestDatabase } from '../support/postgres';
+
+let server: AppServer;
+let browser: Browser;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase('demo');
+  server = await startAppServer(database.url, { JOBS: '0' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+describe('refill day', () => {
+  it('builds a 30-patient refill day with the builder, a quickfill and a keyboard-only line, and keeps it all over a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await signInAs(page, server.url, 'tech@riverside.example');
+
+    // The builder: choose rows covering 30 different patients and add them in one action.
+    await page.goto(`${server.url}/refill-day/builder?withinDays=45`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Due refills');
+    const rows = await page.$$eval('tbody tr', (trs) =>
+      trs
+        .map((tr) => ({
+          id: (tr.querySelector('input[name="orderLineId"]') as HTMLInputElement | null)?.value ?? null,
+          patient: tr.querySelector('th a')?.getAttribute('href') ?? '',
+        }))
+        .filter((r) => r.id),
+    );
+    const chosen: string[] = [];
+    const patients = new Set<string>();
+    for (const r of rows) {
+      if (patients.size === 30 && !patients.has(r.patient)) continue;
+      patients.add(r.patient);
+      chosen.push(r.id!);
+    }
+    expect(patients.size).toBe(30);
+    await page.getByLabel('Select all due patients').uncheck();
+    for (const id of chosen) await page.locator(`input[name="orderLineId"][value="${id}"]`).check();
+    await page.getByRole('button', { name: `Add ${chosen.length} lines to cart` }).click();
+    await page.waitForURL(/\/refill-day\?added=/);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'from the due list' }).count()).toBe(1);
+    expect(await page.locator('tr.cart-line').count()).toBe(chosen.length);
+    expect(await page.locator('tbody .data-table__group').count()).toBe(30);
+
+    // A quickfill from a patient's history, in one click.
+    const patientPath = [...patients][0]!;
+    await page.goto(`${server.url}${patientPath}`);
+    await page.getByRole('button', { name: /^Quickfill / }).first().click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /Added 1 line|Add from/ }).count()).toBe(1);
+    const proposal = page.getByRole('button', { name: /^Add from / });
+    if (await proposal.count()) await proposal.first().click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Added 1 line' }).count()).toBe(1);
+
+    // A manual line with the keyboard only: type, arrows, Enter, Tab.
+    await page.goto(`${server.url}/refill-day`);
+    const before = await page.locator('tr.cart-line').count();
+    expect(before).toBe(chosen.length + 1);
+    await page.getByRole('combobox', { name: 'Patient' }).focus();
+    await page.keyboard.type('Mochi');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Patient' }).getByRole('option').first().textContent()).toMatch(/Mochi/);
+    await page.keyboard.press('Enter');
+    // Focus moves to the medication field; type to search and take the first match.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('placeholder'))).toMatch(/Mochi's prescriptions/);
+    await page.keyboard.type('Fluoxetine 2.5');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Medication' }).getByRole('option').first().textContent()).toMatch(/Fluoxetine/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab'); // quantity
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Tab'); // SIG
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Give 0.75 ml PO SID x 30 days');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('tr.cart-line').count()).toBe(before + 1);
+    // Focus is back on the patient field for the next line.
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.getAttribute('role'))).toBe('combobox');
+
+    // Reload: everything is still there, and the grand total adds up.
+    await page.reload();
+    expect(await page.locator('tr.cart-line').count()).toBe(before + 1);
+    await expect.poll(() => page.locator('tr.cart-line', { hasText: 'Give 0.75 ml PO SID x 30 days' }).count()).toBe(1);
+    expect(await page.locator('tr.cart-line', { hasText: 'Quickfill' }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: /Subtotals per pharmacy/ }).getByRole('row').count()).toBeGreaterThan(2);
+
+    // Group by pharmacy shows shipments with their fees.
+    await page.getByRole('button', { name: 'Pharmacy / shipment' }).click();
+    await expect.poll(() => page.locator('.data-table__group-footer').count()).toBeGreaterThan(0);
+    const file = await screenshot(page, 'refill-day-cart');
+    expect(existsSync(file)).toBe(true);
+    await page.close();
+  });
+});
