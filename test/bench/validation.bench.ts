@@ -7,7 +7,7 @@ import { ALL_STATES, MEDICATIONS, PET_NAMES } from '../../db/seed-data';
 import type { UserPrincipal } from '../../app/services/principal';
 import { clearSigCache, validateClinicCart } from '../../app/services/validation.server';
 import { parseSig } from '../../validators/sig';
-import { benchDatabase, r2, time } from './support';
+import { benchDatabase, insertChunks, prng, r2, time } from './support';
 import type { Bench, BenchResult } from './types';
 
 // A clinic with a 1,000-line refill-day cart over 500 patients, drawn from 8 pharmacies'
@@ -19,26 +19,7 @@ const PATIENTS = 500;
 const PHARMACIES = 8;
 const RUNS = 60;
 
-// Deterministic, so two runs measure the same cart.
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
-
 const addDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-async function insertChunks<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]) {
-  for (let i = 0; i < rows.length; i += 1_000) {
-    await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + 1_000) as any[]).execute();
-  }
-}
 
 /** Stock as in the demo catalog: one offer in 16 out of stock, one in 10 nearly so, the rest 20–240 vials. */
 function stockRoll(rnd: ReturnType<typeof prng>): number {

@@ -1,0 +1,224 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb, createDb, setDb, type DB } from '../../db/client';
+import { DEMO_IDS } from '../../db/seed';
+import { today } from '../../app/services/clock.server';
+import { validateClinicCart } from '../../app/services/validation.server';
+import { RULE_IDS, type RuleId } from '../../validators';
+import { startAppServer, type AppServer } from '../support/app-server';
+import { launchBrowser, screenshot, signInAs } from '../support/browser';
+import { createTestDatabase } from '../support/postgres';
+import {
+  ALVAREZ,
+  BUPRENORPHINE,
+  CHEN,
+  CLEAN_SIG,
+  HYDROCODONE,
+  METHIMAZOLE,
+  PATEL,
+  TECH,
+  cleanLine,
+  healthyPatients,
+  offerOf,
+  storeCart,
+  type LineSpec,
+} from '../support/validation-fixtures';
+
+// The issue's browser test: a cart with one line of each kind of failure shows each finding,
+// each one-click fix works, and checkout (Review and pay) is enabled only once every error is
+// gone and every warning acknowledged. Lines are stored straight into the demo database, since
+// the cart service rightly refuses to add some of them (a deceased patient, say).
+
+let server: AppServer;
+let browser: Browser;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: DB;
+
+/** Line id → the rule it was built to fail. */
+const lineFor: Partial<Record<RuleId, string[]>> = {};
+
+async function patientOf(species: 'cat' | 'dog', status: 'active' | 'deceased', exam: 'recent' | 'overdue', skip = 0): Promise<string> {
+  const row = await db
+    .selectFrom('patients as p')
+    .innerJoin('clients as c', 'c.id', 'p.clientId')
+    .select('p.id')
+    .where('p.clinicId', '=', DEMO_IDS.riverside)
+    .where('p.species', '=', species)
+    .where('p.status', '=', status)
+    .where('c.state', '=', 'CA')
+    .where('p.lastWellnessExamOn', exam === 'recent' ? '>=' : '<', addDays(exam === 'recent' ? -300 : -400))
+    .orderBy('p.id')
+    .offset(skip)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function addDays(days: number): string {
+  const d = new Date(`${today()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** An offer of the medication from whichever California-licensed pharmacy carries it. */
+async function californiaOffer(medication: string) {
+  for (const slug of ['pacific', 'sierra', 'greatlakes']) {
+    const offer = await offerOf(db, slug, medication).catch(() => undefined);
+    if (offer) return offer;
+  }
+  throw new Error(`no California offer of ${medication}`);
+}
+
+async function seedFailingCart(): Promise<void> {
+  const patients = await healthyPatients(db, 12, today());
+  const pacific = await offerOf(db, 'pacific', METHIMAZOLE);
+  const greatlakes = await offerOf(db, 'greatlakes', METHIMAZOLE);
+  const lonestar = await offerOf(db, 'lonestar', METHIMAZOLE);
+  const scarce = await offerOf(db, 'sierra', METHIMAZOLE, 3);
+  const hydrocodone = await californiaOffer(HYDROCODONE);
+  const buprenorphine = await offerOf(db, 'pacific', BUPRENORPHINE);
+  // No demo medication is contraindicated for a species: add the textbook one.
+  const acetaminophen = await db
+    .insertInto('medications')
+    .values({ name: 'Acetaminophen', strength: '32 mg/mL', form: 'oral suspension', ingredients: ['acetaminophen'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const tylenol = await db
+    .insertInto('offers')
+    .values({ pharmacyId: DEMO_IDS.pharmacy('pacific'), medicationId: acetaminophen.id, sku: 'PAC-APAP', packageDescription: '30 mL bottle', unitPriceCents: 1500, stockOnHand: 50, turnaroundDays: 2 })
+    .returning(['id', 'unitPriceCents'])
+    .executeTakeFirstOrThrow();
+  const expired = await db
+    .insertInto('prescriptions')
+    .values({ clinicId: DEMO_IDS.riverside, patientId: patients[9]!, prescriberId: ALVAREZ, medicationId: METHIMAZOLE, sig: CLEAN_SIG, quantity: 1, refillsAuthorized: 5, writtenOn: addDays(-400), expiresOn: addDays(-35) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const lines: [RuleId, LineSpec][] = [
+    ['sig.complete', cleanLine(patients[0]!, pacific, { sig: 'Give by mouth for 30 days' })],
+    ['sig.duration', cleanLine(patients[1]!, pacific, { sig: 'Give 0.5 ml by mouth BID' })],
+    ['sig.days_supply', cleanLine(patients[2]!, pacific, { quantity: 10 })],
+    ['prescriber.license_state', cleanLine(patients[3]!, pacific, { prescriberId: PATEL })],
+    ['prescriber.dea', cleanLine(await patientOf('dog', 'active', 'recent', 3), hydrocodone, { prescriberId: CHEN, sig: 'Give 2.5 ml by mouth q8h as needed for cough for 4 days' })],
+    ['controlled.needs_vet', cleanLine(patients[5]!, buprenorphine, { source: 'quickfill', sig: 'Give 0.1 ml buccally q8h for 5 days' })],
+    ['pharmacy.ship_state', cleanLine(patients[6]!, lonestar)],
+    ['pharmacy.stock', cleanLine(patients[7]!, scarce, { quantity: 5, sig: 'Give 0.5 ml by mouth BID for 150 days' })],
+    ['patient.active', cleanLine(await patientOf('cat', 'deceased', 'recent').catch(() => patientOf('dog', 'deceased', 'recent')), pacific)],
+    ['prescription.valid', cleanLine(patients[9]!, pacific, { prescriptionId: expired.id })],
+    ['patient.wellness', cleanLine(await patientOf('cat', 'active', 'overdue'), pacific)],
+    ['species.safety', cleanLine(await patientOf('cat', 'active', 'recent', 5), tylenol, { sig: 'Give 1 ml by mouth BID for 15 days' })],
+    ['line.duplicate', cleanLine(patients[10]!, pacific)],
+    ['line.duplicate', cleanLine(patients[10]!, greatlakes)],
+    ['offer.price_changed', cleanLine(patients[11]!, pacific, { unitPriceCentsAtAdd: pacific.unitPriceCents - 150 })],
+  ];
+  const { lineIds } = await storeCart(db, lines.map(([, line]) => line), { current: true });
+  lines.forEach(([rule], i) => (lineFor[rule] ??= []).push(lineIds[i]!));
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('demo');
+  db = createDb(database.url);
+  setDb(db);
+  await seedFailingCart();
+  server = await startAppServer(database.url, { JOBS: '0' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await closeDb();
+  await database?.drop();
+});
+
+const row = (page: Page, lineId: string) => page.locator(`tr[data-line-id="${lineId}"]`);
+const findingsOf = (page: Page, lineId: string) => row(page, lineId).locator('.cart-line__findings');
+const payDisabled = (page: Page) => page.locator('[aria-disabled="true"]', { hasText: 'Review and pay' });
+
+/** Clicks a button in a line's row and waits for the page to show the revalidated cart. */
+async function clickInRow(page: Page, lineId: string, name: string | RegExp): Promise<void> {
+  await row(page, lineId).getByRole('button', { name }).first().click();
+  await page.waitForLoadState('networkidle');
+}
+
+describe('validation on the refill-day page', () => {
+  it('shows every kind of finding, each fix clears its own, and checkout opens only when all are dealt with', async () => {
+    const page = await browser.newPage({ viewport: { width: 1700, height: 1100 } });
+    await signInAs(page, server.url, TECH.email);
+    await page.goto(`${server.url}/refill-day`);
+
+    // Every finding the service reports is on its line, and the cart has one of each rule.
+    const expected = await validateClinicCart(TECH);
+    const seen = new Set(expected.lines.flatMap((l) => l.findings.map((f) => f.rule)));
+    expect([...seen].sort()).toEqual([...RULE_IDS].sort());
+    for (const [rule, ids] of Object.entries(lineFor)) {
+      for (const id of ids!) {
+        const finding = expected.byLineId[id]!.find((f) => f.rule === rule);
+        expect(finding, `${rule} on its line`).toBeDefined();
+        await expect.poll(() => findingsOf(page, id).textContent()).toContain(finding!.message);
+      }
+    }
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /errors? blocks? checkout/ }).textContent()).toMatch(
+      new RegExp(`${expected.blockingCount} errors block checkout · ${expected.warningCount} warnings to acknowledge`),
+    );
+    expect(await payDisabled(page).count()).toBe(1);
+    await screenshot(page, 'validation-every-finding');
+
+    // One-click fixes: another prescriber, another pharmacy.
+    const [license] = lineFor['prescriber.license_state']!;
+    await clickInRow(page, license!, 'Use Dr. James Chen');
+    await expect.poll(() => findingsOf(page, license!).textContent()).toContain('No findings');
+
+    const [dea] = lineFor['prescriber.dea']!;
+    await clickInRow(page, dea!, 'Use Dr. Maria Alvarez');
+    await expect.poll(() => findingsOf(page, dea!).textContent()).not.toMatch(/DEA/);
+
+    for (const rule of ['pharmacy.ship_state', 'pharmacy.stock'] as const) {
+      const [id] = lineFor[rule]!;
+      await clickInRow(page, id!, /^Switch to /);
+      await expect.poll(() => findingsOf(page, id!).textContent(), { message: rule }).toContain('No findings');
+    }
+
+    // Edit SIG opens the line's editor on the SIG; a complete SIG clears the error.
+    const [sig] = lineFor['sig.complete']!;
+    await clickInRow(page, sig!, 'Edit SIG');
+    const editor = page.getByRole('form', { name: /^Edit / });
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLTextAreaElement | HTMLInputElement | null)?.name)).toBe('sig');
+    await editor.getByLabel('SIG').fill(CLEAN_SIG);
+    await editor.getByRole('button', { name: 'Save line' }).click();
+    await page.waitForLoadState('networkidle');
+    await expect.poll(() => findingsOf(page, sig!).textContent()).toContain('No findings');
+
+    // Errors with no one-click fix (a vet's sign-off, a deceased patient, an expired
+    // prescription, a contraindicated drug) leave the cart with their line.
+    for (const rule of ['controlled.needs_vet', 'patient.active', 'prescription.valid', 'species.safety'] as const) {
+      const [id] = lineFor[rule]!;
+      await clickInRow(page, id!, /^Remove /);
+      await expect.poll(() => row(page, id!).count(), { message: rule }).toBe(0);
+    }
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'checkout' }).textContent()).toMatch(/^0 errors block checkout · \d+ warnings? to acknowledge/);
+    expect(await payDisabled(page).count()).toBe(1);
+
+    // Warnings stay until a named user acknowledges each; the page says who.
+    const warned = ['sig.duration', 'sig.days_supply', 'patient.wellness', 'line.duplicate', 'offer.price_changed'] as const;
+    for (const rule of warned) {
+      for (const id of lineFor[rule]!) {
+        while ((await row(page, id).getByRole('button', { name: 'Acknowledge' }).count()) > 0) {
+          const before = await row(page, id).getByRole('button', { name: 'Acknowledge' }).count();
+          await clickInRow(page, id, 'Acknowledge');
+          await expect.poll(() => row(page, id).getByRole('button', { name: 'Acknowledge' }).count()).toBe(before - 1);
+          if (rule === warned[warned.length - 1] || before > 1) continue;
+          // Checkout stays closed while any warning is open.
+          expect(await payDisabled(page).count()).toBe(1);
+        }
+        await expect.poll(() => findingsOf(page, id).textContent(), { message: rule }).toContain('Acknowledged by Tina Morales');
+      }
+    }
+
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Every line passes its checks' }).count()).toBe(1);
+    expect(await payDisabled(page).count()).toBe(0);
+    await expect.poll(() => page.getByRole('link', { name: /^Review and pay/ }).getAttribute('href')).toBe('/refill-day/review');
+    const after = await validateClinicCart(TECH);
+    expect(after).toMatchObject({ blockingCount: 0, warningCount: 0 });
+    await screenshot(page, 'validation-ready-to-pay');
+  });
+});
