@@ -9,6 +9,8 @@ import { registerAllTasks } from '../../app/services/tasks.server';
 import { orderDocumentV1Schema } from '../../pharmacies/types';
 import { startPharmacySimulator, type PharmacySimulator } from '../support/pharmacy-simulator';
 import { connectPharmacyByRest, createPendingOrders } from '../support/routing-fixtures';
+import { call, request, signIn } from '../support/requests';
+import { action as adminAction, loader as adminLoader } from '../../app/routes/admin.deliveries';
 
 registerAllTasks();
 const db = () => getDb();
@@ -159,5 +161,24 @@ describe('delivering orders to a REST pharmacy', () => {
     expect(order).toEqual({ status: 'submitted', deliveryAttempts: 1 });
     const audit = await db().selectFrom('auditEvents').select(['action', 'actorType']).where('subjectId', '=', id!).execute();
     expect(audit).toContainEqual({ action: 'order.submitted', actorType: 'system' });
+  });
+
+  it('an admin sees every clinic’s failing deliveries and can retry them; clinic staff cannot open the page', async () => {
+    sim.configure({ faultFor: () => 'error' });
+    await connectPharmacyByRest(db(), 'sierra', sim.endpointFor('sierra'), 1000);
+    const [id] = await createPendingOrders(db(), { pharmacySlug: 'sierra', count: 1, createdAt: clock.now() });
+    await db().updateTable('orders').set({ status: 'delivery_failed', lastDeliveryError: 'pharmacy answered HTTP 500' }).where('id', '=', id!).execute();
+    const admin = await signIn('admin@vialcart.example');
+    const page = await call(adminLoader, request('/admin/deliveries', { cookie: admin }));
+    const { orders } = (await page.json()) as { orders: { id: string; lastDeliveryError: string }[] };
+    expect(orders).toContainEqual(expect.objectContaining({ id, lastDeliveryError: 'pharmacy answered HTTP 500' }));
+    sim.configure({ faultFor: () => 'ok' });
+    const retried = await call(adminAction, request('/admin/deliveries', { cookie: admin, form: { orderId: id! } }));
+    expect(retried.status).toBe(200);
+    await drainJobs();
+    expect((await db().selectFrom('orders').select('status').where('id', '=', id!).executeTakeFirstOrThrow()).status).toBe('submitted');
+    const tech = await signIn('tech@riverside.example');
+    const refused = await call(adminLoader, request('/admin/deliveries', { cookie: tech }));
+    expect(refused.status).toBe(302);
   });
 });

@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { AppShell } from '~/components/app-shell';
+import { Button } from '~/components/button';
+import { DataTable } from '~/components/data-table';
+import { DateTimeText } from '~/components/date';
+import { Money } from '~/components/money';
+import { PageHeader } from '~/components/page-header';
+import { StatusBadge } from '~/components/status-badge';
+import { Toaster } from '~/components/toast';
+import { requireUser } from '~/services/auth.server';
+import { DomainError } from '~/services/errors';
+import { listDeliveryProblems, retryOrderDelivery } from '~/services/routing.server';
+
+export const meta: MetaFunction = () => [{ title: 'Order deliveries — vialcart admin' }];
+
+// Every clinic's orders that have not reached their pharmacy: those that stopped retrying
+// (delivery_failed) and those still retrying, with the last error and "Retry now".
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'admin' });
+  return json({ user: { name: user.name, role: user.role }, orders: await listDeliveryProblems(user) });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'admin' });
+  const orderId = String((await request.formData()).get('orderId') ?? '');
+  try {
+    await retryOrderDelivery(user, orderId);
+  } catch (error) {
+    if (error instanceof DomainError) return json({ ok: false, message: error.message }, { status: error.code === 'not_found' ? 404 : 409 });
+    throw error;
+  }
+  return json({ ok: true, message: 'Sending the order to its pharmacy again now.' });
+}
+
+export default function AdminDeliveries() {
+  const { user, orders } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  return (
+    <AppShell clinicName="vialcart admin" user={user} nav={[{ label: 'Deliveries', to: '/admin/deliveries' }]} homeTo="/admin/deliveries">
+      <div className="stack-lg">
+        <Toaster message={actionData ? { id: `${actionData.message}-${Date.now()}`, text: actionData.message, tone: actionData.ok ? 'success' : 'danger' } : null} />
+        <PageHeader title="Order deliveries" description="Orders that have not reached their pharmacy yet, across every clinic." />
+        <DataTable
+          caption={`Failing or retrying (${orders.length})`}
+          rows={orders}
+          getRowKey={(o) => o.id}
+          empty={<p className="muted">Every order has reached its pharmacy.</p>}
+          columns={[
+            { key: 'clinicName', header: 'Clinic', rowHeader: true, cell: (o) => o.clinicName },
+            { key: 'pharmacyName', header: 'Pharmacy', cell: (o) => `${o.pharmacyName} (${o.connectionKind})` },
+            { key: 'createdAt', header: 'Paid', cell: (o) => <DateTimeText value={o.createdAt} /> },
+            { key: 'totalCents', header: 'Amount', align: 'end', cell: (o) => <Money cents={o.totalCents} /> },
+            { key: 'status', header: 'Status', cell: (o) => <StatusBadge kind="order" code={o.status} /> },
+            { key: 'deliveryAttempts', header: 'Attempts', align: 'end', cell: (o) => o.deliveryAttempts },
+            { key: 'lastDeliveryError', header: 'Last error', cell: (o) => <span className="text-sm">{o.lastDeliveryError ?? '—'}</span> },
+            { key: 'nextDeliveryAt', header: 'Next attempt', cell: (o) => (o.nextDeliveryAt ? <DateTimeText value={o.nextDeliveryAt} /> : '—') },
+            {
+              key: 'retry',
+              header: <span className="visually-hidden">Action</span>,
+              cell: (o) => (
+                <Form method="post">
+                  <input type="hidden" name="orderId" value={o.id} />
+                  <Button type="submit" size="sm" loading={busy} aria-label={`Retry now: ${o.clinicName}, ${o.pharmacyName}`}>
+                    Retry now
+                  </Button>
+                </Form>
+              ),
+            },
+          ]}
+        />
+      </div>
+    </AppShell>
+  );
+}
