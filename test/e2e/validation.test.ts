@@ -17,9 +17,11 @@ import {
   METHIMAZOLE,
   PATEL,
   TECH,
+  addDays,
   cleanLine,
   healthyPatients,
   offerOf,
+  riversidePatient,
   storeCart,
   type LineSpec,
 } from '../support/validation-fixtures';
@@ -37,27 +39,8 @@ let db: DB;
 /** Line id → the rule it was built to fail. */
 const lineFor: Partial<Record<RuleId, string[]>> = {};
 
-async function patientOf(species: 'cat' | 'dog', status: 'active' | 'deceased', exam: 'recent' | 'overdue', skip = 0): Promise<string> {
-  const row = await db
-    .selectFrom('patients as p')
-    .innerJoin('clients as c', 'c.id', 'p.clientId')
-    .select('p.id')
-    .where('p.clinicId', '=', DEMO_IDS.riverside)
-    .where('p.species', '=', species)
-    .where('p.status', '=', status)
-    .where('c.state', '=', 'CA')
-    .where('p.lastWellnessExamOn', exam === 'recent' ? '>=' : '<', addDays(exam === 'recent' ? -300 : -400))
-    .orderBy('p.id')
-    .offset(skip)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-function addDays(days: number): string {
-  const d = new Date(`${today()}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+const patientOf = (species: 'cat' | 'dog', status: 'active' | 'deceased', exam: 'recent' | 'overdue', skip = 0) =>
+  riversidePatient(db, today(), { species, status, exam, skip });
 
 /** An offer of the medication from whichever California-licensed pharmacy carries it. */
 async function californiaOffer(medication: string) {
@@ -89,7 +72,7 @@ async function seedFailingCart(): Promise<void> {
     .executeTakeFirstOrThrow();
   const expired = await db
     .insertInto('prescriptions')
-    .values({ clinicId: DEMO_IDS.riverside, patientId: patients[9]!, prescriberId: ALVAREZ, medicationId: METHIMAZOLE, sig: CLEAN_SIG, quantity: 1, refillsAuthorized: 5, writtenOn: addDays(-400), expiresOn: addDays(-35) })
+    .values({ clinicId: DEMO_IDS.riverside, patientId: patients[9]!, prescriberId: ALVAREZ, medicationId: METHIMAZOLE, sig: CLEAN_SIG, quantity: 1, refillsAuthorized: 5, writtenOn: addDays(today(), -400), expiresOn: addDays(today(), -35) })
     .returning('id')
     .executeTakeFirstOrThrow();
 

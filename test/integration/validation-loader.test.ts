@@ -23,9 +23,11 @@ import {
   METHIMAZOLE,
   PATEL,
   TECH,
+  addDays,
   cleanLine,
   healthyPatients,
   offerOf,
+  riversidePatient,
   storeCart,
   type LineSpec,
 } from '../support/validation-fixtures';
@@ -48,25 +50,7 @@ async function findingsOf(lines: LineSpec[]): Promise<Finding[][]> {
   return lineIds.map((id) => validation.byLineId[id]!);
 }
 
-async function patientWhere(status: 'active' | 'deceased', exam: 'recent' | 'overdue'): Promise<string> {
-  const row = await db()
-    .selectFrom('patients as p')
-    .innerJoin('clients as c', 'c.id', 'p.clientId')
-    .select('p.id')
-    .where('p.clinicId', '=', DEMO_IDS.riverside)
-    .where('p.status', '=', status)
-    .where('c.state', '=', 'CA')
-    .where('p.lastWellnessExamOn', exam === 'recent' ? '>=' : '<', addDays(day, exam === 'recent' ? -300 : -400))
-    .orderBy('p.id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+const patientWhere = (status: 'active' | 'deceased', exam: 'recent' | 'overdue') => riversidePatient(db(), day, { status, exam });
 
 beforeAll(async () => {
   patients = await healthyPatients(db(), 40, day);

@@ -63,6 +63,32 @@ export async function healthyPatients(db: DB, count: number, today: string): Pro
   return rows.map((r) => r.id);
 }
 
+/** `iso` moved by `days` days. */
+export function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A Riverside patient whose owner lives in CA: `recent` seen within 300 days, `overdue` not for 400. */
+export async function riversidePatient(
+  db: DB,
+  today: string,
+  want: { status: 'active' | 'deceased'; exam: 'recent' | 'overdue'; species?: 'cat' | 'dog'; skip?: number },
+): Promise<string> {
+  let query = db
+    .selectFrom('patients as p')
+    .innerJoin('clients as c', 'c.id', 'p.clientId')
+    .select('p.id')
+    .where('p.clinicId', '=', DEMO_IDS.riverside)
+    .where('p.status', '=', want.status)
+    .where('c.state', '=', 'CA')
+    .where('p.lastWellnessExamOn', want.exam === 'recent' ? '>=' : '<', addDays(today, want.exam === 'recent' ? -300 : -400));
+  if (want.species) query = query.where('p.species', '=', want.species);
+  const row = await query.orderBy('p.id').offset(want.skip ?? 0).executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export type LineSpec = Omit<Insertable<CartLinesTable>, 'cartId' | 'clinicId'>;
 
 /** Stores a cart (named unless `current`) with these lines for Riverside; returns its id and the line ids in order. */
