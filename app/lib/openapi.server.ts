@@ -1,0 +1,111 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { orderStatusEventSchema } from '../../pharmacies/types';
+import { acknowledgementSchema, addCartLinesSchema, updateCartLineSchema } from '~/schemas/cart';
+import { catalogQuerySchema } from '~/schemas/catalog';
+import { checkoutSchema } from '~/schemas/checkout';
+import { orderListQuerySchema } from '~/schemas/orders';
+import { patientListQuerySchema, refillDayQuerySchema } from '~/schemas/patients';
+import { apiRefillRequestSchema, decisionSchema, listRequestsQuerySchema } from '~/schemas/refill-request';
+import { validateBodySchema } from '~/schemas/validate';
+
+extendZodWithOpenApi(z);
+
+// The OpenAPI document of API.md, generated from the same zod schemas the routes validate
+// requests with, so the contract cannot drift from the code.
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+type Endpoint = {
+  method: Method;
+  path: string;
+  summary: string;
+  security: 'clinicKey' | 'pharmacyKey' | 'stripeSignature' | 'intakeSignature';
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  params?: string[];
+  idempotent?: boolean;
+  statuses?: number[];
+};
+
+const ENDPOINTS: Endpoint[] = [
+  { method: 'get', path: '/api/v1/catalog', summary: 'Medications with every pharmacy offer and the landed cost per vial', security: 'clinicKey', query: catalogQuerySchema },
+  { method: 'get', path: '/api/v1/patients', summary: "The clinic's patients", security: 'clinicKey', query: patientListQuerySchema },
+  { method: 'get', path: '/api/v1/patients/{id}', summary: 'One patient with owner, prescriptions and order lines', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'get', path: '/api/v1/pharmacies', summary: 'Partner pharmacies with licensed ship-to states', security: 'clinicKey' },
+  { method: 'get', path: '/api/v1/prescribers', summary: 'Prescribers with state licenses and DEA registrations', security: 'clinicKey' },
+  { method: 'get', path: '/api/v1/refill-day', summary: 'Patients whose supply runs out within N days, with the line to reorder', security: 'clinicKey', query: refillDayQuerySchema },
+  { method: 'get', path: '/api/v1/carts/current', summary: "The clinic's open cart with pricing and findings", security: 'clinicKey' },
+  { method: 'post', path: '/api/v1/carts/current/lines', summary: 'Add one or many lines (one transaction)', security: 'clinicKey', body: addCartLinesSchema, idempotent: true },
+  { method: 'patch', path: '/api/v1/carts/current/lines/{id}', summary: 'Edit a line (its version; stale → 409 with the current values)', security: 'clinicKey', body: updateCartLineSchema, params: ['id'], statuses: [404, 409] },
+  { method: 'delete', path: '/api/v1/carts/current/lines/{id}', summary: 'Remove a line', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/carts/current/acknowledgements', summary: 'Acknowledge a warning on a line', security: 'clinicKey', body: acknowledgementSchema, statuses: [422] },
+  { method: 'post', path: '/api/v1/validate', summary: 'Validate a cart-shaped body that is not stored', security: 'clinicKey', body: validateBodySchema },
+  { method: 'post', path: '/api/v1/carts/current/checkout', summary: 'Check out the cart version reviewed', security: 'clinicKey', body: checkoutSchema, statuses: [409, 422] },
+  { method: 'get', path: '/api/v1/orders', summary: "The clinic's orders", security: 'clinicKey', query: orderListQuerySchema },
+  { method: 'get', path: '/api/v1/orders/{id}', summary: 'One order with events, lines and the authorization chain (audit)', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/refill-requests', summary: 'Create an owner refill request (matched, checked, routed)', security: 'clinicKey', body: apiRefillRequestSchema, idempotent: true },
+  { method: 'get', path: '/api/v1/refill-requests', summary: 'Refill requests by queue and status', security: 'clinicKey', query: listRequestsQuerySchema },
+  { method: 'get', path: '/api/v1/refill-requests/{id}', summary: 'One request with its queue, SLA and audit', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/refill-requests/{id}/decision', summary: 'Approve, deny or request an exam', security: 'clinicKey', body: decisionSchema, params: ['id'], statuses: [404, 409, 422] },
+  { method: 'get', path: '/api/pharmacy/v1/orders', summary: "This pharmacy's orders", security: 'pharmacyKey', query: orderListQuerySchema },
+  { method: 'get', path: '/api/pharmacy/v1/orders/{id}', summary: 'One order of this pharmacy', security: 'pharmacyKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/pharmacy/v1/orders/{id}/events', summary: 'Report acceptance, rejection, compounding, shipment or delivery', security: 'pharmacyKey', body: orderStatusEventSchema, params: ['id'], statuses: [404, 409] },
+  { method: 'post', path: '/webhooks/stripe', summary: 'Stripe events (signature-verified, de-duplicated by event id)', security: 'stripeSignature' },
+  { method: 'post', path: '/webhooks/intake/{clinicSlug}', summary: 'PIMS prescription.requested events and SMS-gateway posts, signed with the clinic intake secret', security: 'intakeSignature', params: ['clinicSlug'] },
+];
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad input; `fields` names each bad field',
+  401: 'Missing or wrong credentials',
+  404: "Not found (or another tenant's)",
+  409: 'Version conflict, illegal state transition or already processed',
+  422: 'A business rule refuses it (e.g. blocking findings)',
+  429: 'Rate limited',
+};
+
+let cached: object | undefined;
+
+/** The OpenAPI 3.1 document served at `GET /api/v1/openapi.json`. */
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'clinicKey', { type: 'http', scheme: 'bearer', description: 'A clinic API key' });
+  registry.registerComponent('securitySchemes', 'pharmacyKey', { type: 'http', scheme: 'bearer', description: 'A pharmacy API key' });
+  registry.registerComponent('securitySchemes', 'stripeSignature', { type: 'apiKey', in: 'header', name: 'Stripe-Signature' });
+  registry.registerComponent('securitySchemes', 'intakeSignature', { type: 'apiKey', in: 'header', name: 'Vialcart-Signature', description: 't=<unix>,v1=<hex HMAC-SHA256 of "t.body">' });
+  const error = registry.register('Error', errorSchema);
+  for (const e of ENDPOINTS) {
+    const responses: Record<number, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {
+      200: { description: 'OK (JSON as described in API.md)' },
+    };
+    for (const status of [400, ...(e.security.endsWith('Key') ? [401] : []), ...(e.statuses ?? [])]) {
+      responses[status] = { description: DESCRIPTIONS[status] ?? String(status), content: { 'application/json': { schema: error } } };
+    }
+    registry.registerPath({
+      method: e.method,
+      path: e.path,
+      summary: e.summary,
+      security: [{ [e.security]: [] }],
+      request: {
+        ...(e.query ? { query: e.query } : {}),
+        ...(e.params ? { params: z.object(Object.fromEntries(e.params.map((p) => [p, z.string()]))) } : {}),
+        ...(e.body ? { body: { content: { 'application/json': { schema: e.body } } } } : {}),
+        ...(e.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }) } : {}),
+      },
+      responses,
+    });
+  }
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'vialcart API', version: '1.0.0', description: 'The HTTP contract of ../shared/API.md. Money is integer cents, ids are strings, dates ISO-8601.' },
+  });
+  return cached;
+}

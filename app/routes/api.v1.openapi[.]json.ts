@@ -1,0 +1,5 @@
+import { jsonResponse } from '~/lib/api.server';
+import { openApiDocument } from '~/lib/openapi.server';
+
+/** `GET /api/v1/openapi.json`: public, no key needed to read the contract. */
+export const loader = () => jsonResponse(openApiDocument());
