@@ -280,29 +280,30 @@ export async function loadValidationContext(
   return (await load(db, clinicId, lines, today)).ctx;
 }
 
-/** How many parsed SIGs the process keeps: a few busy clinics' carts. */
-const SIG_CACHE_SIZE = 20_000;
-const sigCache = new Map<string, ParsedSig>();
+/** How many parsed SIGs the process keeps, at most twice over: a few busy clinics' carts. */
+const SIG_CACHE_SIZE = 10_000;
+let recentSigs = new Map<string, ParsedSig>();
+let olderSigs = new Map<string, ParsedSig>();
 
 /**
  * `parseSig`, remembered: a cart is revalidated after every change with nearly all its SIGs
  * unchanged, and `parseSig` is deterministic (its property test holds it to that), so each
- * distinct text is parsed once while it stays in use. Least recently used texts go first.
+ * distinct text is parsed once while it stays in use. Two generations instead of a strict LRU:
+ * a hit costs one lookup, and texts unused for a whole generation are dropped together.
  */
 function parsedSigOf(text: string): ParsedSig {
-  const hit = sigCache.get(text);
-  if (hit) {
-    sigCache.delete(text);
-    sigCache.set(text, hit);
-    return hit;
+  let parsed = recentSigs.get(text);
+  if (parsed) return parsed;
+  parsed = olderSigs.get(text) ?? deepFreeze(parseSig(text));
+  if (recentSigs.size >= SIG_CACHE_SIZE) {
+    olderSigs = recentSigs;
+    recentSigs = new Map();
   }
-  // Frozen, because every line with this text shares the one object.
-  const parsed = deepFreeze(parseSig(text));
-  sigCache.set(text, parsed);
-  if (sigCache.size > SIG_CACHE_SIZE) sigCache.delete(sigCache.keys().next().value!);
+  recentSigs.set(text, parsed);
   return parsed;
 }
 
+/** Frozen, because every line with the same text shares the one parsed object. */
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -313,17 +314,16 @@ function deepFreeze<T>(value: T): T {
 
 /** Forgets every remembered SIG (benchmarks measure a cold start with it). */
 export function clearSigCache(): void {
-  sigCache.clear();
+  recentSigs = new Map();
+  olderSigs = new Map();
 }
 
 /** The lines as the rules see them. */
 function buildLines(inputs: readonly ValidationLineInput[], loaded: Loaded): ValidationLine[] {
   const { ctx } = loaded;
   return inputs.map((input, index): ValidationLine => {
-    const parsedSig = parsedSigOf(input.sig);
     const offer = ctx.offers[input.offerId];
-    return {
-      ...(input.id !== undefined ? { id: input.id } : {}),
+    const line: ValidationLine = {
       patientId: input.patientId,
       offerId: input.offerId,
       // An unknown offer leaves these empty: `pharmacy.stock` reports it, the rest skip it.
@@ -331,18 +331,19 @@ function buildLines(inputs: readonly ValidationLineInput[], loaded: Loaded): Val
       pharmacyId: offer?.pharmacyId ?? '',
       quantity: input.quantity,
       sig: input.sig,
-      parsedSig,
+      parsedSig: parsedSigOf(input.sig),
       prescriberId: input.prescriberId,
       shipTo: input.shipTo,
       shipState: input.shipState ?? shipStateOf(input, index, loaded),
       source: input.source ?? 'manual',
-      ...(input.prescriptionId ? { prescriptionId: input.prescriptionId } : {}),
-      ...(input.vetSignedOffBy
-        ? { vetSignedOffBy: loaded.prescriberByUser.get(input.vetSignedOffBy) ?? input.vetSignedOffBy }
-        : {}),
       unitPriceCentsWhenAdded: input.unitPriceCentsWhenAdded ?? offer?.unitPriceCents ?? 0,
       acknowledgedRules: input.acknowledgedRules ?? [],
     };
+    // Optional fields are left out rather than set to undefined, as the contract has them.
+    if (input.id !== undefined) line.id = input.id;
+    if (input.prescriptionId) line.prescriptionId = input.prescriptionId;
+    if (input.vetSignedOffBy) line.vetSignedOffBy = loaded.prescriberByUser.get(input.vetSignedOffBy) ?? input.vetSignedOffBy;
+    return line;
   });
 }
 
