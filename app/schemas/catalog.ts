@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isUsStateCode } from '~/lib/format-states';
+import { newCartLineSchema } from './cart';
 
 /** A yes/no query parameter: `1`/`true`/`yes` or `0`/`false`/`no`; empty means "either". */
 const flag = z
@@ -32,3 +33,32 @@ export const catalogQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).optional(),
 });
 export type CatalogQueryParams = z.output<typeof catalogQuerySchema>;
+
+/**
+ * The catalog's "Add to cart" form: one line for one patient, the cart's own line rules
+ * (quantity, SIG, prescriber, ship-to) with the patient picked from the typeahead.
+ */
+export const addToCartFormSchema = newCartLineSchema
+  .pick({ offerId: true, quantity: true, sig: true, prescriberId: true, shipTo: true, prescriptionId: true })
+  .extend({
+    patientId: z.guid({ message: 'Pick a patient from the list.' }),
+    prescriberId: z.guid({ message: 'Choose a prescriber.' }),
+  });
+export type AddToCartForm = z.input<typeof addToCartFormSchema>;
+
+/** The admin's CSV upload form (the file itself is checked by the action). */
+export const catalogUploadFormSchema = z.object({
+  pharmacyId: z.guid({ message: 'Choose a pharmacy.' }),
+  full: z
+    .union([z.literal('on'), z.literal('true'), z.boolean()])
+    .optional()
+    .transform((v) => v === true || v === 'on' || v === 'true'),
+  priceMovePercent: z.coerce
+    .number({ message: 'Enter a percentage, like 20.' })
+    .min(0, 'Use 0 % or more.')
+    .max(1000, 'Use at most 1,000 %.')
+    .default(20),
+});
+
+/** The admin's "Fetch feed now" form. */
+export const catalogFetchFormSchema = catalogUploadFormSchema.pick({ pharmacyId: true, priceMovePercent: true });

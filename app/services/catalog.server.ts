@@ -3,6 +3,7 @@ import { getDb } from '../../db/client';
 import type { Database, DeaSchedule } from '../../db/schema';
 import { landedCostQuoter, type PharmacyFees, type PriceCartInput } from '../lib/pricing';
 import { cartPricingInput } from './cart.server';
+import { listPatients } from './patients.server';
 import { today } from './clock.server';
 import { clinicScope, type Principal } from './principal';
 
@@ -229,4 +230,38 @@ function escapeLike(text: string): string {
 
 function cartVials(cart: PriceCartInput): number {
   return cart.lines.reduce((n, l) => n + l.quantity, 0);
+}
+
+/**
+ * Patients for the catalog's "Add to cart" picker: the clinic's active patients matching `q`
+ * (pet, owner or phone), each with its active prescription of `medicationId` when it has one,
+ * so the form can start from that prescription's SIG and prescriber.
+ */
+export async function patientsForCatalog(principal: Principal, query: { q: string; medicationId?: string; limit?: number }) {
+  const clinicId = clinicScope(principal);
+  const { patients } = await listPatients(principal, { q: query.q, status: 'active', limit: Math.min(query.limit ?? 8, 20) });
+  const medicationId = query.medicationId && /^[0-9a-f-]{36}$/i.test(query.medicationId) ? query.medicationId : undefined;
+  const prescriptions =
+    medicationId && patients.length > 0
+      ? await getDb()
+          .selectFrom('prescriptions')
+          .select(['id', 'patientId', 'sig', 'prescriberId', 'quantity', 'writtenOn'])
+          .where('clinicId', '=', clinicId)
+          .where('patientId', 'in', patients.map((p) => p.id))
+          .where('medicationId', '=', medicationId)
+          .where('status', '=', 'active')
+          .where('expiresOn', '>=', today())
+          .orderBy('writtenOn', 'desc')
+          .execute()
+      : [];
+  return patients.map((p) => {
+    const rx = prescriptions.find((r) => r.patientId === p.id);
+    return {
+      id: p.id,
+      name: p.name,
+      species: p.species,
+      clientName: p.clientName,
+      prescription: rx ? { id: rx.id, sig: rx.sig, prescriberId: rx.prescriberId, quantity: rx.quantity } : null,
+    };
+  });
 }

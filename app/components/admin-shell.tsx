@@ -1,0 +1,22 @@
+import { useRouteLoaderData } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import { AppShell, type NavItem } from './app-shell';
+
+/** The vialcart admin area's navigation. */
+export const ADMIN_NAV: readonly NavItem[] = [
+  { label: 'Catalog imports', to: '/admin/imports' },
+  { label: 'Order deliveries', to: '/admin/deliveries' },
+];
+
+/**
+ * The frame of an admin page: the app shell with the admin navigation and the signed-in admin
+ * (from the `routes/admin` layout's loader).
+ */
+export function AdminShell({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<{ user: { name: string; role: string } }>('routes/admin');
+  return (
+    <AppShell clinicName="vialcart admin" user={data?.user ?? { name: '', role: 'admin' }} nav={ADMIN_NAV} homeTo="/admin">
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,7 @@
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node';
+import { requireUser } from '~/services/auth.server';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, { area: 'admin', roles: ['admin'] });
+  return redirect('/admin/imports');
+}
