@@ -11,11 +11,11 @@
  * its `Idempotency-Key` (the order id).
  */
 import { performance } from 'node:perf_hooks';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { getDb } from '../../db/client';
 import type { Database, OrderStatus } from '../../db/schema';
 import { getAdapter } from '../../pharmacies/registry';
-import { orderDocumentV1Schema, type OrderDocumentV1, type PharmacySettings, type SubmitResult } from '../../pharmacies/types';
+import type { OrderDocumentV1, PharmacySettings, SubmitResult } from '../../pharmacies/types';
 import { audit } from './audit.server';
 import { now } from './clock.server';
 import { conflict, notFound } from './errors';
@@ -65,6 +65,18 @@ const jobKeyOf = (orderId: string) => `${DELIVER_TASK}:${orderId}`;
  */
 export async function enqueueOrderDelivery(tx: Kysely<Database>, orderId: string, runAt?: Date): Promise<void> {
   await enqueue(tx, DELIVER_TASK, { orderId }, { jobKey: jobKeyOf(orderId), runAt: runAt ?? now(), maxAttempts: 10 });
+}
+
+/**
+ * Queues the deliveries of many orders in one statement (graphile's `add_jobs`), inside the
+ * caller's transaction: what `enqueueOrderDelivery` does for each, in one round trip.
+ */
+export async function enqueueOrderDeliveries(tx: Kysely<Database>, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await sql`select graphile_worker.add_jobs(array(
+    select row(${DELIVER_TASK}::text, json_build_object('orderId', id), null::text, ${now().toISOString()}::timestamptz, 10, ${`${DELIVER_TASK}:`}::text || id, 0, null::text[])::graphile_worker.job_spec
+    from unnest(${orderIds}::text[]) as id
+  ))`.execute(tx);
 }
 
 /** What one delivery attempt did. */
@@ -118,11 +130,9 @@ export async function deliverOrder(orderId: string, options: { signal?: AbortSig
       if (!doc) {
         result = { outcome: 'permanent', message: 'the order has no lines' };
       } else {
-        const parsed = orderDocumentV1Schema.safeParse(doc);
-        // The REST adapter refuses an invalid document itself (naming the fields); the portal
-        // shows the order from the database, so it is delivered either way.
-        const document = (parsed.success ? parsed.data : doc) as OrderDocumentV1;
-        result = await getAdapter(pharmacy.connectionKind).submitOrder(document, settingsOf(pharmacy), {
+        // The REST adapter checks the document itself (an invalid one is a permanent failure
+        // naming the fields, never sent); the portal shows the order from the database.
+        result = await getAdapter(pharmacy.connectionKind).submitOrder(doc as OrderDocumentV1, settingsOf(pharmacy), {
           now,
           ...(options.signal ? { signal: options.signal } : {}),
         });

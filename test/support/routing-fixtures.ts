@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { json } from '../../db/json';
 import type { Database } from '../../db/schema';
 import { DEMO_IDS } from '../../db/seed';
-import { enqueueOrderDelivery } from '../../app/services/routing.server';
+import { enqueueOrderDeliveries } from '../../app/services/routing.server';
 
 /**
  * Paid orders waiting for delivery, as checkout leaves them: `count` checkouts of the demo
@@ -53,9 +53,7 @@ export async function createPendingOrders(
     select id as order_id from ord`.execute(db);
   const ids = rows.map((r) => r.orderId);
   if (options.enqueue !== false) {
-    await db.transaction().execute(async (tx) => {
-      for (const id of ids) await enqueueOrderDelivery(tx, id);
-    });
+    await db.transaction().execute((tx) => enqueueOrderDeliveries(tx, ids));
   }
   return ids;
 }
