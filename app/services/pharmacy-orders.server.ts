@@ -16,6 +16,7 @@ import { now } from './clock.server';
 import { badRequest, conflict, DomainError, notFound } from './errors';
 import { buildOrderDocuments } from './order-document.server';
 import { countOrdersByStatus } from './orders.server';
+import { scheduleTransfer } from './payments/index.server';
 import { onOrderRejected, onOrderShippedOrDelivered } from './routing.server';
 import { pharmacyScope, type Principal } from './principal';
 
@@ -251,6 +252,8 @@ export async function recordPharmacyEvent(principal: Principal, orderId: string,
       }, at);
 
       if (transition.kind === 'advance') {
+        // The pharmacy is paid when it accepts (never before), so a rejection never needs a reversal.
+        if (event.type === 'accepted') await scheduleTransfer(tx, orderId);
         if (rejectionReason) await onOrderRejected(tx, { id: orderId, clinicId: order.clinicId, pharmacyName: pharmacy.name }, rejectionReason);
         if (event.type === 'shipped' || event.type === 'delivered') await onOrderShippedOrDelivered(tx, orderId, event.type);
       }

@@ -8,6 +8,7 @@ import { manualClock, setClock, today } from '../../app/services/clock.server';
 import { DomainError } from '../../app/services/errors';
 import { drainJobs } from '../../app/services/jobs.server';
 import { configureStripe, refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
+import { recordPharmacyEvent } from '../../app/services/pharmacy-orders.server';
 import { registerAllTasks } from '../../app/services/tasks.server';
 import { ALVAREZ, CLEAN_SIG, TECH, emptyOpenCart, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';
 import { call } from '../support/requests';
@@ -247,6 +248,21 @@ describe('Stripe Checkout', () => {
 });
 
 describe('paying pharmacies and refunds', () => {
+  it('pays the pharmacy when it accepts through the pharmacy API, and only then', async () => {
+    const { checkout, sessionId } = await startStripeCheckout();
+    await payAndSplit(sessionId);
+    const order = (await ordersOf(checkout.id)).find((o) => o.pharmacyId === DEMO_IDS.pharmacy('pacific'))!;
+    const transfersFor = () => stripe.callsTo('POST', '/v1/transfers').filter((c) => c.form.metadata?.orderId === order.id);
+    expect(order.status).toBe('submitted');
+    expect(transfersFor()).toHaveLength(0);
+    const pacific = { kind: 'pharmacy_key' as const, keyId: 'test', pharmacyId: DEMO_IDS.pharmacy('pacific') };
+    await recordPharmacyEvent(pacific, order.id, { eventId: `accept-${order.id}`, type: 'accepted' });
+    await recordPharmacyEvent(pacific, order.id, { eventId: `accept-${order.id}`, type: 'accepted' });
+    await drainJobs();
+    expect(transfersFor()).toHaveLength(1);
+    expect(transfersFor()[0]).toMatchObject({ idempotencyKey: `transfer:${order.id}`, form: { amount: String(order.totalCents - order.platformFeeCents) } });
+  });
+
   it('transfers an accepted order once: total less the platform fee, in the transfer group, from the charge, with key transfer:<order id>', async () => {
     const { checkout, sessionId } = await startStripeCheckout();
     const session = await payAndSplit(sessionId);
