@@ -10,7 +10,8 @@ import { PageHeader } from '~/components/page-header';
 import { formatNumber, humanize } from '~/lib/format';
 import { requireUser } from '~/services/auth.server';
 import { DomainError } from '~/services/errors';
-import { listMailbox, MAILBOX_FILTERS, retryMessage } from '~/services/mailbox.server';
+import { MAILBOX_FILTERS } from '~/lib/mailbox';
+import { listMailbox, retryMessage } from '~/services/mailbox.server';
 
 export const meta: MetaFunction = () => [{ title: 'Mailbox — vialcart' }];
 

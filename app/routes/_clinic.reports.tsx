@@ -9,7 +9,8 @@ import { PageHeader } from '~/components/page-header';
 import { formatMoney, formatNumber, humanize } from '~/lib/format';
 import { requireUser } from '~/services/auth.server';
 import { DomainError } from '~/services/errors';
-import { CHANNELS, getAllReports, parseRange, REPORT_TITLES, type ReportId, type ReportRange } from '~/services/reports.server';
+import { CHANNELS, REPORT_TITLES, type ReportId } from '~/lib/reports';
+import { getAllReports, parseRange, type ReportRange } from '~/services/reports.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reports — vialcart' }];
 

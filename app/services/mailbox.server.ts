@@ -4,12 +4,11 @@ import { notFound } from './errors';
 import { requeueNotification } from './notifications.server';
 import { clinicScope, type Principal } from './principal';
 import { audit } from './audit.server';
+import type { MailboxFilter } from '../lib/mailbox';
 
 // The clinic's mailbox: every owner message, sent or kept in the outbox (no SMTP configured,
 // SMS without a gateway), with failures and suppressions and why.
 
-export const MAILBOX_FILTERS = ['all', 'outbox', 'sent', 'pending', 'failed', 'suppressed'] as const;
-export type MailboxFilter = (typeof MAILBOX_FILTERS)[number];
 
 const PAGE = 50;
 

@@ -56,27 +56,36 @@ export function fillDays(line: { daysSupply: number | null; sig: string; quantit
 export async function scheduleReminders(): Promise<{ scheduled: number; suppressed: number }> {
   const db = getDb();
   const at = now().toISOString();
-  // The last fill of each active prescription (not of a rejected or cancelled order).
+  // The last fill of each active prescription (not of a rejected or cancelled order); only
+  // those whose reminder day has come and that have no reminder for this due date yet get
+  // their request checks. Fills without a recorded days supply are judged below, from the SIG.
   const candidates = await sql<Candidate>`
-    select rx.id as prescription_id, rx.clinic_id, p.status as patient_status,
-           to_char(last.filled_on, 'YYYY-MM-DD') as filled_on, last.days_supply, last.sig, last.quantity,
-           c.reminder_lead_days as lead_days,
-           to_char((${at}::timestamptz at time zone c.timezone)::date, 'YYYY-MM-DD') as clinic_today,
-           exists (select 1 from refill_requests rr where rr.prescription_id = rx.id
-                   and rr.status in (${sql.join(OPEN_REQUEST_STATUSES.map((s) => sql.lit(s)))})) as request_open,
-           exists (select 1 from refill_requests rr where rr.prescription_id = rx.id
-                   and rr.created_at > ${at}::timestamptz - make_interval(days => ${RECENT_REQUEST_DAYS})) as request_recent
-    from prescriptions rx
-    join patients p on p.id = rx.patient_id
-    join clinics c on c.id = rx.clinic_id
-    cross join lateral (
-      select coalesce(ol.filled_on, (o.created_at at time zone c.timezone)::date) as filled_on, ol.days_supply, ol.sig, ol.quantity
+    with last as (
+      select distinct on (ol.prescription_id) ol.prescription_id, coalesce(ol.filled_on, o.created_at::date) as filled_on,
+             ol.days_supply, ol.sig, ol.quantity
       from order_lines ol join orders o on o.id = ol.order_id
-      where ol.prescription_id = rx.id and o.status not in ('rejected', 'cancelled')
-      order by 1 desc
-      limit 1
-    ) last
-    where rx.status = 'active' and rx.expires_on >= (${at}::timestamptz at time zone c.timezone)::date
+      where ol.prescription_id is not null and o.status not in ('rejected', 'cancelled')
+      order by ol.prescription_id, coalesce(ol.filled_on, o.created_at::date) desc
+    ), due as (
+      select rx.id, rx.clinic_id, p.status as patient_status, last.filled_on, last.days_supply, last.sig, last.quantity,
+             c.reminder_lead_days, (${at}::timestamptz at time zone c.timezone)::date as clinic_today
+      from prescriptions rx
+      join last on last.prescription_id = rx.id
+      join patients p on p.id = rx.patient_id
+      join clinics c on c.id = rx.clinic_id
+      where rx.status = 'active' and rx.expires_on >= (${at}::timestamptz at time zone c.timezone)::date
+    )
+    select d.id as prescription_id, d.clinic_id, d.patient_status, to_char(d.filled_on, 'YYYY-MM-DD') as filled_on,
+           d.days_supply, d.sig, d.quantity, d.reminder_lead_days as lead_days, to_char(d.clinic_today, 'YYYY-MM-DD') as clinic_today,
+           exists (select 1 from refill_requests rr where rr.prescription_id = d.id
+                   and rr.status in (${sql.join(OPEN_REQUEST_STATUSES.map((s) => sql.lit(s)))})) as request_open,
+           exists (select 1 from refill_requests rr where rr.prescription_id = d.id
+                   and rr.created_at > ${at}::timestamptz - make_interval(days => ${RECENT_REQUEST_DAYS})) as request_recent
+    from due d
+    where d.days_supply is null
+       or (d.filled_on + d.days_supply - d.reminder_lead_days <= d.clinic_today
+           and d.filled_on + d.days_supply >= d.clinic_today - ${LATE_GRACE_DAYS}::int
+           and not exists (select 1 from refill_reminders r where r.prescription_id = d.id and r.due_on = d.filled_on + d.days_supply))
   `.execute(db);
 
   const rows: { clinicId: string; prescriptionId: string; dueOn: string; remindOn: string; status: 'scheduled' | 'suppressed'; reason: string | null }[] = [];

@@ -4,28 +4,16 @@ import { toCsv } from './audit-chain.server';
 import { now } from './clock.server';
 import { badRequest } from './errors';
 import { clinicScope, type Principal } from './principal';
+import { CHANNELS, REPORTS, type ReportId } from '../lib/reports';
 
 // The manager's reports: each one SQL aggregate over one clinic and a date range, grouped in
 // the clinic's time zone, served by the indexes of 2026_11_22_0701_add_report_indexes. Pages
 // chart them; resource routes export the same rows as CSV.
 
-/** The reports, in the order the page shows them. */
-export const REPORTS = ['requests-by-day', 'turnaround', 'sla', 'acknowledgement', 'spend-by-pharmacy', 'savings'] as const;
-export type ReportId = (typeof REPORTS)[number];
-
-export const REPORT_TITLES: Record<ReportId, string> = {
-  'requests-by-day': 'Requests per day by channel',
-  turnaround: 'Median time from request to approval and to shipped',
-  sla: 'SLA breaches',
-  acknowledgement: 'Owner acknowledgement time',
-  'spend-by-pharmacy': 'Spend by pharmacy',
-  savings: 'Landed-cost savings versus the most expensive offer',
-};
+export { CHANNELS, REPORT_TITLES, REPORTS, type ReportId } from '../lib/reports';
 
 /** A report's date range (inclusive, clinic-local dates). */
 export type ReportRange = { from: string; to: string };
-
-export const CHANNELS = ['web', 'sms', 'pims', 'api', 'phone', 'reminder'] as const;
 
 export type RequestsByDayRow = { day: string } & Record<(typeof CHANNELS)[number] | 'total', number>;
 export type TurnaroundRow = { week: string; requests: number; approved: number; medianApprovalMinutes: number | null; shipped: number; medianShippedHours: number | null };

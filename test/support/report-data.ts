@@ -80,7 +80,7 @@ export async function generateRequestHistory(db: Kysely<Database>, clinicId: str
 
 const REMAPPED = new Set(['id', 'clinic_id', 'client_id', 'patient_id', 'prescriber_id', 'prescription_id', 'order_id', 'checkout_id', 'cart_id', 'cart_line_id', 'user_id', 'created_by', 'decided_by', 'assigned_to', 'escalation_user_id', 'vet_signoff_by']);
 const SUFFIXED: Record<string, string[]> = { clinics: ['slug', 'intake_secret', 'name'], users: ['email'], checkouts: ['idempotency_key'], refill_requests: ['reference'] };
-const CLONED = ['clinics', 'users', 'prescribers', 'clients', 'patients', 'prescriptions', 'carts', 'checkouts', 'orders', 'order_lines', 'order_events', 'cart_lines', 'refill_requests'] as const;
+const CLONED = ['clinics', 'users', 'prescribers', 'clients', 'patients', 'prescriptions', 'carts', 'cart_lines', 'checkouts', 'orders', 'order_lines', 'order_events', 'refill_requests'] as const;
 
 /**
  * Copies a clinic with everything of it the reports and reminders read, every id remapped by
@@ -89,15 +89,17 @@ const CLONED = ['clinics', 'users', 'prescribers', 'clients', 'patients', 'presc
 export async function cloneClinic(db: Kysely<Database>, sourceClinicId: string, copy: number): Promise<string> {
   const tag = `c${copy}`;
   for (const table of CLONED) {
-    const cols = await sql<{ column_name: string; data_type: string; is_generated: string; identity: string }>`
+    // Rows come back camelCased (the client's CamelCasePlugin).
+    const cols = await sql<{ columnName: string; dataType: string; isGenerated: string; identity: string }>`
       select column_name, data_type, is_generated, is_identity as identity from information_schema.columns
       where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(db);
-    const usable = cols.rows.filter((c) => c.is_generated !== 'ALWAYS' && c.identity !== 'YES');
-    const names = usable.map((c) => c.column_name);
+    const usable = cols.rows.filter((c) => c.isGenerated !== 'ALWAYS' && c.identity !== 'YES');
+    const names = usable.map((c) => c.columnName);
     const values = usable.map((c) => {
-      if (REMAPPED.has(c.column_name) && c.data_type === 'uuid') return `md5(t.${c.column_name}::text || ':${tag}')::uuid`;
-      if (SUFFIXED[table]?.includes(c.column_name)) return c.column_name === 'email' ? `'${tag}-' || t.email` : c.column_name === 'slug' ? `t.slug || '-${tag}'` : `t.${c.column_name} || ' ${tag}'`;
-      return `t.${c.column_name}`;
+      const name = c.columnName;
+      if (REMAPPED.has(name) && c.dataType === 'uuid') return `md5(t.${name}::text || ':${tag}')::uuid`;
+      if (SUFFIXED[table]?.includes(name)) return name === 'email' ? `'${tag}-' || t.email` : name === 'slug' ? `t.slug || '-${tag}'` : `t.${name} || ' ${tag}'`;
+      return `t.${name}`;
     });
     const where =
       table === 'clinics' ? `t.id = '${sourceClinicId}'` : table === 'order_events' ? `t.order_id in (select id from orders where clinic_id = '${sourceClinicId}')` : `t.clinic_id = '${sourceClinicId}'`;
