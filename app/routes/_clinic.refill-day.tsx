@@ -442,6 +442,11 @@ function LineRow({
             <Badge>{humanize(line.source)}</Badge>
           </>
         ) : null}
+        {line.returnedReason ? (
+          <p className="text-sm cart-line__returned">
+            <Badge tone="danger">Returned</Badge> {line.returnedReason}
+          </p>
+        ) : null}
       </td>
       <td className="align-end num">{line.quantity}</td>
       <td className="cart-line__sig">{line.sig}</td>

@@ -201,7 +201,7 @@ export async function loadCartView(principal: Principal, opts: ReadOption = {}) 
         'p.clientId', ownerName.as('ownerName'), 'c.state as ownerState', 'l.offerId', 'o.pharmacyId', 'ph.name as pharmacyName',
         'o.medicationId', medicationName.as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.packageDescription', 'o.flavors',
         'l.quantity', 'l.sig', 'l.prescriberId', 'pr.name as prescriberName', 'l.prescriptionId', 'l.shipTo', 'l.shipState', 'l.flavor',
-        'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.vetSignoffBy', 'l.vetSignoffAt', 'l.updatedAt',
+        'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.vetSignoffBy', 'l.vetSignoffAt', 'l.updatedAt', 'l.returnedReason',
         'ph.shippingCents', 'ph.coldChainFeeCents',
       ])
       .execute(),

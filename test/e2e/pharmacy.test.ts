@@ -105,6 +105,10 @@ describe('the pharmacy portal and the clinic’s order page', () => {
     await signInAs(clinic, server.url, 'tech@riverside.example');
     await clinic.goto(`${server.url}/orders/${orderIds[1]}`);
     expect(await clinic.locator('main').textContent()).toContain('Out of stock: Base back in stock on the 20th');
+    // The returned lines stand in the refill-day cart with the pharmacy's reason on each.
+    await clinic.goto(`${server.url}/refill-day`);
+    await expect.poll(() => clinic.getByText(/rejected this line: Out of stock: Base back in stock on the 20th/).count()).toBe(lines.length);
+    await screenshot(clinic, 'cart-returned-lines');
     await clinic.close();
   });
 });
