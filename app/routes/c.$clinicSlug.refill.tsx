@@ -9,6 +9,7 @@ import { publicRefillFormSchema } from '~/schemas/refill-request';
 import { clientAddress } from '~/services/auth.server';
 import { DomainError } from '~/services/errors';
 import { publicClinic, submitPublicRefillForm } from '~/services/intake.server';
+import { refillPrefill } from '~/services/owners.server';
 
 /** Largest form post read (bytes): the form's fields fit in well under 4 KB. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -24,9 +25,11 @@ async function clinicOr404(slug: string | undefined) {
   }
 }
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const clinic = await clinicOr404(params.clinicSlug);
-  return json({ clinic: { name: clinic.name, phone: clinic.phone, slug: clinic.slug } });
+  // A refill reminder's signed link (?r=) prefills the owner, pet and medication (issue 9).
+  const prefill = await refillPrefill(clinic.slug, new URL(request.url).searchParams.get('r'));
+  return json({ clinic: { name: clinic.name, phone: clinic.phone, slug: clinic.slug }, prefill });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -68,17 +71,17 @@ const URGENCY_OPTIONS = [
 ] as const;
 
 export default function PublicRefillForm() {
-  const { clinic } = useLoaderData<typeof loader>();
+  const { clinic, prefill } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const typed = (actionData?.values ?? {}) as Record<string, string | undefined>;
   const { register, onSubmit, errorOf } = useRemixForm(publicRefillFormSchema, {
     defaultValues: {
-      ownerName: typed.ownerName ?? '',
-      ownerPhone: typed.ownerPhone ?? '',
-      ownerEmail: typed.ownerEmail ?? '',
-      patientName: typed.patientName ?? '',
-      medication: typed.medication ?? '',
+      ownerName: typed.ownerName ?? prefill?.ownerName ?? '',
+      ownerPhone: typed.ownerPhone ?? prefill?.ownerPhone ?? '',
+      ownerEmail: typed.ownerEmail ?? prefill?.ownerEmail ?? '',
+      patientName: typed.patientName ?? prefill?.patientName ?? '',
+      medication: typed.medication ?? prefill?.medication ?? '',
       dosesLeft: typed.dosesLeft ?? '',
       urgency: (typed.urgency as 'routine' | 'soon' | 'today' | undefined) ?? 'routine',
       smsConsent: typed.smsConsent ?? undefined,

@@ -105,3 +105,35 @@ export async function unsubscribeOwner(token: string): Promise<{ clinicName: str
       return { clinicName: client.clinicName };
     });
 }
+
+/**
+ * What a reminder's "request this refill" link fills in on the clinic's public form
+ * (`/c/:clinicSlug/refill?r=<token>`): the owner, the pet and the medication. Null when the
+ * token is not valid for this clinic or the prescription is gone.
+ */
+export async function refillPrefill(clinicSlug: string, token: string | null) {
+  const link = verifyOwnerToken('refill', token);
+  if (!link) return null;
+  const row = await getDb()
+    .selectFrom('prescriptions as rx')
+    .innerJoin('clinics as k', 'k.id', 'rx.clinicId')
+    .innerJoin('patients as p', 'p.id', 'rx.patientId')
+    .innerJoin('clients as c', 'c.id', 'p.clientId')
+    .innerJoin('medications as m', 'm.id', 'rx.medicationId')
+    .select(['c.firstName', 'c.lastName', 'c.phone', 'c.email', 'p.name as petName', 'm.name as medName', 'm.strength'])
+    .where('rx.id', '=', link.prescriptionId)
+    .where('rx.clinicId', '=', link.clinicId)
+    .where('k.slug', '=', clinicSlug)
+    .where('p.id', '=', link.patientId)
+    .where('c.id', '=', link.clientId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    ownerName: `${row.firstName} ${row.lastName}`,
+    ownerPhone: row.phone ?? '',
+    ownerEmail: row.email ?? '',
+    patientName: row.petName,
+    // The form accepts letters, digits and . , / ( ) % + - in the medication.
+    medication: `${row.medName} ${row.strength}`.replace(/[^\p{L}\p{N} .,/()%+-]/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 120),
+  };
+}

@@ -7,6 +7,7 @@ import { drainJobs } from '../../app/services/jobs.server';
 import { registerAllTasks } from '../../app/services/tasks.server';
 import { dispatchReminders, scheduleReminders } from '../../app/services/reminders.server';
 import { verifyOwnerToken } from '../../app/services/owner-links.server';
+import { refillPrefill } from '../../app/services/owners.server';
 import { withSmtpServer } from '../support/smtp';
 
 const clinicId = DEMO_IDS.riverside;
@@ -75,6 +76,10 @@ describe('refill reminders', () => {
     const token = decodeURIComponent(/\/refill\?r=(\S+)/.exec(toOwner[0]!.text)![1]!);
     expect(verifyOwnerToken('refill', token)).toEqual({ prescriptionId: reminded!.id, clientId: reminded!.clientId, patientId: reminded!.patientId, clinicId });
     expect(toOwner[0]!.text).toMatch(/\/c\/riverside\/refill\?r=/);
+    // The link opens the clinic's public form prefilled for this pet, and only at this clinic.
+    expect(await refillPrefill('riverside', token)).toMatchObject({ patientName: reminded!.petName, ownerEmail: reminded!.email });
+    expect(await refillPrefill('lakeside', token)).toBeNull();
+    expect(await refillPrefill('riverside', token + 'x')).toBeNull();
 
     const rows = await getDb().selectFrom('refillReminders').select(['prescriptionId', 'status', 'reason']).where('prescriptionId', 'in', [reminded!.id, withRequest!.id]).execute();
     expect(rows).toHaveLength(2);
