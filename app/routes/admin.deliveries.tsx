@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { AppShell } from '~/components/app-shell';
 import { Button } from '~/components/button';
 import { DataTable } from '~/components/data-table';
 import { DateTimeText } from '~/components/date';
@@ -19,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: 'Order deliveries — vialcart
 // (delivery_failed) and those still retrying, with the last error and "Retry now".
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin' });
-  return json({ user: { name: user.name, role: user.role }, orders: await listDeliveryProblems(user) });
+  return json({ orders: await listDeliveryProblems(user) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -35,11 +34,11 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminDeliveries() {
-  const { user, orders } = useLoaderData<typeof loader>();
+  const { orders } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   return (
-    <AppShell clinicName="vialcart admin" user={user} nav={[{ label: 'Deliveries', to: '/admin/deliveries' }]} homeTo="/admin/deliveries">
+    <>
       <div className="stack-lg">
         <Toaster message={actionData ? { id: `${actionData.message}-${Date.now()}`, text: actionData.message, tone: actionData.ok ? 'success' : 'danger' } : null} />
         <PageHeader title="Order deliveries" description="Orders that have not reached their pharmacy yet, across every clinic." />
@@ -72,6 +71,6 @@ export default function AdminDeliveries() {
           ]}
         />
       </div>
-    </AppShell>
+    </>
   );
 }

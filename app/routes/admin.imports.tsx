@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect } from 'react';
-import { AdminShell } from '~/components/admin-shell';
 import { Badge } from '~/components/badge';
 import { Button } from '~/components/button';
 import { DataTable } from '~/components/data-table';
@@ -91,7 +90,7 @@ export default function CatalogImports() {
   }, [busy, revalidator]);
 
   return (
-    <AdminShell>
+    <>
       <div className="stack-lg">
         <PageHeader title="Catalog imports" description="Bring a partner pharmacy’s prices and stock into the catalog: upload its CSV list, or fetch its JSON feed now. Files dropped in the feeds folder are picked up every 5 minutes." />
         <div className="grid" style={{ ['--grid-min' as string]: '22rem' }}>
@@ -143,7 +142,7 @@ export default function CatalogImports() {
         />
         <Toaster message={actionData?.ok && actionData.message ? { id: actionData.importId, text: actionData.message, tone: 'success' } : null} />
       </div>
-    </AdminShell>
+    </>
   );
 }
 

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { AdminShell } from '~/components/admin-shell';
 import { Badge } from '~/components/badge';
 import { DataTable } from '~/components/data-table';
 import { DateTimeText } from '~/components/date';
@@ -32,7 +31,7 @@ export default function ImportReportPage() {
   const report = result.report;
   const s = report?.summary;
   return (
-    <AdminShell>
+    <>
       <div className="stack-lg">
         <PageHeader
           title={`Import report: ${result.pharmacyName}`}
@@ -122,6 +121,6 @@ export default function ImportReportPage() {
           </>
         ) : null}
       </div>
-    </AdminShell>
+    </>
   );
 }

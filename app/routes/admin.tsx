@@ -1,15 +1,20 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Outlet } from '@remix-run/react';
+import { AdminShell } from '~/components/admin-shell';
 import { requireUser } from '~/services/auth.server';
 
 // The admin area (vialcart's own staff, role admin): the guard runs once here for every page
-// below. Pages frame themselves with `AdminShell`, which reads the user from this loader.
+// below, and the frame (AdminShell) is drawn here once.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
   return json({ user: { name: user.name, role: user.role } });
 }
 
 export default function AdminLayout() {
-  return <Outlet />;
+  return (
+    <AdminShell>
+      <Outlet />
+    </AdminShell>
+  );
 }
