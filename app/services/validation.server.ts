@@ -380,12 +380,36 @@ type StoredLineRow = {
   acknowledgements: { rule: string; userId: string; userName: string; at: string }[] | null;
 };
 
-/** The cart and its live lines with their acknowledgements, in one query (no line: one row of nulls). */
+/**
+ * The cart and its live lines with their acknowledgements, in one query (a cart without lines
+ * gives one row of nulls). Acknowledgements are grouped once for the cart's lines rather than
+ * looked up line by line, which on a 1,000-line cart is most of the query's time.
+ */
 async function loadCartLines(db: Db, clinicId: string, cartId: string | undefined): Promise<StoredLineRow[]> {
   if (cartId !== undefined && !UUID.test(cartId)) throw notFound('Cart');
-  let query = db
-    .selectFrom('carts as c')
+  return db
+    .with('cart', (qb) => {
+      const scoped = qb.selectFrom('carts').select(['id', 'version']).where('clinicId', '=', clinicId);
+      return cartId !== undefined
+        ? scoped.where('id', '=', cartId)
+        : scoped.where('status', 'in', ['open', 'checking_out']).where('name', 'is', null);
+    })
+    .with('acks', (qb) =>
+      qb
+        .selectFrom('acknowledgements as a')
+        .innerJoin('cartLines as al', 'al.id', 'a.cartLineId')
+        .innerJoin('cart', 'cart.id', 'al.cartId')
+        .innerJoin('users as u', 'u.id', 'a.userId')
+        .where('al.removedAt', 'is', null)
+        .select([
+          'a.cartLineId',
+          sql<Acknowledgement[]>`json_agg(json_build_object('rule', a.rule, 'user_id', a.user_id, 'user_name', u.name, 'at', a.created_at) order by a.created_at, a.rule)`.as('list'),
+        ])
+        .groupBy('a.cartLineId'),
+    )
+    .selectFrom('cart as c')
     .leftJoin('cartLines as l', (join) => join.onRef('l.cartId', '=', 'c.id').on('l.removedAt', 'is', null))
+    .leftJoin('acks', 'acks.cartLineId', 'l.id')
     .select([
       'c.id as cartId',
       'c.version as cartVersion',
@@ -401,15 +425,12 @@ async function loadCartLines(db: Db, clinicId: string, cartId: string | undefine
       'l.prescriptionId',
       'l.vetSignoffBy',
       'l.unitPriceCentsAtAdd',
-      sql<Acknowledgement[]>`(
-        select json_agg(json_build_object('rule', a.rule, 'user_id', a.user_id, 'user_name', u.name, 'at', a.created_at) order by a.created_at, a.rule)
-        from acknowledgements a join users u on u.id = a.user_id where a.cart_line_id = l.id)`.as('acknowledgements'),
+      'acks.list as acknowledgements',
     ])
-    .where('c.clinicId', '=', clinicId);
-  query = cartId !== undefined
-    ? query.where('c.id', '=', cartId)
-    : query.where('c.status', 'in', ['open', 'checking_out']).where('c.name', 'is', null);
-  return query.orderBy('l.position').orderBy('l.createdAt').orderBy('l.id').execute();
+    .orderBy('l.position')
+    .orderBy('l.createdAt')
+    .orderBy('l.id')
+    .execute();
 }
 
 /**
