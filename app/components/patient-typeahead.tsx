@@ -36,10 +36,19 @@ export function PatientTypeahead({ control, source, params, onPick }: PatientTyp
   const [active, setActive] = useState(-1);
   const [picked, setPicked] = useState<PatientOption | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  // A blur closes the list a moment later (so a click on an option lands first); typing or
+  // focusing again must cancel that, or a stale blur hides the answers to what was just typed.
+  const blurTimer = useRef<ReturnType<typeof setTimeout>>();
   const options = fetcher.data?.patients ?? [];
   const paramsKey = JSON.stringify(params ?? {});
 
-  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      clearTimeout(blurTimer.current);
+    },
+    [],
+  );
 
   function search(value: string) {
     clearTimeout(timer.current);
@@ -94,6 +103,7 @@ export function PatientTypeahead({ control, source, params, onPick }: PatientTyp
         placeholder="Pet, owner or phone"
         value={text}
         onChange={(event) => {
+          clearTimeout(blurTimer.current);
           setText(event.target.value);
           setOpen(true);
           setActive(-1);
@@ -104,7 +114,10 @@ export function PatientTypeahead({ control, source, params, onPick }: PatientTyp
           search(event.target.value);
         }}
         onKeyDown={onKeyDown}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onFocus={() => clearTimeout(blurTimer.current)}
+        onBlur={() => {
+          blurTimer.current = setTimeout(() => setOpen(false), 150);
+        }}
       />
       <ul id={listId} role="listbox" className="typeahead__list" hidden={!expanded} aria-label="Matching patients">
         {options.map((option, i) => (
