@@ -11,7 +11,7 @@ export type Booted = { env: Env; databaseUrl: string; embedded?: EmbeddedDatabas
  * Brings up the data layer: the embedded PostgreSQL when DATABASE_URL is unset, migrations,
  * and the demo data when the database has no clinic yet (never in production unless DEMO=1).
  */
-export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean } = {}): Promise<Booted> {
+export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean; demoActivity?: boolean } = {}): Promise<Booted> {
   const env = getEnv();
   let embedded: EmbeddedDatabase | undefined;
   let url = env.DATABASE_URL;
@@ -27,6 +27,12 @@ export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean
   if (options.seed !== false && seedAllowed) {
     const any = await db.selectFrom('clinics').select('id').limit(1).executeTakeFirst();
     if (!any) seeded = (await seedDemo(db)).inserted;
+    // A fresh demo also gets owners' refill requests through the real intake, so the queues
+    // and dashboard are not empty on first look.
+    if (seeded && options.demoActivity !== false) {
+      const { seedDemoRequests } = await import('../services/demo.server');
+      await seedDemoRequests();
+    }
   }
   return {
     env,

@@ -8,7 +8,7 @@ import { getImport, registerCatalogImportTasks, startCsvImport } from '../../app
 import { searchCatalog, type CatalogQuery } from '../../app/services/catalog.server';
 import { drainJobs } from '../../app/services/jobs.server';
 import type { UserPrincipal } from '../../app/services/principal';
-import { benchDatabase, insertChunks, prng, r2, summarize } from './support';
+import { benchDatabase, insertChunks, prng, r2, summarize, restoreEnv } from './support';
 import type { Bench, BenchResult } from './types';
 
 // The catalog at the issue's scale: 2,500 medications × 8 pharmacies = 20,000 offers, a clinic
@@ -177,7 +177,7 @@ const bench: Bench = {
       return results;
     } finally {
       setDb(undefined);
-      process.env.DATABASE_URL = previousUrl;
+      restoreEnv('DATABASE_URL', previousUrl);
       await close();
     }
   },

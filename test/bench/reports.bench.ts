@@ -5,7 +5,7 @@ import { DEMO_IDS, seedDemo } from '../../db/seed';
 import { getReport, REPORTS } from '../../app/services/reports.server';
 import { scheduleReminders } from '../../app/services/reminders.server';
 import type { Principal } from '../../app/services/principal';
-import { benchDatabase, r2, time } from './support';
+import { benchDatabase, r2, time, restoreEnv } from './support';
 import { cloneClinic, generateRequestHistory } from '../support/report-data';
 import type { Bench, BenchResult } from './types';
 
@@ -85,7 +85,7 @@ const bench: Bench = {
       return results;
     } finally {
       setDb(undefined);
-      process.env.DATABASE_URL = previousUrl;
+      restoreEnv('DATABASE_URL', previousUrl);
       await database.close();
     }
   },

@@ -8,7 +8,7 @@ import { enqueueOrderDeliveries, setDeliveryBackoff } from '../../app/services/r
 import { registerAllTasks } from '../../app/services/tasks.server';
 import { startPharmacySimulator } from '../support/pharmacy-simulator';
 import { connectPharmacyByRest, createPendingOrders } from '../support/routing-fixtures';
-import { benchDatabase, r2, summarize } from './support';
+import { benchDatabase, r2, summarize, restoreEnv } from './support';
 import type { Bench, BenchResult } from './types';
 
 // 5,000 paid orders (1,250 for each of the four demo pharmacies, all switched to the REST
@@ -93,6 +93,7 @@ const bench: Bench = {
   title: 'Routing: delivering orders to a REST pharmacy (simulator)',
   async run() {
     const { db, url, close } = await benchDatabase('routing');
+    const previousUrl = process.env.DATABASE_URL;
     process.env.DATABASE_URL = url;
     setDb(db);
     try {
@@ -104,6 +105,7 @@ const bench: Bench = {
     } finally {
       setDeliveryBackoff();
       setDb(undefined);
+      restoreEnv('DATABASE_URL', previousUrl);
       await close();
     }
   },

@@ -33,24 +33,29 @@ let doc = existsSync(docs)
   : '# Benchmarks\n\nWritten by `npm run bench` (test/bench/run.ts): each section is replaced when its benchmark runs.\n';
 let failed = false;
 for (const file of files) {
-  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: Bench };
-  const bench = mod.default;
-  console.log(`\n▶ ${bench.title} (${file})`);
   let results: BenchResult[];
+  let title = file;
   try {
+    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: Bench };
+    const bench = mod.default;
+    title = bench.title;
+    console.log(`\n▶ ${bench.title} (${file})`);
     results = await bench.run();
   } catch (error) {
     failed = true;
-    console.error(`  failed: ${error instanceof Error ? error.stack : String(error)}`);
+    console.error(`  ${title} failed: ${error instanceof Error ? error.stack : String(error)}`);
     continue;
   }
   for (const r of results) {
     console.log(`  ${r.name}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target}: ${r.ok ? 'met' : 'MISSED'})` : ''}`);
   }
   const key = file.replace(/\.bench\.ts$/, '');
-  const section = `<!-- bench:${key} -->\n## ${bench.title}\n\n${date} · ${machine}\n\n${table(results)}\n<!-- /bench:${key} -->`;
+  const section = `<!-- bench:${key} -->\n## ${title}\n\n${date} · ${machine}\n\n${table(results)}\n<!-- /bench:${key} -->`;
   const re = new RegExp(`<!-- bench:${key} -->[\\s\\S]*?<!-- /bench:${key} -->`);
+  // Re-read and write after each benchmark, so a later crash keeps the figures already taken.
+  doc = existsSync(docs) ? readFileSync(docs, 'utf8') : doc;
   doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(docs, doc);
 }
 writeFileSync(docs, doc);
 console.log(`\nFigures written to ${path.relative(process.cwd(), docs)}`);

@@ -82,3 +82,12 @@ export async function insertChunks<T extends keyof Database & string>(db: Kysely
     await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + 1_000) as any[]).execute();
   }
 }
+
+/**
+ * Restores an environment variable saved before a benchmark changed it. Assigning
+ * `undefined` to process.env would store the string "undefined", so an unset one is deleted.
+ */
+export function restoreEnv(name: string, previous: string | undefined): void {
+  if (previous === undefined) delete process.env[name];
+  else process.env[name] = previous;
+}

@@ -5,6 +5,7 @@ import { bootDataLayer } from '../../app/server/boot.server';
 import { createTestDatabase } from '../support/postgres';
 
 const saved = { ...process.env };
+let lastQueues: string[] = [];
 afterEach(async () => {
   await closeDb();
   for (const key of ['NODE_ENV', 'DEMO', 'DATABASE_URL']) {
@@ -21,14 +22,18 @@ async function bootOn(env: Record<string, string>) {
   resetEnv();
   const booted = await bootDataLayer();
   const clinics = await getDb().selectFrom('clinics').select('slug').orderBy('slug').execute();
+  const queues = await getDb().selectFrom('refillRequests').select('queue').distinct().orderBy('queue').execute();
   await closeDb();
   await database.drop();
+  lastQueues = queues.map((q) => q.queue);
   return { seeded: booted.seeded, clinics: clinics.map((c) => c.slug) };
 }
 
 describe('boot', () => {
   it('seeds an empty database outside production', async () => {
     expect(await bootOn({ NODE_ENV: 'development' })).toEqual({ seeded: true, clinics: ['lakeside', 'riverside'] });
+    // The fresh demo's owners' requests went through the real intake into every queue.
+    expect(lastQueues).toEqual(['exception_exam', 'exception_prescription', 'front_desk', 'tech_standard', 'tech_urgent', 'vet_review']);
   });
 
   it('refuses demo data in production unless DEMO=1', async () => {
