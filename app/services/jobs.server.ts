@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { Logger, parseCronItems, run, runOnce, type Runner, type Task, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import { getDb } from '../../db/client';
 import type { Database } from '../../db/schema';
 import { now } from './clock.server';
@@ -68,22 +69,44 @@ export function registerCron(identifier: string, match: string, task: string): v
   if (!g[CRON_KEY].some((c) => c.identifier === identifier)) g[CRON_KEY].push({ identifier, match, task });
 }
 
+let shuttingDown = false;
 const quiet = new Logger((scope) => (level, message) => {
-  if (level === 'error') console.warn(`[jobs${scope.label ? ` ${scope.label}` : ''}] ${message}`);
+  // While the process shuts down, PostgreSQL may stop first: its dropped connections are expected.
+  if (level === 'error' && !shuttingDown) console.warn(`[jobs${scope.label ? ` ${scope.label}` : ''}] ${message}`);
 });
 
+/** Marks the process as shutting down, so expected connection losses are not reported as errors. */
+export function jobsShuttingDown(): void {
+  shuttingDown = true;
+}
+
+/** A running worker: `stop()` finishes the jobs in hand and closes its connections. */
+export type WorkerHandle = { stop(): Promise<void>; promise: Runner['promise'] };
+
 /** Starts a worker in this process (npm start, npm run worker). */
-export async function startWorker(options: { concurrency?: number; pollInterval?: number } = {}): Promise<Runner> {
+export async function startWorker(options: { concurrency?: number; pollInterval?: number } = {}): Promise<WorkerHandle> {
   const g = globalThis as WithCron;
-  return run({
-    connectionString: process.env.DATABASE_URL,
-    concurrency: options.concurrency ?? 4,
+  const concurrency = options.concurrency ?? 4;
+  // Our own pool, so a connection the server drops (e.g. PostgreSQL stopping first on Ctrl-C)
+  // is an error we ignore, not an unhandled 'error' event that crashes the process.
+  const pgPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency + 2 });
+  pgPool.on('error', () => {});
+  const runner = await run({
+    pgPool,
+    concurrency,
     pollInterval: options.pollInterval ?? 1000,
     noHandleSignals: true,
     logger: quiet,
     taskList: taskList(),
     parsedCronItems: parseCronItems((g[CRON_KEY] ?? []).map((c) => ({ task: c.task, match: c.match, identifier: c.identifier, options: { backfillPeriod: 0 } }))),
   });
+  return {
+    promise: runner.promise,
+    async stop() {
+      await runner.stop().catch(() => undefined);
+      await pgPool.end().catch(() => undefined);
+    },
+  };
 }
 
 /**

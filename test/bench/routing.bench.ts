@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Runner } from 'graphile-worker';
 import { sql } from 'kysely';
 import { setDb } from '../../db/client';
 import { seedDemo } from '../../db/seed';
-import { startWorker } from '../../app/services/jobs.server';
+import { startWorker, type WorkerHandle } from '../../app/services/jobs.server';
 import { enqueueOrderDeliveries, setDeliveryBackoff } from '../../app/services/routing.server';
 import { registerAllTasks } from '../../app/services/tasks.server';
 import { startPharmacySimulator } from '../support/pharmacy-simulator';
@@ -45,7 +44,7 @@ async function scenario(db: Db, failRate: number, label: string): Promise<BenchR
   // Interleave pharmacies, as a day of checkouts would.
   const order = ids.map((id, i) => ({ id, k: (i % (ORDERS / PHARMACIES.length)) * PHARMACIES.length + Math.floor(i / (ORDERS / PHARMACIES.length)) })).sort((a, b) => a.k - b.k).map((x) => x.id);
 
-  const runners: Runner[] = [];
+  const runners: WorkerHandle[] = [];
   for (let w = 0; w < WORKERS; w++) runners.push(await startWorker({ concurrency: CONCURRENCY, pollInterval: 100 }));
   const enqueuedAt = new Map<string, number>();
   const start = performance.now();
