@@ -14,6 +14,16 @@ export function today(): string {
   return now().toISOString().slice(0, 10);
 }
 
+/** Today's date as 'YYYY-MM-DD' in a time zone (a clinic's), by the injectable clock. */
+export function todayIn(timeZone: string): string {
+  try {
+    // en-CA formats dates as YYYY-MM-DD.
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now());
+  } catch {
+    return today();
+  }
+}
+
 /** Replaces the clock (tests); `undefined` restores the system clock. */
 export function setClock(clock: Clock | undefined): void {
   (globalThis as WithClock)[CLOCK_KEY] = clock;

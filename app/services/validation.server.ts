@@ -34,7 +34,7 @@ import {
 } from '../../validators';
 import { parseSig } from '../../validators/sig';
 import { audit } from './audit.server';
-import { today } from './clock.server';
+import { today, todayIn } from './clock.server';
 import { DomainError, badRequest, conflict, notFound } from './errors';
 import { clinicScope, type Principal } from './principal';
 
@@ -124,7 +124,7 @@ type Loaded = {
  * prescriptions. Patients and prescriptions of another clinic are not loaded, so the rules
  * report them as not found, exactly as an id that does not exist.
  */
-async function load(db: Db, clinicId: string, lines: readonly ValidationLineInput[], day: string): Promise<Loaded> {
+async function load(db: Db, clinicId: string, lines: readonly ValidationLineInput[], day: string | undefined): Promise<Loaded> {
   const patientIds = uuids(lines.map((l) => l.patientId));
   const offerIds = uuids(lines.map((l) => l.offerId));
   const prescriptionIds = uuids(lines.map((l) => l.prescriptionId));
@@ -134,7 +134,7 @@ async function load(db: Db, clinicId: string, lines: readonly ValidationLineInpu
   const [clinic, patients, prescribers, offers, pharmacies, prescriptions] = await Promise.all([
     db
       .selectFrom('clinics')
-      .select(['state', 'wellnessWindowMonths', 'wellnessPolicy'])
+      .select(['state', 'wellnessWindowMonths', 'wellnessPolicy', 'timezone'])
       .where('id', '=', clinicId)
       .executeTakeFirst(),
     db
@@ -254,7 +254,8 @@ async function load(db: Db, clinicId: string, lines: readonly ValidationLineInpu
   }
 
   const ctx: ValidationContext = {
-    today: day,
+    // Expiry and exam dates are the clinic's calendar days, not UTC's (5 pm in California is already tomorrow in UTC).
+    today: day ?? (clinic ? todayIn(clinic.timezone) : today()),
     clinic: { state: clinic.state, wellnessWindowMonths: clinic.wellnessWindowMonths, wellnessPolicy: clinic.wellnessPolicy },
     patients: byId(patientRows),
     prescribers: byId(prescriberRows),
@@ -465,7 +466,7 @@ export async function validateClinicCart(
     unitPriceCentsWhenAdded: r.unitPriceCentsAtAdd!,
     acknowledgedRules: (r.acknowledgements ?? []).map((a) => a.rule),
   }));
-  const loaded = await load(db, clinicId, inputs, today());
+  const loaded = await load(db, clinicId, inputs, undefined);
   const result = validateCart(buildLines(inputs, loaded), loaded.ctx);
   const lines = result.lines.map((line, i): ClinicLineValidation => ({
     ...line,
@@ -485,7 +486,7 @@ export async function validateClinicCart(
 export async function validateDraftLines(principal: Principal, lines: DraftLine[]): Promise<CartValidation> {
   const clinicId = clinicScope(principal);
   const inputs: ValidationLineInput[] = lines.map((l) => ({ ...l, acknowledgedRules: [] }));
-  const loaded = await load(getDb(), clinicId, inputs, today());
+  const loaded = await load(getDb(), clinicId, inputs, undefined);
   return validateCart(buildLines(inputs, loaded), loaded.ctx);
 }
 

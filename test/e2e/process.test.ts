@@ -9,7 +9,7 @@ import { freePort } from '../../db/embedded';
 // side by side, each serving its own data, each stopping cleanly (its PostgreSQL too) on a signal.
 async function startInstance(dataDir: string) {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'development' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

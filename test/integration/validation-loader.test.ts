@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, getDb, setDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as validateRoute from '../../app/routes/api.v1.validate';
-import { today } from '../../app/services/clock.server';
+import { manualClock, setClock, today } from '../../app/services/clock.server';
 import { DomainError } from '../../app/services/errors';
 import {
   acknowledgeWarning,
@@ -393,5 +393,23 @@ describe('POST /api/v1/validate', () => {
   it('answers 401 without a clinic key', async () => {
     const res = await call(validateRoute.action, request('/api/v1/validate', { json: { lines: [body()] } }));
     expect(res.status).toBe(401);
+  });
+});
+
+describe("the clinic's calendar day", () => {
+  it('judges dates by the clinic’s time zone, not UTC (6 pm in California is already tomorrow in UTC)', async () => {
+    const patientId = patients[16]!;
+    await db().updateTable('patients').set({ lastWellnessExamOn: '2025-11-21' }).where('id', '=', patientId).execute();
+    const draft = { patientId, offerId: pacific.id, quantity: 1, sig: 'Give 0.5 ml by mouth BID for 30 days', prescriberId: ALVAREZ, shipTo: 'clinic' as const };
+    try {
+      // 2026-11-21 18:00 in Sacramento: the exam is exactly twelve months old, still within the window.
+      setClock(manualClock('2026-11-22T02:00:00Z'));
+      expect(rules((await validateDraftLines(TECH, [draft])).lines[0]!.findings)).not.toContain('patient.wellness');
+      // 01:00 the next morning in Sacramento: now it is overdue.
+      setClock(manualClock('2026-11-22T09:00:00Z'));
+      expect(rules((await validateDraftLines(TECH, [draft])).lines[0]!.findings)).toContain('patient.wellness');
+    } finally {
+      setClock(undefined);
+    }
   });
 });
