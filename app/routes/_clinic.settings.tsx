@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { Button } from '~/components/button';
+import { Button, ButtonLink } from '~/components/button';
 import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
@@ -131,6 +131,13 @@ export default function SettingsPage() {
             </div>
           ) : null}
         </Form>
+      </section>
+      <section aria-labelledby="templates-heading" className="card card--padded stack-sm">
+        <h2 id="templates-heading">Owner messages</h2>
+        <p className="muted">The wording of the emails and texts owners get: request received, approved, shipped, refill reminders…</p>
+        <div>
+          <ButtonLink to="/settings/templates">Message templates</ButtonLink>
+        </div>
       </section>
     </div>
   );

@@ -2,40 +2,12 @@
 // (table notification_templates); placeholders are `{{name}}`. A line whose placeholders are
 // not all known is dropped, so "Tracking: {{trackingNumber}}" disappears when there is none.
 
-/** The owner messages vialcart sends. */
-export const NOTIFICATION_TEMPLATES = [
-  'request.acknowledged',
-  'request.approved',
-  'request.denied',
-  'request.exam_needed',
-  'order.shipped',
-  'order.ready_for_pickup',
-  'order.delivered',
-  'refill.reminder',
-] as const;
-export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
+import type { NotificationTemplate } from '~/lib/notification-templates';
+
+export { NOTIFICATION_TEMPLATES, TEMPLATE_VARIABLES, renderTemplate, type NotificationTemplate } from '~/lib/notification-templates';
 
 /** The wording of one message on one channel. */
 export type TemplateText = { subject: string | null; body: string };
-
-/** The placeholders a template may use (documented on the clinic's template settings). */
-export const TEMPLATE_VARIABLES = [
-  'ownerName',
-  'petName',
-  'medicationName',
-  'clinicName',
-  'clinicPhone',
-  'reference',
-  'reason',
-  'bookingUrl',
-  'carrier',
-  'trackingNumber',
-  'carrierTrackingUrl',
-  'trackUrl',
-  'expectedDelivery',
-  'dueOn',
-  'refillUrl',
-] as const;
 
 export const DEFAULT_TEMPLATES: Record<NotificationTemplate, { email: TemplateText; sms: TemplateText }> = {
   'request.acknowledged': {
@@ -153,23 +125,6 @@ export const DEFAULT_TEMPLATES: Record<NotificationTemplate, { email: TemplateTe
     sms: { subject: null, body: "{{clinicName}}: {{petName}}'s {{medicationName}} runs out around {{dueOn}}. Refill: {{refillUrl}}" },
   },
 };
-
-const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
-
-/** Fills `{{name}}` placeholders; drops a line whose placeholders are not all filled. */
-export function renderTemplate(text: string, vars: Record<string, string | null | undefined>): string {
-  const lines = text.split('\n').flatMap((line) => {
-    let missing = false;
-    const out = line.replace(PLACEHOLDER, (_, name: string) => {
-      const value = vars[name];
-      if (value === undefined || value === null || value === '') missing = true;
-      return value ?? '';
-    });
-    return missing ? [] : [out];
-  });
-  // Dropping lines can leave two blank lines in a row; keep one.
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
