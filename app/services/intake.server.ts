@@ -7,7 +7,7 @@ import type { Database, QueueName } from '../../db/schema';
 import { verifySignature } from '../../pharmacies/signature';
 import { pimsEventSchema, smsWebhookSchema, type ApiRefillRequest, type PublicRefillFormData } from '../schemas/refill-request';
 import { audit } from './audit.server';
-import { now, today } from './clock.server';
+import { now, todayIn } from './clock.server';
 import { DomainError, notFound } from './errors';
 import { idempotent } from './idempotency.server';
 import { enqueue } from './jobs.server';
@@ -189,13 +189,14 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
   if (!opts.tx) return getDb().transaction().execute((tx) => createRefillRequest(actor, clinicId, input, { tx }));
   const tx = opts.tx;
   const at = now();
-  const day = today();
   const clinic = await tx
     .selectFrom('clinics')
     .select(['id', 'wellnessWindowMonths', 'slaSettings', 'timezone'])
     .where('id', '=', clinicId)
     .executeTakeFirst();
   if (!clinic) throw notFound('Clinic');
+  // Eligibility dates are the clinic's calendar days, as in validation.
+  const day = todayIn(clinic.timezone);
   const settings = readSlaSettings(clinic.slaSettings);
   const phone = normalizePhone(input.ownerPhone);
   const email = normalizeEmail(input.ownerEmail);
