@@ -216,3 +216,9 @@ export function formatRole(role: string | null | undefined): string {
   if (role == null || role.trim() === '') return EMPTY;
   return ROLE_LABELS[role] ?? humanize(role);
 }
+
+/** How the greeting names a user: "Dr. Alvarez" for a titled name, otherwise the first name. */
+export function greetingName(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return /^(dr|doctor)\.?$/i.test(parts[0] ?? '') && parts.length > 1 ? `Dr. ${parts[parts.length - 1]}` : (parts[0] ?? name);
+}

@@ -9,7 +9,7 @@ import { EmptyState } from '~/components/empty-state';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
-import { formatNumber } from '~/lib/format';
+import { formatNumber, greetingName } from '~/lib/format';
 import { ORDER_STATUSES, REQUEST_QUEUES } from '~/lib/status';
 import { requireUser } from '~/services/auth.server';
 import { getClinic } from '~/services/clinics.server';
@@ -41,7 +41,7 @@ export default function Home() {
   return (
     <div className="stack-lg">
       <PageHeader
-        title={`Good to see you, ${userName.split(' ')[0]}`}
+        title={`Good to see you, ${greetingName(userName)}`}
         description={clinicName}
         actions={
           <ButtonLink to="/reports" variant="secondary">
