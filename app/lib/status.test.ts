@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderStatusLook, ORDER_STATUSES, REQUEST_QUEUES, requestQueueLook, severityLook } from './status';
+import { checkoutStatusLook, orderStatusLook, ORDER_STATUSES, REQUEST_QUEUES, requestQueueLook, severityLook } from './status';
 
 describe('status looks', () => {
   it('gives every order status and queue a label and a tone', () => {
@@ -19,5 +19,13 @@ describe('status looks', () => {
   it('shows an unknown code plainly instead of failing', () => {
     expect(orderStatusLook('on_hold')).toEqual({ label: 'On hold', tone: 'neutral' });
     expect(requestQueueLook('constructor')).toEqual({ label: 'Constructor', tone: 'neutral' });
+  });
+});
+
+describe('checkout statuses', () => {
+  it('reads a paid checkout as paid and an unknown one plainly', () => {
+    expect(checkoutStatusLook('split')).toEqual({ label: 'Paid', tone: 'success' });
+    expect(checkoutStatusLook('awaiting_payment').tone).toBe('warning');
+    expect(checkoutStatusLook('on_hold')).toEqual({ label: 'On hold', tone: 'neutral' });
   });
 });

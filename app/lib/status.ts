@@ -60,6 +60,16 @@ const REQUEST_QUEUE_LOOKS = {
   front_desk: { label: 'Front desk', tone: 'neutral' },
 } as const satisfies Record<RequestQueue, StatusLook>;
 
+/** Checkout (payment) statuses, as the clinic reads them after paying. */
+const CHECKOUT_STATUS_LOOKS: Record<string, StatusLook> = {
+  pending: { label: 'Starting payment', tone: 'info' },
+  awaiting_payment: { label: 'Waiting for payment', tone: 'warning' },
+  paid: { label: 'Paid — creating orders', tone: 'info' },
+  split: { label: 'Paid', tone: 'success' },
+  expired: { label: 'Not paid', tone: 'neutral' },
+  failed: { label: 'Payment failed', tone: 'danger' },
+};
+
 /** Finding severities: an error blocks checkout, a warning needs an acknowledgement. */
 export type Severity = 'error' | 'warning';
 
@@ -88,3 +98,7 @@ export function severityLook(severity: Severity | (string & {})): StatusLook {
   return lookUp(SEVERITY_LOOKS, severity);
 }
 
+/** Label and tone of a checkout's status; unknown codes are humanized and neutral. */
+export function checkoutStatusLook(status: string): StatusLook {
+  return lookUp(CHECKOUT_STATUS_LOOKS, status);
+}

@@ -9,7 +9,7 @@ import { DateText, DateTimeText } from '~/components/date';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
-import type { Tone } from '~/lib/status';
+import { checkoutStatusLook } from '~/lib/status';
 import { requireUser } from '~/services/auth.server';
 import { cancelCheckout, getCheckout } from '~/services/checkout.server';
 import { DomainError } from '~/services/errors';
@@ -39,14 +39,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect('/refill-day/review');
 }
 
-const STATUS: Record<string, { label: string; tone: Tone }> = {
-  pending: { label: 'Starting payment', tone: 'info' },
-  awaiting_payment: { label: 'Waiting for payment', tone: 'warning' },
-  paid: { label: 'Paid — creating orders', tone: 'info' },
-  split: { label: 'Paid', tone: 'success' },
-  expired: { label: 'Not paid', tone: 'neutral' },
-  failed: { label: 'Payment failed', tone: 'danger' },
-};
 
 export default function CheckoutPage() {
   const { checkout, cancelled } = useLoaderData<typeof loader>();
@@ -64,7 +56,7 @@ export default function CheckoutPage() {
     return () => clearInterval(timer);
   }, [waiting, revalidator]);
 
-  const look = STATUS[checkout.status] ?? { label: checkout.status, tone: 'neutral' as Tone };
+  const look = checkoutStatusLook(checkout.status);
   const vials = checkout.orders.reduce((s, o) => s + o.vials, 0);
   return (
     <div className="stack stack-lg">
