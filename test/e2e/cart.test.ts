@@ -1,33 +1,17 @@
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { launchBrowser, screenshot, signInAs } from '../support/browser';
-import { createTestDatabase } from '../support/postgres';
+import { describe, expect, it } from 'vitest';
+import { screenshot, signInAs } from '../support/browser';
+import { setUpBrowserApp } from '../support/browser-app';
 
-let server: AppServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase('demo');
-  server = await startAppServer(database.url, { JOBS: '0' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const app = setUpBrowserApp({ env: { JOBS: '0' } });
 
 describe('refill day', () => {
   it('builds a 30-patient refill day with the builder, a quickfill and a keyboard-only line, and keeps it all over a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await signInAs(page, server.url, 'tech@riverside.example');
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await signInAs(page, app.server.url, 'tech@riverside.example');
 
     // The builder: choose rows covering 30 different patients and add them in one action.
-    await page.goto(`${server.url}/refill-day/builder?withinDays=45`);
+    await page.goto(`${app.server.url}/refill-day/builder?withinDays=45`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Due refills');
     const rows = await page.$$eval('tbody tr', (trs) =>
       trs
@@ -55,7 +39,7 @@ describe('refill day', () => {
 
     // A quickfill from a patient's history, in one click.
     const patientPath = [...patients][0]!;
-    await page.goto(`${server.url}${patientPath}`);
+    await page.goto(`${app.server.url}${patientPath}`);
     await page.getByRole('button', { name: /^Quickfill / }).first().click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: /Added 1 line|Add from/ }).count()).toBe(1);
     const proposal = page.getByRole('button', { name: /^Add from / });
@@ -63,7 +47,7 @@ describe('refill day', () => {
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Added 1 line' }).count()).toBe(1);
 
     // A manual line with the keyboard only: type, arrows, Enter, Tab.
-    await page.goto(`${server.url}/refill-day`);
+    await page.goto(`${app.server.url}/refill-day`);
     const before = await page.locator('tr.cart-line').count();
     expect(before).toBe(chosen.length + 1);
     await page.getByRole('combobox', { name: 'Patient' }).focus();

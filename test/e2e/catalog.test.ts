@@ -1,36 +1,16 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DB } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { launchBrowser, screenshot, signInAs } from '../support/browser';
-import { createTestDatabase } from '../support/postgres';
+import { screenshot, signInAs } from '../support/browser';
+import { setUpBrowserApp } from '../support/browser-app';
 
-let server: AppServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: DB;
-
-beforeAll(async () => {
-  database = await createTestDatabase('demo');
-  db = createDb(database.url);
-  server = await startAppServer(database.url);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.destroy();
-  await database?.drop();
-});
+const app = setUpBrowserApp();
 
 type CartBody = { cart: { lines: Array<{ offerId: string; patientId: string; quantity: number; sig: string; landedCostCents: number }> } };
 
 async function currentCart(): Promise<CartBody['cart']> {
-  const res = await fetch(`${server.url}/api/v1/carts/current`, { headers: { Authorization: `Bearer ${DEMO_API_KEYS.riverside}` } });
+  const res = await fetch(`${app.server.url}/api/v1/carts/current`, { headers: { Authorization: `Bearer ${DEMO_API_KEYS.riverside}` } });
   expect(res.status).toBe(200);
   return ((await res.json()) as CartBody).cart;
 }
@@ -46,12 +26,12 @@ describe('the catalog', () => {
         and exists (select 1 from offers o where o.medication_id = m.id and o.pharmacy_id = ${DEMO_IDS.pharmacy('pacific')} and o.available)
         and exists (select 1 from offers o where o.medication_id = m.id and o.pharmacy_id = ${DEMO_IDS.pharmacy('sierra')} and o.available and o.stock_on_hand > o.reserved + 2)
         and (select count(*) from patients q where q.client_id = p.client_id and q.name = p.name) = 1
-      order by p.name limit 1`.execute(db);
+      order by p.name limit 1`.execute(app.db);
     const patient = rx.rows[0];
     expect(patient, 'the demo has such a patient').toBeDefined();
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await signInAs(page, server.url, 'tech@riverside.example');
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signInAs(page, app.server.url, 'tech@riverside.example');
     await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Catalog' }).click();
     await page.waitForURL(/\/catalog$/);
     // Ships to the clinic's state by default.
@@ -119,14 +99,14 @@ describe('the catalog', () => {
     expect(cart.lines.length).toBe(cartBefore.lines.length + 1);
     const line = cart.lines.find((l) => l.patientId === (patient!.patientId as string) && !cartBefore.lines.some((b) => b.offerId === l.offerId && b.patientId === l.patientId));
     expect(line).toMatchObject({ quantity: 2, sig: patient!.sig });
-    const sierraOffer = await db.selectFrom('offers').select('id').where('pharmacyId', '=', DEMO_IDS.pharmacy('sierra')).where('medicationId', '=', patient!.medicationId).executeTakeFirstOrThrow();
+    const sierraOffer = await app.db.selectFrom('offers').select('id').where('pharmacyId', '=', DEMO_IDS.pharmacy('sierra')).where('medicationId', '=', patient!.medicationId).executeTakeFirstOrThrow();
     expect(line!.offerId).toBe(sierraOffer.id);
     await page.close();
   });
 
   it('lets the admin upload a price list, watch it import and read the rejected rows', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await signInAs(page, server.url, 'admin@vialcart.example');
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signInAs(page, app.server.url, 'admin@vialcart.example');
     await page.waitForURL(/\/admin\/imports$/);
     const csv = [
       'sku,medication,strength,form,package,unit_price,stock,turnaround_days',

@@ -1,38 +1,22 @@
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../db/seed';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { launchBrowser, screenshot, signInAs } from '../support/browser';
-import { createTestDatabase } from '../support/postgres';
+import { screenshot, signInAs } from '../support/browser';
+import { setUpBrowserApp } from '../support/browser-app';
 import { generateRequestHistory } from '../support/report-data';
 
-let server: AppServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase('demo');
+const app = setUpBrowserApp({
   // A year of owner requests over the demo's order history, so every report has data.
-  const db = createDb(database.url);
-  await generateRequestHistory(db, DEMO_IDS.riverside, { perDay: 12 });
-  await db.destroy();
-  server = await startAppServer(database.url);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
+  prepare: async (db) => {
+    await generateRequestHistory(db, DEMO_IDS.riverside, { perDay: 12 });
+  },
 });
 
 describe('dashboard and reports', () => {
   it('shows the manager the home dashboard and the reports with charts and data', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInAs(page, server.url, 'manager@riverside.example');
-    await page.goto(`${server.url}/`);
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, app.server.url, 'manager@riverside.example');
+    await page.goto(`${app.server.url}/`);
     await expect.poll(() => page.getByRole('heading', { name: 'Today’s refill day' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('heading', { name: 'Request queues' }).count()).toBe(1);
     const queues = page.getByRole('table', { name: 'Open requests by queue' });
@@ -45,7 +29,7 @@ describe('dashboard and reports', () => {
 
     await page.getByRole('link', { name: 'Reports' }).first().click();
     await page.waitForURL(/\/reports/);
-    await page.goto(`${server.url}/reports?from=${new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10)}`);
+    await page.goto(`${app.server.url}/reports?from=${new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10)}`);
     for (const title of ['Requests per day by channel', 'Median time from request to approval and to shipped', 'SLA breaches', 'Owner acknowledgement time', 'Spend by pharmacy', 'Landed-cost savings versus the most expensive offer']) {
       await expect.poll(() => page.getByRole('heading', { name: title }).count()).toBe(1);
     }
@@ -58,7 +42,7 @@ describe('dashboard and reports', () => {
     expect(await page.getByText(/requests in the period/).textContent()).not.toMatch(/^0 requests/);
     const csv = page.locator('[data-report="sla"] a', { hasText: 'Download CSV' });
     expect(await csv.getAttribute('href')).toMatch(/^\/reports\/csv\/sla\?from=/);
-    const res = await page.request.get(`${server.url}${await csv.getAttribute('href')}`);
+    const res = await page.request.get(`${app.server.url}${await csv.getAttribute('href')}`);
     expect(res.status()).toBe(200);
     expect(await res.text()).toMatch(/^week,requests,breached,breachRate/);
     const reports = await screenshot(page, 'reports');

@@ -1,44 +1,28 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DB } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../db/seed';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { launchBrowser, screenshot, signInAs } from '../support/browser';
-import { createTestDatabase } from '../support/postgres';
+import { screenshot, signInAs } from '../support/browser';
+import { setUpBrowserApp } from '../support/browser-app';
 import { createPendingOrders } from '../support/routing-fixtures';
 
-let server: AppServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: DB;
 let orderIds: string[];
 
-beforeAll(async () => {
-  database = await createTestDatabase('demo');
-  db = createDb(database.url);
+const app = setUpBrowserApp({
   // Two paid orders for the portal pharmacy, queued as checkout leaves them; the app's worker delivers them.
-  orderIds = await createPendingOrders(db, { pharmacySlug: 'pacific', count: 2 });
-  server = await startAppServer(database.url);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.destroy();
-  await database?.drop();
+  prepare: async (db) => {
+    orderIds = await createPendingOrders(db, { pharmacySlug: 'pacific', count: 2 });
+  },
 });
 
 async function statusOf(id: string) {
-  return (await db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+  return (await app.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 }
 
 describe('the pharmacy portal and the clinic’s order page', () => {
   it('a pharmacist accepts and ships with tracking; the clinic sees the tracking link', async () => {
     await expect.poll(() => statusOf(orderIds[0]!), { timeout: 20_000 }).toBe('submitted');
-    const pharmacy = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInAs(pharmacy, server.url, 'pharmacist@pacific.example');
-    await pharmacy.goto(`${server.url}/pharmacy`);
+    const pharmacy = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(pharmacy, app.server.url, 'pharmacist@pacific.example');
+    await pharmacy.goto(`${app.server.url}/pharmacy`);
     expect(await pharmacy.getByRole('link', { name: /^New \(\d+\)$/ }).getAttribute('aria-current')).toBe('page');
     await pharmacy.getByRole('link', { name: orderIds[0]!.slice(0, 8) }).click();
     await pharmacy.waitForURL(new RegExp(`/pharmacy/orders/${orderIds[0]}$`));
@@ -64,9 +48,9 @@ describe('the pharmacy portal and the clinic’s order page', () => {
     await expect.poll(() => pharmacy.getByRole('heading', { level: 1 }).textContent()).toBe('Packing slip');
     await pharmacy.close();
 
-    const clinic = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInAs(clinic, server.url, 'tech@riverside.example');
-    await clinic.goto(`${server.url}/orders`);
+    const clinic = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(clinic, app.server.url, 'tech@riverside.example');
+    await clinic.goto(`${app.server.url}/orders`);
     await expect.poll(() => clinic.getByRole('link', { name: 'UPS 1Z999AA10123456784' }).count()).toBe(1);
     await clinic.getByRole('link', { name: 'UPS 1Z999AA10123456784' }).locator('xpath=ancestor::tr').getByRole('link', { name: 'Pacific Coast Compounding' }).click();
     await clinic.waitForURL(new RegExp(`/orders/${orderIds[0]}$`));
@@ -80,17 +64,17 @@ describe('the pharmacy portal and the clinic’s order page', () => {
 
   it('a rejection with a reason puts the order’s lines back in the clinic’s cart with that reason', async () => {
     await expect.poll(() => statusOf(orderIds[1]!), { timeout: 20_000 }).toBe('submitted');
-    const pharmacy = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInAs(pharmacy, server.url, 'pharmacist@pacific.example');
-    await pharmacy.goto(`${server.url}/pharmacy/orders/${orderIds[1]}`);
+    const pharmacy = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(pharmacy, app.server.url, 'pharmacist@pacific.example');
+    await pharmacy.goto(`${app.server.url}/pharmacy/orders/${orderIds[1]}`);
     await pharmacy.getByLabel('Reason').selectOption('Out of stock');
     await pharmacy.getByLabel('Details for the clinic').fill('Base back in stock on the 20th');
     await pharmacy.getByRole('button', { name: 'Reject order' }).click();
     await expect.poll(() => statusOf(orderIds[1]!)).toBe('rejected');
     await pharmacy.close();
 
-    const lines = await db.selectFrom('orderLines').select(['patientId', 'offerId']).where('orderId', '=', orderIds[1]!).execute();
-    const returned = await db
+    const lines = await app.db.selectFrom('orderLines').select(['patientId', 'offerId']).where('orderId', '=', orderIds[1]!).execute();
+    const returned = await app.db
       .selectFrom('cartLines as l')
       .innerJoin('carts as c', 'c.id', 'l.cartId')
       .select(['l.patientId', 'l.offerId', 'l.returnedReason', 'l.source'])
@@ -101,12 +85,12 @@ describe('the pharmacy portal and the clinic’s order page', () => {
     expect(returned).toHaveLength(lines.length);
     expect(returned[0]).toMatchObject({ source: 'reorder', returnedReason: 'Pacific Coast Compounding rejected this line: Out of stock: Base back in stock on the 20th' });
 
-    const clinic = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInAs(clinic, server.url, 'tech@riverside.example');
-    await clinic.goto(`${server.url}/orders/${orderIds[1]}`);
+    const clinic = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(clinic, app.server.url, 'tech@riverside.example');
+    await clinic.goto(`${app.server.url}/orders/${orderIds[1]}`);
     expect(await clinic.locator('main').textContent()).toContain('Out of stock: Base back in stock on the 20th');
     // The returned lines stand in the refill-day cart with the pharmacy's reason on each.
-    await clinic.goto(`${server.url}/refill-day`);
+    await clinic.goto(`${app.server.url}/refill-day`);
     await expect.poll(() => clinic.getByText(/rejected this line: Out of stock: Base back in stock on the 20th/).count()).toBe(lines.length);
     await screenshot(clinic, 'cart-returned-lines');
     await clinic.close();

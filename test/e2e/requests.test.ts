@@ -1,40 +1,20 @@
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DB } from '../../db/client';
+import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEYS } from '../../db/seed';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { launchBrowser, screenshot, signInAs } from '../support/browser';
-import { createTestDatabase } from '../support/postgres';
+import { screenshot, signInAs } from '../support/browser';
+import { setUpBrowserApp } from '../support/browser-app';
 import { loadRxCases, pick } from '../support/refill-cases';
 
-let server: AppServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: DB;
-
-beforeAll(async () => {
-  database = await createTestDatabase('demo');
-  db = createDb(database.url);
-  server = await startAppServer(database.url);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.destroy();
-  await database?.drop();
-});
+const app = setUpBrowserApp();
 
 describe('an owner’s refill request, from the public form to the refill-day cart', () => {
   it('the owner submits the form; the veterinarian finds it in vet review, approves it, and the line is in the cart', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    const c = pick(await loadRxCases(db), 'compounded', today, new Set())[0]!;
+    const c = pick(await loadRxCases(app.db), 'compounded', today, new Set())[0]!;
 
     // The owner, on a phone-sized screen, without signing in.
-    const owner = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await owner.goto(`${server.url}/c/riverside/refill`);
+    const owner = await app.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await owner.goto(`${app.server.url}/c/riverside/refill`);
     expect(await owner.getByRole('heading', { level: 1 }).textContent()).toBe('Request a refill');
     // Submitting empty shows each error by its field and focuses the first.
     await owner.getByRole('button', { name: 'Send refill request' }).click();
@@ -57,9 +37,9 @@ describe('an owner’s refill request, from the public form to the refill-day ca
     await owner.close();
 
     // The veterinarian opens the requests page: vet review is her tab.
-    const vet = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInAs(vet, server.url, 'vet@riverside.example');
-    await vet.goto(`${server.url}/requests`);
+    const vet = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(vet, app.server.url, 'vet@riverside.example');
+    await vet.goto(`${app.server.url}/requests`);
     const tab = vet.getByRole('navigation', { name: 'Request queues' }).getByRole('link', { name: /Veterinarian review/ });
     expect(await tab.getAttribute('aria-current')).toBe('page');
     const card = vet.locator('article', { hasText: reference });
@@ -73,14 +53,14 @@ describe('an owner’s refill request, from the public form to the refill-day ca
     await vet.close();
 
     // The line is in the clinic's open cart, from the request, signed off by the veterinarian.
-    const res = await fetch(`${server.url}/api/v1/carts/current`, { headers: { Authorization: `Bearer ${DEMO_API_KEYS.riverside}` } });
+    const res = await fetch(`${app.server.url}/api/v1/carts/current`, { headers: { Authorization: `Bearer ${DEMO_API_KEYS.riverside}` } });
     expect(res.status).toBe(200);
     const { cart } = (await res.json()) as { cart: { lines: { patientId: string; source?: string; sig: string }[] } };
     const line = cart.lines.find((l) => l.patientId === c.patientId);
     expect(line).toBeDefined();
-    const row = await db.selectFrom('refillRequests').select(['status', 'cartLineId']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    const row = await app.db.selectFrom('refillRequests').select(['status', 'cartLineId']).where('reference', '=', reference).executeTakeFirstOrThrow();
     expect(row.status).toBe('approved');
-    const stored = await db.selectFrom('cartLines').select(['source', 'vetSignoffBy']).where('id', '=', row.cartLineId!).executeTakeFirstOrThrow();
+    const stored = await app.db.selectFrom('cartLines').select(['source', 'vetSignoffBy']).where('id', '=', row.cartLineId!).executeTakeFirstOrThrow();
     expect(stored.source).toBe('request');
     expect(stored.vetSignoffBy).not.toBeNull();
     expect(existsSync('test-results/screenshots/requests-vet-review.png')).toBe(true);

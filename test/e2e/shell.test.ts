@@ -1,30 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { launchBrowser, screenshot, signInAs } from '../support/browser';
-import { createTestDatabase } from '../support/postgres';
+import { describe, expect, it } from 'vitest';
+import { screenshot, signInAs } from '../support/browser';
+import { setUpBrowserApp } from '../support/browser-app';
 
-let server: AppServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase('demo');
-  server = await startAppServer(database.url);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const app = setUpBrowserApp();
 
 describe('the clinic shell', () => {
   it('signs the demo technician in and shows the clinic, the user, the role and the navigation', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/`);
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${app.server.url}/`);
     await page.waitForURL(/\/login\?redirectTo=%2F/);
 
     // A wrong password keeps the email and says what is wrong.
@@ -34,7 +18,7 @@ describe('the clinic shell', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/do not match/);
     expect(await page.getByLabel('Email').inputValue()).toBe('tech@riverside.example');
 
-    await signInAs(page, server.url, 'tech@riverside.example');
+    await signInAs(page, app.server.url, 'tech@riverside.example');
     const nav = page.getByRole('navigation', { name: 'Primary' });
     const items = await nav.getByRole('link').allTextContents();
     expect(items.map((t) => t.trim())).toEqual(['Refill day', 'Catalog', 'Patients', 'Requests', 'Orders', 'Reports', 'Settings']);
