@@ -95,16 +95,7 @@ async function loadOrders(clinicId: string, where: { ids?: string[]; query?: Ord
       },
       events: events
         .filter((e) => e.orderId === o.id)
-        .map((e) => ({
-          type: e.type,
-          at: e.at.toISOString(),
-          fromStatus: e.fromStatus,
-          toStatus: e.toStatus,
-          ...(e.reason ? { reason: e.reason } : {}),
-          ...(e.carrier ? { carrier: e.carrier } : {}),
-          ...(e.trackingNumber ? { trackingNumber: e.trackingNumber } : {}),
-          ...(e.expectedDelivery ? { expectedDelivery: e.expectedDelivery } : {}),
-        })),
+        .map(publicOrderEvent),
       // One parcel per order today: a line's tracking is its order's.
       lines: lines
         .filter((l) => l.orderId === o.id)
@@ -184,4 +175,27 @@ export async function countOrdersByStatus(owner: { clinicId: string } | { pharma
 /** How many of the clinic's orders are in each status. */
 export function orderStatusCounts(principal: Principal): Promise<Record<string, number>> {
   return countOrdersByStatus({ clinicId: clinicScope(principal) });
+}
+
+/** An order event as both APIs (clinic and pharmacy) show it: empty fields left out. */
+export function publicOrderEvent(e: {
+  type: string;
+  at: Date;
+  fromStatus: string | null;
+  toStatus: string | null;
+  reason: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  expectedDelivery?: string | null;
+}) {
+  return {
+    type: e.type,
+    at: e.at.toISOString(),
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    ...(e.reason ? { reason: e.reason } : {}),
+    ...(e.carrier ? { carrier: e.carrier } : {}),
+    ...(e.trackingNumber ? { trackingNumber: e.trackingNumber } : {}),
+    ...(e.expectedDelivery ? { expectedDelivery: e.expectedDelivery } : {}),
+  };
 }

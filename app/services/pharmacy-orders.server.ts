@@ -15,7 +15,7 @@ import { audit } from './audit.server';
 import { now } from './clock.server';
 import { badRequest, conflict, DomainError, notFound } from './errors';
 import { buildOrderDocuments } from './order-document.server';
-import { countOrdersByStatus } from './orders.server';
+import { countOrdersByStatus, publicOrderEvent } from './orders.server';
 import { scheduleTransfer } from './payments/index.server';
 import { onOrderRejected, onOrderShippedOrDelivered } from './routing.server';
 import { pharmacyScope, type Principal } from './principal';
@@ -75,15 +75,7 @@ function pharmacyView(
       signatureRequired: l.signatureRequired,
       shipTo: l.shipTo ?? doc?.shipTo ?? null,
     })),
-    events: events.map((e) => ({
-      type: e.type,
-      at: e.at.toISOString(),
-      fromStatus: e.fromStatus,
-      toStatus: e.toStatus,
-      ...(e.reason ? { reason: e.reason } : {}),
-      ...(e.carrier ? { carrier: e.carrier } : {}),
-      ...(e.trackingNumber ? { trackingNumber: e.trackingNumber } : {}),
-    })),
+    events: events.map(publicOrderEvent),
   };
 }
 /** An order as the pharmacy API and portal show it. */
@@ -101,7 +93,7 @@ async function loadViews(db: Kysely<Database>, orders: Parameters<typeof pharmac
     buildOrderDocuments(db, ids),
     db
       .selectFrom('orderEvents')
-      .select(['orderId', 'type', 'at', 'fromStatus', 'toStatus', 'reason', 'carrier', 'trackingNumber'])
+      .select(['orderId', 'type', 'at', 'fromStatus', 'toStatus', 'reason', 'carrier', 'trackingNumber', 'expectedDelivery'])
       .where('orderId', 'in', ids)
       .orderBy('at')
       .orderBy('seq')
