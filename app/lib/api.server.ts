@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { requireApiKey } from '~/services/auth.server';
-import { DomainError, type DomainErrorCode } from '~/services/errors';
-import type { Principal } from '~/services/principal';
+import { requireApiKey } from '~/services/identity/auth.server';
+import { DomainError, type DomainErrorCode } from '~/services/platform/errors';
+import type { Principal } from '~/services/identity/principal';
 
 const STATUS: Record<DomainErrorCode, number> = {
   bad_request: 400,

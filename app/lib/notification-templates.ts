@@ -1,7 +1,7 @@
 // Owner message templates, the parts both sides need: the template names, the placeholders
 // each one may use, and the renderer (the server fills messages with it; the settings page
 // previews a clinic's wording with it). The default wording lives in
-// app/services/notification-templates.server.ts.
+// app/services/owners/notification-templates.server.ts.
 
 /** The owner messages vialcart sends. */
 export const NOTIFICATION_TEMPLATES = [

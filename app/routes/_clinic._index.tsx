@@ -11,9 +11,9 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { formatNumber, greetingName } from '~/lib/format';
 import { ORDER_STATUSES, REQUEST_QUEUES } from '~/lib/status';
-import { requireUser } from '~/services/auth.server';
-import { getClinic } from '~/services/clinics.server';
-import { getDashboard, type SlaState } from '~/services/dashboard.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { getClinic } from '~/services/records/clinics.server';
+import { getDashboard, type SlaState } from '~/services/reports/dashboard.server';
 
 export const meta: MetaFunction = () => [{ title: 'Home — vialcart' }];
 

@@ -14,12 +14,12 @@ import { Toaster } from '~/components/toast';
 import { US_STATE_NAMES } from '~/lib/format-states';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { addToCartFormSchema, catalogQuerySchema, type CatalogQueryParams } from '~/schemas/catalog';
-import { requireUser } from '~/services/auth.server';
-import { addCartLines } from '~/services/cart.server';
-import { searchCatalog, type CatalogMedication, type CatalogOffer } from '~/services/catalog.server';
-import { getClinic } from '~/services/clinics.server';
-import { listPharmacies, listPrescribers } from '~/services/directory.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { addCartLines } from '~/services/cart/cart.server';
+import { searchCatalog, type CatalogMedication, type CatalogOffer } from '~/services/catalog/catalog.server';
+import { getClinic } from '~/services/records/clinics.server';
+import { listPharmacies, listPrescribers } from '~/services/records/directory.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Catalog — vialcart' }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { requireUser } from '~/services/auth.server';
-import { patientsForCatalog } from '~/services/catalog.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { patientsForCatalog } from '~/services/catalog/catalog.server';
 
 /** The catalog's patient picker: active patients matching `q`, each with its prescription of `medicationId`. */
 export async function loader({ request }: LoaderFunctionArgs) {

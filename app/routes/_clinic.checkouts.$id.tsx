@@ -10,9 +10,9 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { checkoutStatusLook } from '~/lib/status';
-import { requireUser } from '~/services/auth.server';
-import { cancelCheckout, getCheckout } from '~/services/checkout.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { cancelCheckout, getCheckout } from '~/services/checkout/checkout.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Payment — vialcart' }];
 

@@ -8,9 +8,9 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { TimeZoneProvider } from '~/components/time-zone';
-import { requireUser } from '~/services/auth.server';
-import { getInvoice } from '~/services/checkout.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { getInvoice } from '~/services/checkout/checkout.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.checkout.invoiceNumber ?? 'Receipt'} — vialcart` }];
 

@@ -8,10 +8,10 @@ import { DateTimeText } from '~/components/date';
 import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { formatNumber, humanize } from '~/lib/format';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
 import { MAILBOX_FILTERS } from '~/lib/mailbox';
-import { listMailbox, retryMessage } from '~/services/mailbox.server';
+import { listMailbox, retryMessage } from '~/services/owners/mailbox.server';
 
 export const meta: MetaFunction = () => [{ title: 'Mailbox — vialcart' }];
 

@@ -9,10 +9,10 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { Toaster } from '~/components/toast';
 import { formatSpecies, humanize } from '~/lib/format';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
-import { getOrder } from '~/services/orders.server';
-import { retryOrderDelivery } from '~/services/routing.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { getOrder } from '~/services/orders/orders.server';
+import { retryOrderDelivery } from '~/services/orders/routing.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.pharmacyName ?? 'Order'} order — vialcart` }];
 

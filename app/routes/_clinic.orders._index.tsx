@@ -10,8 +10,8 @@ import { StatusBadge } from '~/components/status-badge';
 import { StatusTabs, type StatusTab } from '~/components/status-tabs';
 import { formatMoney } from '~/lib/format';
 import { ORDER_STATUSES, orderStatusLook } from '~/lib/status';
-import { requireUser } from '~/services/auth.server';
-import { listCheckoutsWithOrders, orderStatusCounts } from '~/services/orders.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { listCheckoutsWithOrders, orderStatusCounts } from '~/services/orders/orders.server';
 
 export const meta: MetaFunction = () => [{ title: 'Orders — vialcart' }];
 

@@ -5,9 +5,9 @@ import { Badge } from '~/components/badge';
 import { DateTimeText } from '~/components/date';
 import { PageHeader } from '~/components/page-header';
 import { humanize } from '~/lib/format';
-import { getAuthorizationChain, type ChainStep } from '~/services/audit-chain.server';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
+import { getAuthorizationChain, type ChainStep } from '~/services/audit/audit-chain.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Authorization chain${data ? ` — ${data.chain.patientName}` : ''} — vialcart` }];
 

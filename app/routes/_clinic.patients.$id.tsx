@@ -8,10 +8,10 @@ import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/format';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
-import { getPatient } from '~/services/patients.server';
-import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { getPatient } from '~/services/records/patients.server';
+import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/cart.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.patient.name ?? 'Patient'} — vialcart` }];
 

@@ -13,7 +13,7 @@ import { StatusBadge } from '~/components/status-badge';
 import { formatDate, formatDateTime, formatMoney, formatSpecies, humanize } from '~/lib/format';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { fastEntryFormSchema, lineEditFormSchema } from '~/schemas/cart';
-import { requireUser } from '~/services/auth.server';
+import { requireUser } from '~/services/identity/auth.server';
 import {
   addCartLines,
   loadCartView,
@@ -21,10 +21,10 @@ import {
   switchOffer,
   undoRemoveCartLine,
   updateCartLine,
-} from '~/services/cart.server';
-import { listPrescribers } from '~/services/directory.server';
-import { DomainError } from '~/services/errors';
-import { acknowledgeWarning } from '~/services/validation.server';
+} from '~/services/cart/cart.server';
+import { listPrescribers } from '~/services/records/directory.server';
+import { DomainError } from '~/services/platform/errors';
+import { acknowledgeWarning } from '~/services/validation/validation.server';
 
 export const meta: MetaFunction = () => [{ title: 'Refill day — vialcart' }];
 

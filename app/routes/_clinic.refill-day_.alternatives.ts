@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { requireUser } from '~/services/auth.server';
-import { offerAlternatives } from '~/services/cart.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { offerAlternatives } from '~/services/cart/cart.server';
+import { DomainError } from '~/services/platform/errors';
 
 /** "Switch pharmacy": the other offers of a line's medication with the landed-cost difference. */
 export async function loader({ request }: LoaderFunctionArgs) {

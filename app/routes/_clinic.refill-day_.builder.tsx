@@ -10,9 +10,9 @@ import { FormField } from '~/components/form-field';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatDate, formatSpecies } from '~/lib/format';
-import { requireUser } from '~/services/auth.server';
-import { addDueToCart, dueForRefill } from '~/services/cart.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { addDueToCart, dueForRefill } from '~/services/cart/cart.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Due refills — vialcart' }];
 

@@ -12,10 +12,10 @@ import { StatusBadge } from '~/components/status-badge';
 import { formatMoney } from '~/lib/format';
 import { parseFormData } from '~/lib/forms';
 import { checkoutSchema } from '~/schemas/checkout';
-import { requireUser } from '~/services/auth.server';
-import { loadCartView } from '~/services/cart.server';
-import { checkoutCart, loadReview } from '~/services/checkout.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { loadCartView } from '~/services/cart/cart.server';
+import { checkoutCart, loadReview } from '~/services/checkout/checkout.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Review and pay — vialcart' }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { requireUser } from '~/services/auth.server';
-import { listPatients } from '~/services/patients.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { listPatients } from '~/services/records/patients.server';
 
 /** Typeahead of the fast-entry row: active patients by pet or owner name or phone. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -7,10 +7,10 @@ import { DataTable } from '~/components/data-table';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatMoney, formatNumber, humanize } from '~/lib/format';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
 import { CHANNELS, REPORT_TITLES, type ReportId } from '~/lib/reports';
-import { getAllReports, parseRange, type ReportRange } from '~/services/reports.server';
+import { getAllReports, parseRange, type ReportRange } from '~/services/reports/reports.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reports — vialcart' }];
 

@@ -13,9 +13,9 @@ import { Toaster } from '~/components/toast';
 import { formatSpecies, formatWeight, humanize } from '~/lib/format';
 import { requestQueueLook } from '~/lib/status';
 import { decisionSchema, requestNoteSchema } from '~/schemas/refill-request';
-import { requireUser } from '~/services/auth.server';
-import { now } from '~/services/clock.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { now } from '~/services/platform/clock.server';
+import { DomainError } from '~/services/platform/errors';
 import {
   addNote,
   assignToMe,
@@ -28,7 +28,7 @@ import {
   resolveMatch,
   QUEUE_ORDER,
   type QueueItem,
-} from '~/services/refill-requests.server';
+} from '~/services/requests/refill-requests.server';
 
 export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];
 

@@ -9,9 +9,9 @@ import { formatRole } from '~/lib/format';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { requestQueueLook } from '~/lib/status';
 import { intakeSettingsSchema } from '~/schemas/refill-request';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
-import { getIntakeSettings, updateIntakeSettings } from '~/services/refill-requests.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { getIntakeSettings, updateIntakeSettings } from '~/services/requests/refill-requests.server';
 
 export const meta: MetaFunction = () => [{ title: 'Settings — vialcart' }];
 

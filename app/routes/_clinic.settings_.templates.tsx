@@ -10,9 +10,9 @@ import { DateTimeText } from '~/components/date';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { renderTemplate, SAMPLE_VALUES, type NotificationChannel, type NotificationTemplate } from '~/lib/notification-templates';
 import { notificationTemplateKeySchema, notificationTemplateSchema } from '~/schemas/notification-template';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
-import { canEditTemplates, listClinicTemplates, resetClinicTemplate, saveClinicTemplate } from '~/services/template-settings.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { canEditTemplates, listClinicTemplates, resetClinicTemplate, saveClinicTemplate } from '~/services/owners/template-settings.server';
 
 export const meta: MetaFunction = () => [{ title: 'Message templates — Settings — vialcart' }];
 

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Outlet, useLoaderData } from '@remix-run/react';
 import { AppShell } from '~/components/app-shell';
-import { requireUser } from '~/services/auth.server';
-import { getClinic } from '~/services/clinics.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { getClinic } from '~/services/records/clinics.server';
 
 // Every clinic page sits in this layout: the guard runs once here and the shell shows the
 // clinic, the user and their role.

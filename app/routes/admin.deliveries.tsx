@@ -8,9 +8,9 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { Toaster } from '~/components/toast';
-import { requireUser } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
-import { listDeliveryProblems, retryOrderDelivery } from '~/services/routing.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { listDeliveryProblems, retryOrderDelivery } from '~/services/orders/routing.server';
 
 export const meta: MetaFunction = () => [{ title: 'Order deliveries — vialcart admin' }];
 

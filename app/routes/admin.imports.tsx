@@ -15,9 +15,9 @@ import { formatNumber } from '~/lib/format';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import type { Tone } from '~/lib/status';
 import { catalogFetchFormSchema, catalogUploadFormSchema } from '~/schemas/catalog';
-import { requireUser } from '~/services/auth.server';
-import { listImportPharmacies, listImports, MAX_CSV_BYTES, startCsvImport, startFeedFetch } from '~/services/catalog-import.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { listImportPharmacies, listImports, MAX_CSV_BYTES, startCsvImport, startFeedFetch } from '~/services/catalog/catalog-import.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Catalog imports — vialcart admin' }];
 

@@ -8,9 +8,9 @@ import { EmptyState } from '~/components/empty-state';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatNumber } from '~/lib/format';
-import { requireUser } from '~/services/auth.server';
-import { getImport } from '~/services/catalog-import.server';
-import { DomainError } from '~/services/errors';
+import { requireUser } from '~/services/identity/auth.server';
+import { getImport } from '~/services/catalog/catalog-import.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Import report — vialcart admin' }];
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Outlet } from '@remix-run/react';
 import { AdminShell } from '~/components/admin-shell';
-import { requireUser } from '~/services/auth.server';
+import { requireUser } from '~/services/identity/auth.server';
 
 // The admin area (vialcart's own staff, role admin): the guard runs once here for every page
 // below, and the frame (AdminShell) is drawn here once.

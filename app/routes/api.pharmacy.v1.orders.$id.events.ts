@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, jsonResponse, MAX_BODY_BYTES } from '~/lib/api.server';
-import { recordPharmacyEventFromRequest } from '~/services/pharmacy-orders.server';
+import { recordPharmacyEventFromRequest } from '~/services/orders/pharmacy-orders.server';
 
 // POST a status event (docs/pharmacy-api.md). The raw body is passed on so an optional
 // Vialcart-Signature can be checked over the exact bytes received.

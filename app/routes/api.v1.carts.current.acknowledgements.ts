@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, readJson } from '~/lib/api.server';
-import { loadCartView } from '~/services/cart.server';
-import { acknowledgeWarning } from '~/services/validation.server';
+import { loadCartView } from '~/services/cart/cart.server';
+import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { acknowledgementSchema } from '~/schemas/cart';
 
 /** `POST /api/v1/carts/current/acknowledgements` `{lineId, rule}`: warnings only (an error rule is 422). */

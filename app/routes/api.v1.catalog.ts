@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { api, readQuery } from '~/lib/api.server';
 import { catalogQuerySchema } from '~/schemas/catalog';
-import { searchCatalog } from '~/services/catalog.server';
+import { searchCatalog } from '~/services/catalog/catalog.server';
 
 // GET /api/v1/catalog — API.md's shape exactly; `landedCostCents` is per vial, quoted against the key's clinic's open cart.
 export const loader = ({ request }: LoaderFunctionArgs) =>

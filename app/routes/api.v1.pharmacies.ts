@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { api } from '~/lib/api.server';
-import { listPharmacies } from '~/services/directory.server';
+import { listPharmacies } from '~/services/records/directory.server';
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   api(request, 'clinic', async (principal) => ({

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, readJson } from '~/lib/api.server';
 import { validateBodySchema } from '~/schemas/validate';
-import { toPublicFinding, validateDraftLines } from '~/services/validation.server';
+import { toPublicFinding, validateDraftLines } from '~/services/validation/validation.server';
 
 /** `POST /api/v1/validate`: findings for a cart that is not stored. */
 export const action = ({ request }: ActionFunctionArgs) => {

@@ -6,10 +6,10 @@ import { FormField } from '~/components/form-field';
 import { readBodyBounded } from '~/lib/body.server';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { publicRefillFormSchema } from '~/schemas/refill-request';
-import { clientAddress } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
-import { publicClinic, submitPublicRefillForm } from '~/services/intake.server';
-import { refillPrefill } from '~/services/owners.server';
+import { clientAddress } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { publicClinic, submitPublicRefillForm } from '~/services/requests/intake.server';
+import { refillPrefill } from '~/services/owners/owners.server';
 
 /** Largest form post read (bytes): the form's fields fit in well under 4 KB. */
 const MAX_FORM_BYTES = 16 * 1024;

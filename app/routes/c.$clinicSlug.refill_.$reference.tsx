@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { DomainError } from '~/services/errors';
-import { publicRequestStatus } from '~/services/intake.server';
+import { DomainError } from '~/services/platform/errors';
+import { publicRequestStatus } from '~/services/requests/intake.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Request ${data?.request.reference ?? ''} received — ${data?.clinic.name ?? 'vialcart'}` }];
 

@@ -1,5 +1,5 @@
 import { jsonResponse } from '~/lib/api.server';
-import { checkHealth } from '~/services/health.server';
+import { checkHealth } from '~/services/platform/health.server';
 
 export async function loader() {
   const health = await checkHealth();

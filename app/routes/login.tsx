@@ -5,8 +5,8 @@ import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { loginSchema } from '~/schemas/login';
-import { authenticate, clientAddress, createUserSession, getUser, homeFor } from '~/services/auth.server';
-import { DomainError } from '~/services/errors';
+import { authenticate, clientAddress, createUserSession, getUser, homeFor } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in — vialcart' }];
 

@@ -6,8 +6,8 @@ import { DateText, DateTimeText } from '~/components/date';
 import { TimeZoneProvider } from '~/components/time-zone';
 import { humanize } from '~/lib/format';
 import { orderStatusLook } from '~/lib/status';
-import { DomainError } from '~/services/errors';
-import { ownerTracking } from '~/services/owners.server';
+import { DomainError } from '~/services/platform/errors';
+import { ownerTracking } from '~/services/owners/owners.server';
 
 export const meta: MetaFunction = () => [{ title: 'Your pet’s medication — tracking' }, { name: 'robots', content: 'noindex' }];
 

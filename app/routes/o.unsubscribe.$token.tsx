@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { Button } from '~/components/button';
-import { DomainError } from '~/services/errors';
-import { unsubscribeOwner, unsubscribeTarget } from '~/services/owners.server';
+import { DomainError } from '~/services/platform/errors';
+import { unsubscribeOwner, unsubscribeTarget } from '~/services/owners/owners.server';
 
 export const meta: MetaFunction = () => [{ title: 'Unsubscribe' }, { name: 'robots', content: 'noindex' }];
 

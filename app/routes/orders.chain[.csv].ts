@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { toErrorResponse } from '~/lib/api.server';
-import { authorizationChainCsv } from '~/services/audit-chain.server';
-import { requireUser } from '~/services/auth.server';
-import { parseRange } from '~/services/reports.server';
+import { authorizationChainCsv } from '~/services/audit/audit-chain.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { parseRange } from '~/services/reports/reports.server';
 
 // GET /orders/chain.csv?from=YYYY-MM-DD&to=YYYY-MM-DD — the authorization chain of every
 // line ordered in the range, one row per entry.

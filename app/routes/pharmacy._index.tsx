@@ -8,8 +8,8 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { StatusTabs } from '~/components/status-tabs';
 import { orderStatusLook, type OrderStatus } from '~/lib/status';
-import { requireUser } from '~/services/auth.server';
-import { listPharmacyOrders, pharmacyOrderCounts } from '~/services/pharmacy-orders.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { listPharmacyOrders, pharmacyOrderCounts } from '~/services/orders/pharmacy-orders.server';
 
 export const meta: MetaFunction = () => [{ title: 'Orders — vialcart pharmacy portal' }];
 

@@ -5,10 +5,10 @@ import { ButtonLink } from '~/components/button';
 import { DateText } from '~/components/date';
 import { formatSpecies } from '~/lib/format';
 import { shipmentsOf } from '~/lib/shipments';
-import { requireUser } from '~/services/auth.server';
-import { getPharmacyName } from '~/services/clinics.server';
-import { DomainError } from '~/services/errors';
-import { getPharmacyOrder } from '~/services/pharmacy-orders.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { getPharmacyName } from '~/services/records/clinics.server';
+import { DomainError } from '~/services/platform/errors';
+import { getPharmacyOrder } from '~/services/orders/pharmacy-orders.server';
 
 export const meta: MetaFunction = () => [{ title: 'Packing slip — vialcart pharmacy portal' }];
 

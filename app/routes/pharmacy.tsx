@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Outlet, useLoaderData } from '@remix-run/react';
 import { PharmacyShell } from '~/components/app-shell';
-import { requireUser } from '~/services/auth.server';
-import { getPharmacyName } from '~/services/clinics.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { getPharmacyName } from '~/services/records/clinics.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'pharmacy' });

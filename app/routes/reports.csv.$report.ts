@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { toErrorResponse } from '~/lib/api.server';
-import { requireUser } from '~/services/auth.server';
-import { parseRange, reportCsv } from '~/services/reports.server';
+import { requireUser } from '~/services/identity/auth.server';
+import { parseRange, reportCsv } from '~/services/reports/reports.server';
 
 // GET /reports/csv/:report?from=YYYY-MM-DD&to=YYYY-MM-DD — one report as CSV (clinic users).
 export async function loader({ request, params }: LoaderFunctionArgs) {

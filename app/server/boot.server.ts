@@ -30,7 +30,7 @@ export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean
     // A fresh demo also gets owners' refill requests through the real intake, so the queues
     // and dashboard are not empty on first look.
     if (seeded && options.demoActivity !== false) {
-      const { seedDemoRequests } = await import('../services/demo.server');
+      const { seedDemoRequests } = await import('../services/platform/demo.server');
       await seedDemoRequests();
     }
   }

@@ -6,8 +6,8 @@ import compression from 'compression';
 import express from 'express';
 import { DEMO_API_KEYS, DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed';
 import { EnvError } from '../env.server';
-import { jobsShuttingDown, startWorker } from '../services/jobs.server';
-import { registerAllTasks } from '../services/tasks.server';
+import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
+import { registerAllTasks } from '../services/platform/tasks.server';
 import { bootDataLayer } from './boot.server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,6 +1,6 @@
 import { EnvError } from '../env.server';
-import { jobsShuttingDown, startWorker } from '../services/jobs.server';
-import { registerAllTasks } from '../services/tasks.server';
+import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
+import { registerAllTasks } from '../services/platform/tasks.server';
 import { bootDataLayer } from './boot.server';
 
 // `npm run worker`: a job worker on its own (production runs several next to JOBS=0 app servers).

@@ -4,10 +4,10 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { setDb } from '../../db/client';
 import type { Database } from '../../db/schema';
 import { ALL_STATES, MEDICATIONS } from '../../db/seed-data';
-import { getImport, registerCatalogImportTasks, startCsvImport } from '../../app/services/catalog-import.server';
-import { searchCatalog, type CatalogQuery } from '../../app/services/catalog.server';
-import { drainJobs } from '../../app/services/jobs.server';
-import type { UserPrincipal } from '../../app/services/principal';
+import { getImport, registerCatalogImportTasks, startCsvImport } from '../../app/services/catalog/catalog-import.server';
+import { searchCatalog, type CatalogQuery } from '../../app/services/catalog/catalog.server';
+import { drainJobs } from '../../app/services/platform/jobs.server';
+import type { UserPrincipal } from '../../app/services/identity/principal';
 import { benchDatabase, insertChunks, prng, r2, summarize, restoreEnv } from './support';
 import type { Bench, BenchResult } from './types';
 

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '../../db/client';
 import { formatMoney } from '../../app/lib/format';
-import { today } from '../../app/services/clock.server';
+import { today } from '../../app/services/platform/clock.server';
 import { startAppServer, type AppServer } from '../support/app-server';
 import { launchBrowser, screenshot, signInAs } from '../support/browser';
 import { TECH, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';

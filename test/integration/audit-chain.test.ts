@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
-import { authorizationChainCsv, getAuthorizationChain, orderAuditTrail } from '../../app/services/audit-chain.server';
-import type { Principal } from '../../app/services/principal';
+import { authorizationChainCsv, getAuthorizationChain, orderAuditTrail } from '../../app/services/audit/audit-chain.server';
+import type { Principal } from '../../app/services/identity/principal';
 
 const riverside: Principal = { kind: 'clinic_key', keyId: 'test', clinicId: DEMO_IDS.riverside };
 const lakeside: Principal = { kind: 'clinic_key', keyId: 'test', clinicId: DEMO_IDS.lakeside };

@@ -19,11 +19,11 @@ import {
   removeCartLine,
   searchOffersForCart,
   updateCartLine,
-} from '../../app/services/cart.server';
-import { DomainError } from '../../app/services/errors';
-import { acknowledgeWarning } from '../../app/services/validation.server';
-import { listPatients } from '../../app/services/patients.server';
-import type { Principal } from '../../app/services/principal';
+} from '../../app/services/cart/cart.server';
+import { DomainError } from '../../app/services/platform/errors';
+import { acknowledgeWarning } from '../../app/services/validation/validation.server';
+import { listPatients } from '../../app/services/records/patients.server';
+import type { Principal } from '../../app/services/identity/principal';
 import { call, request } from '../support/requests';
 
 const RIVERSIDE = DEMO_API_KEYS.riverside;

@@ -13,9 +13,9 @@ import {
   startFeedFetch,
   sweepFeedFolder,
   type ImportReport,
-} from '../../app/services/catalog-import.server';
-import { drainJobs } from '../../app/services/jobs.server';
-import type { Principal } from '../../app/services/principal';
+} from '../../app/services/catalog/catalog-import.server';
+import { drainJobs } from '../../app/services/platform/jobs.server';
+import type { Principal } from '../../app/services/identity/principal';
 import { sendJson, startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server';
 
 const admin: Principal = {

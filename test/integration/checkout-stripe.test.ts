@@ -2,14 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
 import * as webhookRoute from '../../app/routes/webhooks.stripe';
-import { addCartLines } from '../../app/services/cart.server';
-import { CHECKOUT_TTL_MS, cancelCheckout, checkoutCart } from '../../app/services/checkout.server';
-import { manualClock, setClock, today } from '../../app/services/clock.server';
-import { DomainError } from '../../app/services/errors';
-import { drainJobs } from '../../app/services/jobs.server';
+import { addCartLines } from '../../app/services/cart/cart.server';
+import { CHECKOUT_TTL_MS, cancelCheckout, checkoutCart } from '../../app/services/checkout/checkout.server';
+import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
+import { DomainError } from '../../app/services/platform/errors';
+import { drainJobs } from '../../app/services/platform/jobs.server';
 import { configureStripe, refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
-import { recordPharmacyEvent } from '../../app/services/pharmacy-orders.server';
-import { registerAllTasks } from '../../app/services/tasks.server';
+import { recordPharmacyEvent } from '../../app/services/orders/pharmacy-orders.server';
+import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { ALVAREZ, CLEAN_SIG, TECH, emptyOpenCart, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';
 import { call } from '../support/requests';
 import { TEST_WEBHOOK_SECRET, startStripeServer, type StripeTestServer } from '../support/stripe-server';
@@ -138,7 +138,9 @@ describe('Stripe Checkout', () => {
     const payload = stripe.event('checkout.session.completed', session);
     const forged = await deliver(payload, stripe.sign(payload, { secret: 'whsec_not_ours' }));
     const stale = await deliver(payload, stripe.sign(payload, { timestamp: Math.floor(Date.now() / 1000) - 3600 }));
-    const tampered = await deliver(payload.replace(`"${checkout.id}"`, `"${checkout.id.replace(/.$/, '0')}"`), stripe.sign(payload));
+    // Change the id's last digit to a different one, so the body always differs from what was signed.
+    const otherId = checkout.id.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    const tampered = await deliver(payload.replace(`"${checkout.id}"`, `"${otherId}"`), stripe.sign(payload));
     const unsigned = await call(webhookRoute.action, new Request('http://vialcart.test/webhooks/stripe', { method: 'POST', body: payload }));
     for (const res of [forged, stale, tampered, unsigned]) {
       expect(res.status).toBe(400);

@@ -3,11 +3,11 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCheckout from '../../app/routes/api.v1.carts.current.checkout';
-import { today } from '../../app/services/clock.server';
-import { checkoutCart, splitCheckout } from '../../app/services/checkout.server';
-import { DomainError } from '../../app/services/errors';
-import { pendingJobs } from '../../app/services/jobs.server';
-import { addCartLines, getOpenCart } from '../../app/services/cart.server';
+import { today } from '../../app/services/platform/clock.server';
+import { checkoutCart, splitCheckout } from '../../app/services/checkout/checkout.server';
+import { DomainError } from '../../app/services/platform/errors';
+import { pendingJobs } from '../../app/services/platform/jobs.server';
+import { addCartLines, getOpenCart } from '../../app/services/cart/cart.server';
 import { refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
 import { call, request, signIn } from '../support/requests';
 import {

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
-import { getAllReports, getReport } from '../../app/services/reports.server';
-import { getDashboard } from '../../app/services/dashboard.server';
-import { ownerTracking, unsubscribeOwner } from '../../app/services/owners.server';
-import { trackingPath, unsubscribePath } from '../../app/services/owner-links.server';
-import type { Principal } from '../../app/services/principal';
+import { getAllReports, getReport } from '../../app/services/reports/reports.server';
+import { getDashboard } from '../../app/services/reports/dashboard.server';
+import { ownerTracking, unsubscribeOwner } from '../../app/services/owners/owners.server';
+import { trackingPath, unsubscribePath } from '../../app/services/owners/owner-links.server';
+import type { Principal } from '../../app/services/identity/principal';
 import { loader as csvLoader } from '../../app/routes/reports.csv.$report';
 import { loader as chainCsvLoader } from '../../app/routes/orders.chain[.csv]';
 import { call, request, signIn } from '../support/requests';

@@ -11,7 +11,7 @@ import * as apiPrescribers from '../../app/routes/api.v1.prescribers';
 import * as apiPharmacies from '../../app/routes/api.v1.pharmacies';
 import * as clinicLayout from '../../app/routes/_clinic';
 import * as health from '../../app/routes/healthz';
-import { LOGIN_LIMIT } from '../../app/services/auth.server';
+import { LOGIN_LIMIT } from '../../app/services/identity/auth.server';
 import { admin, testUrl } from '../support/postgres';
 import { call, request, signIn } from '../support/requests';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
-import { manualClock, setClock } from '../../app/services/clock.server';
-import { drainJobs, enqueue, pendingJobs, registerTasks } from '../../app/services/jobs.server';
+import { manualClock, setClock } from '../../app/services/platform/clock.server';
+import { drainJobs, enqueue, pendingJobs, registerTasks } from '../../app/services/platform/jobs.server';
 
 describe('job queue', () => {
   it('runs a job only if its transaction commits, and timers at their simulated time', async () => {

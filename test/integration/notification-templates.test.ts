@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
 import * as templatesPage from '../../app/routes/_clinic.settings_.templates';
-import { enqueueNotification } from '../../app/services/notifications.server';
-import { DEFAULT_TEMPLATES } from '../../app/services/notification-templates.server';
+import { enqueueNotification } from '../../app/services/owners/notifications.server';
+import { DEFAULT_TEMPLATES } from '../../app/services/owners/notification-templates.server';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_PLACEHOLDERS, unknownPlaceholders } from '../../app/lib/notification-templates';
 import { call, request, signIn } from '../support/requests';
 

@@ -4,11 +4,11 @@ import { getDb } from '../../db/client';
 import { json } from '../../db/json';
 import { DEMO_IDS } from '../../db/seed';
 import { resetEnv } from '../../app/env.server';
-import { drainJobs } from '../../app/services/jobs.server';
-import { manualClock, setClock } from '../../app/services/clock.server';
-import { registerAllTasks } from '../../app/services/tasks.server';
-import { enqueueNotification, MAX_SEND_ATTEMPTS } from '../../app/services/notifications.server';
-import { verifyOwnerToken } from '../../app/services/owner-links.server';
+import { drainJobs } from '../../app/services/platform/jobs.server';
+import { manualClock, setClock } from '../../app/services/platform/clock.server';
+import { registerAllTasks } from '../../app/services/platform/tasks.server';
+import { enqueueNotification, MAX_SEND_ATTEMPTS } from '../../app/services/owners/notifications.server';
+import { verifyOwnerToken } from '../../app/services/owners/owner-links.server';
 import { withSmtpServer } from '../support/smtp';
 
 const clinicId = DEMO_IDS.riverside;

@@ -3,8 +3,8 @@ import { getDb } from '../../db/client';
 import { DEMO_API_KEYS } from '../../db/seed';
 import { loader as orderLoader } from '../../app/routes/api.v1.orders.$id';
 import { loader as listLoader } from '../../app/routes/api.v1.orders';
-import { drainJobs } from '../../app/services/jobs.server';
-import { registerAllTasks } from '../../app/services/tasks.server';
+import { drainJobs } from '../../app/services/platform/jobs.server';
+import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { call, request } from '../support/requests';
 import { createPendingOrders } from '../support/routing-fixtures';
 

@@ -4,7 +4,7 @@ import { signPayload } from '../../pharmacies/signature';
 import { action as formAction, loader as formLoader } from '../../app/routes/c.$clinicSlug.refill';
 import { loader as confirmationLoader } from '../../app/routes/c.$clinicSlug.refill_.$reference';
 import { action as webhookAction } from '../../app/routes/webhooks.intake.$clinicSlug';
-import { today } from '../../app/services/clock.server';
+import { today } from '../../app/services/platform/clock.server';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, type RxCase } from '../support/refill-cases';
 

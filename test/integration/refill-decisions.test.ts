@@ -4,7 +4,7 @@ import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
 import { action as decisionAction } from '../../app/routes/api.v1.refill-requests.$id.decision';
 import { action as queuesAction, loader as queuesLoader } from '../../app/routes/_clinic.requests';
-import { today } from '../../app/services/clock.server';
+import { today } from '../../app/services/platform/clock.server';
 import { call, request, signIn } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
 

@@ -5,8 +5,8 @@ import { signPayload } from '../../pharmacies/signature';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
 import { action as formAction } from '../../app/routes/c.$clinicSlug.refill';
 import { action as webhookAction } from '../../app/routes/webhooks.intake.$clinicSlug';
-import { today } from '../../app/services/clock.server';
-import { queueSummary } from '../../app/services/refill-requests.server';
+import { today } from '../../app/services/platform/clock.server';
+import { queueSummary } from '../../app/services/requests/refill-requests.server';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
 

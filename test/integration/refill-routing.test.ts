@@ -3,8 +3,8 @@ import { getDb } from '../../db/client';
 import { DEMO_API_KEYS } from '../../db/seed';
 import { action as createAction, loader as listLoader } from '../../app/routes/api.v1.refill-requests';
 import { loader as oneLoader } from '../../app/routes/api.v1.refill-requests.$id';
-import { today } from '../../app/services/clock.server';
-import { pendingJobs } from '../../app/services/jobs.server';
+import { today } from '../../app/services/platform/clock.server';
+import { pendingJobs } from '../../app/services/platform/jobs.server';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
 

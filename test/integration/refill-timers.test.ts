@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
-import { manualClock, setClock, today } from '../../app/services/clock.server';
-import { drainJobs, pendingJobs, startWorker } from '../../app/services/jobs.server';
-import { assignToMe, enqueueSlaSweep } from '../../app/services/refill-requests.server';
-import { registerAllTasks } from '../../app/services/tasks.server';
-import type { UserPrincipal } from '../../app/services/principal';
+import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
+import { drainJobs, pendingJobs, startWorker } from '../../app/services/platform/jobs.server';
+import { assignToMe, enqueueSlaSweep } from '../../app/services/requests/refill-requests.server';
+import { registerAllTasks } from '../../app/services/platform/tasks.server';
+import type { UserPrincipal } from '../../app/services/identity/principal';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
 

@@ -3,11 +3,11 @@ import { sql } from 'kysely';
 import { getDb } from '../../db/client';
 import { json } from '../../db/json';
 import { DEMO_IDS } from '../../db/seed';
-import { drainJobs } from '../../app/services/jobs.server';
-import { registerAllTasks } from '../../app/services/tasks.server';
-import { dispatchReminders, scheduleReminders } from '../../app/services/reminders.server';
-import { verifyOwnerToken } from '../../app/services/owner-links.server';
-import { refillPrefill } from '../../app/services/owners.server';
+import { drainJobs } from '../../app/services/platform/jobs.server';
+import { registerAllTasks } from '../../app/services/platform/tasks.server';
+import { dispatchReminders, scheduleReminders } from '../../app/services/requests/reminders.server';
+import { verifyOwnerToken } from '../../app/services/owners/owner-links.server';
+import { refillPrefill } from '../../app/services/owners/owners.server';
 import { withSmtpServer } from '../support/smtp';
 
 const clinicId = DEMO_IDS.riverside;

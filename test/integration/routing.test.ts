@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
-import { manualClock, setClock } from '../../app/services/clock.server';
-import { drainJobs, pendingJobs } from '../../app/services/jobs.server';
-import type { Principal } from '../../app/services/principal';
-import { deliverOrder, DELIVER_TASK, enqueueOrderDelivery, retryOrderDelivery, setDeliveryBackoff } from '../../app/services/routing.server';
-import { registerAllTasks } from '../../app/services/tasks.server';
+import { manualClock, setClock } from '../../app/services/platform/clock.server';
+import { drainJobs, pendingJobs } from '../../app/services/platform/jobs.server';
+import type { Principal } from '../../app/services/identity/principal';
+import { deliverOrder, DELIVER_TASK, enqueueOrderDelivery, retryOrderDelivery, setDeliveryBackoff } from '../../app/services/orders/routing.server';
+import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { orderDocumentV1Schema } from '../../pharmacies/types';
 import { startPharmacySimulator, type PharmacySimulator } from '../support/pharmacy-simulator';
 import { connectPharmacyByRest, createPendingOrders } from '../support/routing-fixtures';

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, getDb, setDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as validateRoute from '../../app/routes/api.v1.validate';
-import { manualClock, setClock, today } from '../../app/services/clock.server';
-import { DomainError } from '../../app/services/errors';
+import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
+import { DomainError } from '../../app/services/platform/errors';
 import {
   acknowledgeWarning,
   loadValidationContext,
   validateClinicCart,
   validateDraftLines,
   type ValidationLineInput,
-} from '../../app/services/validation.server';
+} from '../../app/services/validation/validation.server';
 import type { Finding } from '../../validators';
 import { call, request } from '../support/requests';
 import {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { DEMO_PASSWORD } from '../../db/seed';
-import { authenticate, createUserSession } from '../../app/services/auth.server';
+import { authenticate, createUserSession } from '../../app/services/identity/auth.server';
 
 const BASE = 'http://vialcart.test';
 

@@ -7,7 +7,7 @@ import type { DB } from '../../db/client';
 import { stableUuid } from '../../db/credentials';
 import type { CartLinesTable, Role } from '../../db/schema';
 import { DEMO_IDS } from '../../db/seed';
-import type { UserPrincipal } from '../../app/services/principal';
+import type { UserPrincipal } from '../../app/services/identity/principal';
 
 /** A signed-in demo user as services see them. */
 export function demoUser(email: string, name: string, role: Role, clinic: 'riverside' | 'lakeside'): UserPrincipal {

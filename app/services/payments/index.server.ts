@@ -6,9 +6,9 @@
 import { sql, type Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
-import { audit } from '../audit.server';
-import { notFound } from '../errors';
-import { enqueue, registerTasks } from '../jobs.server';
+import { audit } from '../audit/audit.server';
+import { notFound } from '../platform/errors';
+import { enqueue, registerTasks } from '../platform/jobs.server';
 import { invoiceProvider } from './invoice.server';
 import { getStripe, stripeConfigured, stripeProvider } from './stripe.server';
 import type { PaymentProvider } from './types';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { today } from '../clock.server';
+import { today } from '../platform/clock.server';
 import type { PaymentProvider } from './types';
 
 /** 'YYYY-MM-DD' plus `days` calendar days. */

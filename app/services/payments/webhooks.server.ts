@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
 import { getDb } from '../../../db/client';
-import { audit } from '../audit.server';
-import { markPaid, releaseCheckout } from '../checkout.server';
-import { DomainError } from '../errors';
-import { enqueue } from '../jobs.server';
+import { audit } from '../audit/audit.server';
+import { markPaid, releaseCheckout } from '../checkout/checkout.server';
+import { DomainError } from '../platform/errors';
+import { enqueue } from '../platform/jobs.server';
 import { recordChargeRefunded } from './index.server';
 import { getStripe, stripeWebhookSecret } from './stripe.server';
 

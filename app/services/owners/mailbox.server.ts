@@ -1,0 +1,57 @@
+import { getDb } from '../../../db/client';
+import type { Notification } from '../../../db/schema';
+import { notFound } from '../platform/errors';
+import { requeueNotification } from './notifications.server';
+import { clinicScope, type Principal } from '../identity/principal';
+import { audit } from '../audit/audit.server';
+import type { MailboxFilter } from '../../lib/mailbox';
+
+// The clinic's mailbox: every owner message, sent or kept in the outbox (no SMTP configured,
+// SMS without a gateway), with failures and suppressions and why.
+
+
+const PAGE = 50;
+
+export async function listMailbox(principal: Principal, query: { status: MailboxFilter; page: number }) {
+  const clinicId = clinicScope(principal);
+  const db = getDb();
+  let q = db
+    .selectFrom('notifications as n')
+    .leftJoin('clients as c', 'c.id', 'n.clientId')
+    .leftJoin('patients as p', 'p.id', 'n.patientId')
+    .where('n.clinicId', '=', clinicId);
+  if (query.status !== 'all') q = q.where('n.status', '=', query.status as Notification['status']);
+  const [rows, count] = await Promise.all([
+    q
+      .select(['n.id', 'n.channel', 'n.template', 'n.toAddress', 'n.subject', 'n.body', 'n.status', 'n.attempts', 'n.lastError', 'n.createdAt', 'n.sentAt', 'n.orderId', 'c.firstName', 'c.lastName', 'p.name as petName'])
+      .orderBy('n.createdAt', 'desc')
+      .orderBy('n.id')
+      .limit(PAGE)
+      .offset((query.page - 1) * PAGE)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const total = Number(count.n);
+  return {
+    messages: rows.map((r) => ({
+      ...r,
+      owner: r.firstName ? `${r.firstName} ${r.lastName}` : null,
+      createdAt: r.createdAt.toISOString(),
+      sentAt: r.sentAt ? r.sentAt.toISOString() : null,
+    })),
+    total,
+    pages: Math.max(1, Math.ceil(total / PAGE)),
+  };
+}
+
+/** Puts a failed message back in the send queue; audited. */
+export async function retryMessage(principal: Principal, id: string): Promise<void> {
+  const clinicId = clinicScope(principal);
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Message');
+  await getDb()
+    .transaction()
+    .execute(async (tx) => {
+      if (!(await requeueNotification(tx, clinicId, id))) throw notFound('Failed message');
+      await audit(tx, principal, { clinicId, action: 'notification.retried', subjectType: 'notification', subjectId: id });
+    });
+}

@@ -1,0 +1,420 @@
+import { sql, type Kysely } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { getDb } from '../../../db/client';
+import type { Database, Notification } from '../../../db/schema';
+import { getEnv } from '../../env.server';
+import { now } from '../platform/clock.server';
+import { enqueue, registerTasks } from '../platform/jobs.server';
+import {
+  DEFAULT_TEMPLATES,
+  renderTemplate,
+  textToHtml,
+  type NotificationTemplate,
+  type TemplateText,
+} from './notification-templates.server';
+import { ownerUrl, signOwnerToken, trackingPath, unsubscribePath } from './owner-links.server';
+
+export { NOTIFICATION_TEMPLATES, type NotificationTemplate } from './notification-templates.server';
+
+// Owner messages go through an outbox: the row is written in the transaction of the event it
+// announces, and the `notifications.send` job delivers it after commit (SMTP when SMTP_URL is
+// set, otherwise it stays readable in the clinic's mailbox page). Sends that fail are retried
+// with back-off by the task itself, and stay visible with their last error.
+
+/** What a caller knows about the event it announces. */
+export type NotificationInput = {
+  clinicId: string;
+  clientId: string;
+  template: NotificationTemplate;
+  patientId?: string;
+  refillRequestId?: string;
+  orderId?: string;
+  /** Extra template values (e.g. `reason`, `dueOn`, `refillUrl`, `medicationName`, `prescriptionId`). */
+  data: Record<string, unknown>;
+  /** Makes the message once-only; defaults to template + request/order + owner + pet. */
+  dedupeKey?: string;
+  /** Hold the message until then (default: now). */
+  sendAfter?: Date;
+};
+
+/** Retry schedule of a failing send, in minutes after each failed attempt. */
+export const RETRY_BACKOFF_MINUTES = [1, 5, 30, 120];
+export const MAX_SEND_ATTEMPTS = RETRY_BACKOFF_MINUTES.length + 1;
+
+/**
+ * Writes an owner message into the outbox inside `tx` (the caller's transaction) and
+ * enqueues its send. Honours the owner's channel preference, opt-ins and unsubscribe: a
+ * message nobody may receive is kept as `suppressed` with the reason, so the clinic sees why.
+ * A second call with the same dedupe key does nothing.
+ */
+export async function enqueueNotification(tx: Kysely<Database>, input: NotificationInput): Promise<void> {
+  await writeNotification(tx, input);
+}
+
+/**
+ * enqueueNotification, answering what it wrote: the row's id and status (`pending` or
+ * `suppressed` with the reason), or null when nothing was written (unknown owner, duplicate).
+ */
+export async function writeNotification(
+  tx: Kysely<Database>,
+  input: NotificationInput,
+): Promise<{ id: string; status: 'pending' | 'suppressed'; reason: string | null } | null> {
+  const message = await composeNotification(tx, input);
+  if (!message) return null;
+  const dedupeKey = input.dedupeKey ?? defaultDedupeKey(input);
+  const sendAfter = input.sendAfter ?? now();
+  const row = await tx
+    .insertInto('notifications')
+    .values({
+      clinicId: input.clinicId,
+      clientId: input.clientId,
+      channel: message.channel,
+      template: input.template,
+      toAddress: message.to,
+      subject: message.subject,
+      body: message.body,
+      html: message.html,
+      status: message.suppressed ? 'suppressed' : 'pending',
+      lastError: message.suppressed,
+      refillRequestId: input.refillRequestId ?? null,
+      orderId: input.orderId ?? null,
+      patientId: message.patientId,
+      dedupeKey,
+      sendAfter,
+      createdAt: now(),
+    })
+    .onConflict((oc) => oc.column('dedupeKey').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return null;
+  if (message.suppressed) return { id: row.id, status: 'suppressed', reason: message.suppressed };
+  await enqueue(tx, 'notifications.send', { id: row.id }, { runAt: sendAfter, maxAttempts: 1, jobKey: `notification:${row.id}` });
+  return { id: row.id, status: 'pending', reason: null };
+}
+
+function defaultDedupeKey(input: NotificationInput): string | null {
+  const about = input.refillRequestId ?? input.orderId;
+  if (!about) return null;
+  return [input.template, about, input.clientId, input.patientId ?? ''].join(':');
+}
+
+/** A message ready for the outbox. */
+export type ComposedMessage = {
+  channel: 'email' | 'sms';
+  to: string;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  patientId: string | null;
+  /** Why it may not be sent (unsubscribed, no address…), or null. */
+  suppressed: string | null;
+};
+
+/** Picks the channel the owner wants and can be reached on; null channel = nobody may be messaged. */
+export function chooseChannel(client: {
+  email: string | null;
+  phone: string | null;
+  emailOptIn: boolean;
+  smsOptIn: boolean;
+  preferredChannel: 'email' | 'sms' | 'none';
+  unsubscribedAt: Date | null;
+}): { channel: 'email' | 'sms'; to: string; suppressed: string | null } {
+  const email = client.emailOptIn && client.email ? client.email : null;
+  const sms = client.smsOptIn && client.phone ? client.phone : null;
+  const fallback = client.preferredChannel === 'sms' && client.phone ? { channel: 'sms' as const, to: client.phone } : { channel: 'email' as const, to: client.email ?? client.phone ?? '' };
+  if (client.unsubscribedAt) return { ...fallback, suppressed: 'owner unsubscribed' };
+  if (client.preferredChannel === 'none') return { ...fallback, suppressed: 'owner prefers no messages' };
+  if (client.preferredChannel === 'sms' && sms) return { channel: 'sms', to: sms, suppressed: null };
+  if (email) return { channel: 'email', to: email, suppressed: null };
+  if (sms) return { channel: 'sms', to: sms, suppressed: null };
+  return { ...fallback, suppressed: 'no email or SMS the owner agreed to' };
+}
+
+function str(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+  return s === null || s === '' ? null : s;
+}
+
+/** Joins names the way a person would: "Bella", "Bella and Max", "Bella, Max and Tig". */
+export function listNames(names: string[]): string {
+  const unique = [...new Set(names)];
+  if (unique.length <= 1) return unique[0] ?? '';
+  return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
+}
+
+/** Renders a message for an owner: who, which pet and medication, on which channel. Null when the owner is not the clinic's. */
+export async function composeNotification(db: Kysely<Database>, input: NotificationInput): Promise<ComposedMessage | null> {
+  const client = await db
+    .selectFrom('clients')
+    .innerJoin('clinics', 'clinics.id', 'clients.clinicId')
+    .select([
+      'clients.id',
+      'clients.firstName',
+      'clients.email',
+      'clients.phone',
+      'clients.emailOptIn',
+      'clients.smsOptIn',
+      'clients.preferredChannel',
+      'clients.unsubscribedAt',
+      'clinics.name as clinicName',
+      'clinics.phone as clinicPhone',
+      'clinics.slug as clinicSlug',
+      'clinics.bookingUrl',
+      'clinics.timezone',
+    ])
+    .where('clients.id', '=', input.clientId)
+    .where('clients.clinicId', '=', input.clinicId)
+    .executeTakeFirst();
+  if (!client) return null;
+
+  const vars: Record<string, string | null> = {
+    ownerName: client.firstName,
+    clinicName: client.clinicName,
+    clinicPhone: client.clinicPhone,
+    bookingUrl: client.bookingUrl,
+  };
+  for (const [k, v] of Object.entries(input.data)) vars[k] = str(v);
+
+  let patientId = input.patientId ?? null;
+  const petNames: string[] = [];
+  const medNames: string[] = [];
+
+  if (input.refillRequestId) {
+    const req = await db
+      .selectFrom('refillRequests')
+      .leftJoin('patients', 'patients.id', 'refillRequests.patientId')
+      .leftJoin('prescriptions', 'prescriptions.id', 'refillRequests.prescriptionId')
+      .leftJoin('medications', 'medications.id', 'prescriptions.medicationId')
+      .select(['refillRequests.reference', 'refillRequests.patientId', 'refillRequests.patientName', 'refillRequests.medicationText', 'refillRequests.decisionReason', 'patients.name as petName', 'medications.name as medName', 'medications.strength'])
+      .where('refillRequests.id', '=', input.refillRequestId)
+      .where('refillRequests.clinicId', '=', input.clinicId)
+      .executeTakeFirst();
+    if (req) {
+      vars.reference ??= req.reference;
+      vars.reason ??= req.decisionReason;
+      patientId ??= req.patientId;
+      if (!input.patientId) petNames.push(req.petName ?? req.patientName);
+      medNames.push(req.medName ? `${req.medName} ${req.strength ?? ''}`.trim() : req.medicationText);
+    }
+  }
+
+  if (input.orderId) {
+    const order = await db
+      .selectFrom('orders')
+      .select(['id', 'carrier', 'trackingNumber', 'trackingUrl', 'expectedDelivery'])
+      .where('id', '=', input.orderId)
+      .where('clinicId', '=', input.clinicId)
+      .executeTakeFirst();
+    if (order) {
+      vars.carrier ??= order.carrier;
+      vars.trackingNumber ??= order.trackingNumber;
+      vars.carrierTrackingUrl ??= order.trackingUrl;
+      vars.expectedDelivery ??= order.expectedDelivery;
+      // Only this owner's pets on the order (and only the named pet when one is given).
+      const lines = await db
+        .selectFrom('orderLines')
+        .innerJoin('patients', 'patients.id', 'orderLines.patientId')
+        .innerJoin('medications', 'medications.id', 'orderLines.medicationId')
+        .select(['patients.id as patientId', 'patients.name as petName', 'medications.name as medName', 'medications.strength'])
+        .where('orderLines.orderId', '=', order.id)
+        .where('patients.clientId', '=', input.clientId)
+        .$if(!!input.patientId, (q) => q.where('patients.id', '=', input.patientId!))
+        .orderBy('orderLines.createdAt')
+        .orderBy('orderLines.id')
+        .execute();
+      if (!input.patientId) petNames.push(...lines.map((l) => l.petName));
+      if (!vars.medicationName) medNames.push(...lines.map((l) => `${l.medName} ${l.strength}`.trim()));
+      const onePet = new Set(lines.map((l) => l.patientId));
+      if (!patientId && onePet.size === 1) patientId = lines[0]!.patientId;
+      vars.trackUrl ??= ownerUrl(trackingPath({ orderId: order.id, clientId: input.clientId, ...(input.patientId ? { patientId: input.patientId } : {}) }));
+    }
+  }
+
+  if (!vars.medicationName && typeof input.data.prescriptionId === 'string') {
+    const rx = await db
+      .selectFrom('prescriptions')
+      .innerJoin('medications', 'medications.id', 'prescriptions.medicationId')
+      .select(['medications.name', 'medications.strength', 'prescriptions.patientId'])
+      .where('prescriptions.id', '=', input.data.prescriptionId)
+      .where('prescriptions.clinicId', '=', input.clinicId)
+      .executeTakeFirst();
+    if (rx) {
+      medNames.push(`${rx.name} ${rx.strength}`.trim());
+      patientId ??= rx.patientId;
+    }
+  }
+
+  if (input.patientId) {
+    const pet = await db
+      .selectFrom('patients')
+      .select(['name'])
+      .where('id', '=', input.patientId)
+      .where('clientId', '=', input.clientId)
+      .where('clinicId', '=', input.clinicId)
+      .executeTakeFirst();
+    if (pet) petNames.push(pet.name);
+  } else if (patientId && petNames.length === 0) {
+    const pet = await db.selectFrom('patients').select(['name']).where('id', '=', patientId).where('clientId', '=', input.clientId).executeTakeFirst();
+    if (pet) petNames.push(pet.name);
+  }
+
+  vars.petName ??= listNames(petNames) || 'your pet';
+  vars.medicationName ??= listNames(medNames) || 'medication';
+
+  const reach = chooseChannel(client);
+  const text = await templateText(db, input.clinicId, input.template, reach.channel);
+  let body = renderTemplate(text.body, vars);
+  const subject = text.subject === null ? null : renderTemplate(text.subject, vars).split('\n')[0] || null;
+  // Links every message carries, whatever a clinic's own wording says.
+  if (vars.trackUrl && !body.includes(vars.trackUrl)) body += `\n\nTrack this order: ${vars.trackUrl}`;
+  const unsubscribe = ownerUrl(unsubscribePath(client.id));
+  body += reach.channel === 'email' ? `\n\nUnsubscribe from ${client.clinicName} messages: ${unsubscribe}` : ' Reply STOP to opt out.';
+
+  return {
+    channel: reach.channel,
+    to: reach.to,
+    subject: reach.channel === 'email' ? subject : null,
+    body,
+    html: reach.channel === 'email' ? textToHtml(body) : null,
+    patientId,
+    suppressed: reach.suppressed,
+  };
+}
+
+/** The clinic's wording of a template on a channel, or the default. */
+export async function templateText(db: Kysely<Database>, clinicId: string, template: NotificationTemplate, channel: 'email' | 'sms'): Promise<TemplateText> {
+  const override = await db
+    .selectFrom('notificationTemplates')
+    .select(['subject', 'body'])
+    .where('clinicId', '=', clinicId)
+    .where('template', '=', template)
+    .where('channel', '=', channel)
+    .executeTakeFirst();
+  const fallback = DEFAULT_TEMPLATES[template][channel];
+  return override ? { subject: override.subject ?? fallback.subject, body: override.body } : fallback;
+}
+
+/** The link a reminder carries: opens the clinic's public refill form prefilled for this prescription. */
+export function refillRequestUrl(clinicSlug: string, payload: { prescriptionId: string; clientId: string; patientId: string; clinicId: string }): string {
+  return ownerUrl(`/c/${clinicSlug}/refill?r=${encodeURIComponent(signOwnerToken('refill', payload))}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Delivery
+
+/** Sends SMS; the default provider keeps messages in the outbox (no gateway configured). */
+export interface SmsProvider {
+  readonly name: string;
+  send(message: { to: string; body: string; notificationId: string }): Promise<{ status: 'sent' | 'outbox'; externalId?: string }>;
+}
+
+const outboxSms: SmsProvider = { name: 'outbox', send: async () => ({ status: 'outbox' }) };
+const SMS_KEY = Symbol.for('vialcart.sms-provider');
+type WithSms = typeof globalThis & { [SMS_KEY]?: SmsProvider };
+
+/** Replaces the SMS provider (a gateway adapter, or a test double); undefined restores the outbox. */
+export function setSmsProvider(provider: SmsProvider | undefined): void {
+  (globalThis as WithSms)[SMS_KEY] = provider;
+}
+function smsProvider(): SmsProvider {
+  return (globalThis as WithSms)[SMS_KEY] ?? outboxSms;
+}
+
+const transports = new Map<string, Transporter>();
+function mailTransport(url: string): Transporter {
+  let t = transports.get(url);
+  if (!t) {
+    t = nodemailer.createTransport(url);
+    transports.set(url, t);
+  }
+  return t;
+}
+
+function fromAddress(clinicName: string): string {
+  const host = new URL(getEnv().APP_URL).hostname || 'localhost';
+  const domain = host.includes('.') ? host : `${host}.localdomain`;
+  return `"${clinicName.replace(/["\\]/g, '')} via vialcart" <notifications@${domain}>`;
+}
+
+async function deliver(n: Notification, clinic: { name: string; email: string | null }): Promise<'sent' | 'outbox'> {
+  if (n.channel === 'sms') return (await smsProvider().send({ to: n.toAddress, body: n.body, notificationId: n.id })).status;
+  const smtp = getEnv().SMTP_URL;
+  if (!smtp) return 'outbox';
+  const unsubscribe = /Unsubscribe[^:]*: (\S+)/.exec(n.body)?.[1];
+  await mailTransport(smtp).sendMail({
+    from: fromAddress(clinic.name),
+    ...(clinic.email ? { replyTo: clinic.email } : {}),
+    to: n.toAddress,
+    subject: n.subject ?? clinic.name,
+    text: n.body,
+    ...(n.html ? { html: n.html } : {}),
+    messageId: `<${n.id}@vialcart>`,
+    headers: unsubscribe ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
+  });
+  return 'sent';
+}
+
+/**
+ * The `notifications.send` task: delivers one pending message. The row is locked while it
+ * is sent, so two workers never send it twice; a failure records the error and schedules the
+ * next attempt (RETRY_BACKOFF_MINUTES), and after the last one the message is `failed`.
+ */
+export async function sendNotification(id: string): Promise<void> {
+  await getDb()
+    .transaction()
+    .execute(async (tx) => {
+      const n = await tx.selectFrom('notifications').selectAll().where('id', '=', id).where('status', '=', 'pending').forUpdate().skipLocked().executeTakeFirst();
+      if (!n) return;
+      const clinic = await tx.selectFrom('clinics').select(['name', 'email']).where('id', '=', n.clinicId).executeTakeFirstOrThrow();
+      const attempts = n.attempts + 1;
+      try {
+        const status = await deliver(n, clinic);
+        await tx
+          .updateTable('notifications')
+          .set({ status, attempts, lastError: null, sentAt: status === 'sent' ? now() : null })
+          .where('id', '=', id)
+          .execute();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const retryIn = RETRY_BACKOFF_MINUTES[attempts - 1];
+        await tx
+          .updateTable('notifications')
+          .set({ status: retryIn === undefined ? 'failed' : 'pending', attempts, lastError: message.slice(0, 1000) })
+          .where('id', '=', id)
+          .execute();
+        if (retryIn !== undefined) {
+          await enqueue(tx, 'notifications.send', { id }, { runAt: new Date(now().getTime() + retryIn * 60_000), maxAttempts: 1, jobKey: `notification:${id}` });
+        }
+      }
+    });
+}
+
+/** Puts a failed message back in the queue (the mailbox's "Retry" button). */
+export async function requeueNotification(db: Kysely<Database>, clinicId: string, id: string): Promise<boolean> {
+  const row = await db
+    .updateTable('notifications')
+    .set({ status: 'pending', attempts: 0, lastError: null, sendAfter: now() })
+    .where('id', '=', id)
+    .where('clinicId', '=', clinicId)
+    .where('status', '=', 'failed')
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return false;
+  await enqueue(db, 'notifications.send', { id }, { maxAttempts: 1, jobKey: `notification:${id}` });
+  return true;
+}
+
+/** Counts by status (health of the outbox; used by the mailbox header). */
+export async function outboxCounts(db: Kysely<Database>, clinicId: string) {
+  const r = await sql<{ status: string; n: number }>`select status, count(*)::int as n from notifications where clinic_id = ${clinicId} group by status`.execute(db);
+  return Object.fromEntries(r.rows.map((x) => [x.status, x.n])) as Partial<Record<Notification['status'], number>>;
+}
+
+/** Registers the send task (called from registerAllTasks). */
+export function registerNotificationTasks(): void {
+  registerTasks({
+    'notifications.send': async (payload: { id: string }) => sendNotification(payload.id),
+  });
+}

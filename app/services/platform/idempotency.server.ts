@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { getDb } from '../../../db/client';
+import { json } from '../../../db/json';
+import type { Database } from '../../../db/schema';
+import { now } from './clock.server';
+import { DomainError } from './errors';
+
+/** The first answer to a create, replayed for the same key and body. */
+export type IdempotentAnswer = { status: number; body: unknown; replayed: boolean };
+
+/** An `Idempotency-Key` header value: 1–200 printable characters without spaces. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Runs a create once per (scope, key) (API.md: "the same key and body replayed returns the
+ * first answer"). The work and the stored answer commit in one transaction, so a crash leaves
+ * neither; two concurrent first calls race on the primary key and the loser returns the
+ * winner's answer. The same key with a different body is a 409: the sender reused a key.
+ */
+export async function idempotent(
+  scope: string,
+  key: string,
+  body: unknown,
+  work: (tx: Transaction<Database>) => Promise<{ status: number; body: unknown }>,
+): Promise<IdempotentAnswer> {
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new DomainError('bad_request', 'The Idempotency-Key header is 1–200 printable characters without spaces.', { 'Idempotency-Key': 'not valid' });
+  }
+  const requestHash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+  const stored = async () => {
+    const row = await getDb().selectFrom('idempotencyKeys').select(['requestHash', 'statusCode', 'response']).where('principal', '=', scope).where('key', '=', key).executeTakeFirst();
+    if (!row) return null;
+    if (row.requestHash !== requestHash) {
+      throw new DomainError('conflict', 'This Idempotency-Key was already used with a different body.', { 'Idempotency-Key': 'reused with another body' });
+    }
+    return { status: row.statusCode, body: row.response, replayed: true };
+  };
+  const first = await stored();
+  if (first) return first;
+  const LOST_RACE = Symbol('lost race');
+  try {
+    return await getDb()
+      .transaction()
+      .execute(async (tx) => {
+        const answer = await work(tx);
+        const inserted = await tx
+          .insertInto('idempotencyKeys')
+          .values({ principal: scope, key, requestHash, statusCode: answer.status, response: json(answer.body), createdAt: now() })
+          .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
+          .returning('key')
+          .executeTakeFirst();
+        if (!inserted) throw LOST_RACE; // roll our work back; the other call's answer stands
+        return { ...answer, replayed: false };
+      });
+  } catch (error) {
+    if (error !== LOST_RACE) throw error;
+    const winner = await stored();
+    if (!winner) throw new DomainError('conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    return winner;
+  }
+}

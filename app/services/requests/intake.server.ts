@@ -1,0 +1,494 @@
+import { createHash, randomInt } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { z } from 'zod';
+import { getDb } from '../../../db/client';
+import { json } from '../../../db/json';
+import type { Database, QueueName } from '../../../db/schema';
+import { verifySignature } from '../../../pharmacies/signature';
+import { pimsEventSchema, smsWebhookSchema, type ApiRefillRequest, type PublicRefillFormData } from '../../schemas/refill-request';
+import { audit } from '../audit/audit.server';
+import { now, todayIn } from '../platform/clock.server';
+import { DomainError, notFound } from '../platform/errors';
+import { idempotent } from '../platform/idempotency.server';
+import { enqueue } from '../platform/jobs.server';
+import { enqueueNotification } from '../owners/notifications.server';
+import { clinicScope, type Principal } from '../identity/principal';
+import { hitRateLimit } from '../identity/rate-limit.server';
+import {
+  checkEligibility,
+  effectiveUrgency,
+  matchRequest,
+  normalizeEmail,
+  normalizePhone,
+  parseSmsText,
+  readSlaSettings,
+  routeRequest,
+  slaTimers,
+  type EligibilityCheck,
+  type MatchCandidate,
+  type OwnerFacts,
+  type PrescriptionFacts,
+  type Urgency,
+} from './refill-rules';
+
+// Intake of owner refill requests (issue 8). Every channel — the public form, the clinic API,
+// the signed PIMS/SMS webhook — ends in `createRefillRequest`, which keeps the raw input,
+// matches owner → pet → prescription, records the eligibility checks, routes to a queue with
+// its SLA timers, acknowledges the owner and writes the audit trail, all in one transaction.
+
+type Channel = 'web' | 'sms' | 'pims' | 'api' | 'phone' | 'reminder';
+
+/** What any channel hands to intake. */
+export type IntakeInput = {
+  channel: Channel;
+  ownerName: string;
+  ownerPhone?: string | null;
+  ownerEmail?: string | null;
+  patientName: string;
+  medication: string;
+  dosesLeft?: number | null;
+  /** Days of medicine left, when the owner said days (SMS "3 days left"). */
+  daysLeft?: number | null;
+  urgency?: Urgency;
+  smsConsent?: boolean;
+  note?: string | null;
+  /** The whole free text (SMS), scanned for pet and medication names when the parse missed them. */
+  text?: string;
+  /** Ids in the clinic's PIMS (clients.pims_id, patients.pims_id). */
+  pims?: { clientId?: string; patientId?: string };
+  /** The request exactly as received. */
+  raw: Record<string, unknown>;
+};
+
+/** Who submitted a request: a clinic's API key or user, or an owner/system on a public channel. */
+export type IntakeActor = Principal | { actorType: 'owner' | 'system'; actorId?: string | null; actorLabel: string };
+
+/** A request as intake answers it (API.md's POST shape, plus its reference). */
+export type CreatedRequest = {
+  id: string;
+  reference: string;
+  status: 'open';
+  queue: QueueName;
+  urgency: Urgency;
+  dueAt: string;
+  clientId: string | null;
+  patientId: string | null;
+  prescriptionId: string | null;
+  eligibility: EligibilityCheck[];
+  candidates: MatchCandidate[];
+  routeReason: string;
+  acknowledged: boolean;
+};
+
+/** Limits of the public form: per address and per phone/email, per clinic. */
+export const PUBLIC_FORM_LIMITS = { perIp: 10, perContact: 5, windowSeconds: 3600 };
+/** Largest webhook body read (bytes); PIMS events and SMS posts are a few hundred. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** How far a webhook's signed timestamp may be from now (API.md: replay window). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+// Crockford base32 without I, L, O, U: references are read out over the phone.
+const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+function newReference(): string {
+  let s = '';
+  for (let i = 0; i < 7; i++) s += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return `RR-${s}`;
+}
+
+/** A clinic of a public intake URL, or a 404. */
+export async function clinicBySlug(slug: string) {
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw notFound('Clinic');
+  const clinic = await getDb().selectFrom('clinics').select(['id', 'slug', 'name', 'phone', 'intakeSecret', 'bookingUrl']).where('slug', '=', slug).executeTakeFirst();
+  if (!clinic) throw notFound('Clinic');
+  return clinic;
+}
+
+/** The clinic's name and contact for the public form (no secrets). */
+export async function publicClinic(slug: string) {
+  const { id, name, phone, slug: s } = await clinicBySlug(slug);
+  return { id, name, phone, slug: s };
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading candidates
+
+async function findOwners(db: Kysely<Database>, clinicId: string, contact: { phone: string | null; email: string | null; pimsClientId?: string }): Promise<OwnerFacts[]> {
+  const { phone, email, pimsClientId } = contact;
+  if (!phone && !email && !pimsClientId) return [];
+  const clients = await db
+    .selectFrom('clients')
+    .select(['id', 'firstName', 'lastName'])
+    .where('clinicId', '=', clinicId)
+    .where((eb) =>
+      eb.or([
+        ...(pimsClientId ? [eb('pimsId', '=', pimsClientId)] : []),
+        ...(phone ? [eb('phone', '=', phone)] : []),
+        ...(email ? [eb(eb.fn('lower', ['email']), '=', email)] : []),
+      ]),
+    )
+    .orderBy('id')
+    .limit(10)
+    .execute();
+  if (clients.length === 0) return [];
+  const ids = clients.map((c) => c.id);
+  const [pets, rxs] = await Promise.all([
+    db.selectFrom('patients').select(['id', 'clientId', 'name', 'species', 'status', 'lastWellnessExamOn', 'pimsId']).where('clinicId', '=', clinicId).where('clientId', 'in', ids).execute(),
+    db
+      .selectFrom('prescriptions as rx')
+      .innerJoin('patients as p', 'p.id', 'rx.patientId')
+      .innerJoin('medications as m', 'm.id', 'rx.medicationId')
+      .select([
+        'rx.id', 'rx.patientId', 'rx.medicationId', 'm.name as medicationName', 'm.strength', 'm.form', 'm.synonyms', 'm.controlledSchedule', 'm.compounded',
+        'rx.sig', 'rx.status', 'rx.writtenOn', 'rx.expiresOn', 'rx.refillsAuthorized', 'rx.refillsUsed', 'rx.lastDoseChangeOn', 'rx.standingOrder',
+      ])
+      .where('rx.clinicId', '=', clinicId)
+      .where('p.clientId', 'in', ids)
+      .execute(),
+  ]);
+  const rxByPet = new Map<string, PrescriptionFacts[]>();
+  for (const r of rxs) {
+    const { patientId, ...facts } = r;
+    rxByPet.set(patientId, [...(rxByPet.get(patientId) ?? []), facts]);
+  }
+  return clients.map((c) => ({
+    id: c.id,
+    name: `${c.firstName} ${c.lastName}`,
+    pets: pets
+      .filter((p) => p.clientId === c.id)
+      .map((p) => ({ id: p.id, pimsId: p.pimsId, name: p.name, species: p.species, status: p.status, lastWellnessExamOn: p.lastWellnessExamOn, prescriptions: rxByPet.get(p.id) ?? [] })),
+  }));
+}
+
+/** Owners the front desk may mean when no contact matched: same pet name, similar owner surname. */
+async function possibleOwners(db: Kysely<Database>, clinicId: string, ownerName: string, patientName: string): Promise<MatchCandidate[]> {
+  const surname = ownerName.trim().split(/\s+/).pop() ?? '';
+  if (!patientName.trim() || !surname) return [];
+  const rows = await db
+    .selectFrom('patients as p')
+    .innerJoin('clients as c', 'c.id', 'p.clientId')
+    .select(['p.id', 'p.name', 'p.species', 'c.id as clientId', 'c.firstName', 'c.lastName', 'c.phone'])
+    .where('p.clinicId', '=', clinicId)
+    .where(sql<boolean>`lower(p.name) = lower(${patientName.trim()})`)
+    .where(sql<boolean>`similarity(lower(c.last_name), lower(${surname})) > 0.4`)
+    .orderBy(sql`similarity(lower(c.last_name), lower(${surname}))`, 'desc')
+    .limit(5)
+    .execute();
+  return rows.map((r) => ({ kind: 'patient' as const, id: r.id, clientId: r.clientId, label: `${r.name} (${r.species}) — ${r.firstName} ${r.lastName}, ${r.phone ?? 'no phone'}` }));
+}
+
+// ---------------------------------------------------------------------------------------
+// The one way in
+
+/**
+ * Creates a refill request from any channel, inside `tx` when given (the idempotency and
+ * webhook de-duplication wrappers pass theirs). Matching, eligibility, routing, SLA timers,
+ * the owner's acknowledgement and the audit trail commit together with the row.
+ */
+export async function createRefillRequest(actor: IntakeActor, clinicId: string, input: IntakeInput, opts: { tx?: Transaction<Database> } = {}): Promise<CreatedRequest> {
+  if ('kind' in actor && clinicScope(actor) !== clinicId) throw notFound('Clinic');
+  if (!opts.tx) return getDb().transaction().execute((tx) => createRefillRequest(actor, clinicId, input, { tx }));
+  const tx = opts.tx;
+  const at = now();
+  const clinic = await tx
+    .selectFrom('clinics')
+    .select(['id', 'wellnessWindowMonths', 'slaSettings', 'timezone'])
+    .where('id', '=', clinicId)
+    .executeTakeFirst();
+  if (!clinic) throw notFound('Clinic');
+  // Eligibility dates are the clinic's calendar days, as in validation.
+  const day = todayIn(clinic.timezone);
+  const settings = readSlaSettings(clinic.slaSettings);
+  const phone = normalizePhone(input.ownerPhone);
+  const email = normalizeEmail(input.ownerEmail);
+
+  const owners = await findOwners(tx, clinicId, { phone, email, pimsClientId: input.pims?.clientId });
+  const pimsPatient = input.pims?.patientId ? owners.flatMap((o) => o.pets).find((p) => (p as { pimsId?: string | null }).pimsId === input.pims!.patientId) : undefined;
+  const match = matchRequest({ patientName: input.patientName, medication: input.medication, text: input.text, pimsPatientId: pimsPatient?.id ?? null }, owners, day);
+  let candidates = match.candidates;
+  if (match.problem === 'owner_not_found') candidates = await possibleOwners(tx, clinicId, input.ownerName, input.patientName);
+
+  let eligibility: EligibilityCheck[] = match.checks;
+  let urgency: Urgency = effectiveUrgency({ urgency: input.urgency ?? 'routine', dosesLeft: input.dosesLeft, daysLeft: input.daysLeft }, null, settings);
+  if (!match.problem) {
+    const pet = owners.flatMap((o) => o.pets).find((p) => p.id === match.patientId)!;
+    const rx = pet.prescriptions.find((r) => r.id === match.prescriptionId)!;
+    eligibility = [...match.checks, ...checkEligibility(pet, rx, clinic, settings, day)];
+    urgency = effectiveUrgency({ urgency: input.urgency ?? 'routine', dosesLeft: input.dosesLeft, daysLeft: input.daysLeft }, rx.sig, settings);
+  }
+  const route = routeRequest(match, eligibility, urgency);
+  const timers = slaTimers(route.queue, at, settings, clinic.timezone);
+  const ownerName = input.ownerName.trim() || (match.clientId ? owners.find((o) => o.id === match.clientId)!.name : 'Unknown');
+
+  let row: { id: string; reference: string } | undefined;
+  for (let attempt = 0; attempt < 5 && !row; attempt++) {
+    row = await tx
+      .insertInto('refillRequests')
+      .values({
+        clinicId,
+        reference: newReference(),
+        channel: input.channel,
+        raw: json(input.raw),
+        ownerName: ownerName.slice(0, 200),
+        ownerPhone: phone ?? (input.ownerPhone?.trim() || null),
+        ownerEmail: email,
+        patientName: input.patientName.slice(0, 100),
+        medicationText: input.medication.slice(0, 200),
+        dosesLeft: input.dosesLeft ?? null,
+        urgency,
+        smsConsent: input.smsConsent ?? false,
+        note: input.note?.trim() || null,
+        clientId: match.clientId,
+        patientId: match.patientId,
+        prescriptionId: match.prescriptionId,
+        candidates: json(candidates),
+        eligibility: json(eligibility),
+        queue: route.queue,
+        dueAt: timers.dueAt,
+        remindAt: timers.remindAt,
+        escalateAt: timers.escalateAt,
+        createdAt: at,
+      })
+      .onConflict((oc) => oc.column('reference').doNothing())
+      .returning(['id', 'reference'])
+      .executeTakeFirst();
+  }
+  if (!row) throw new Error('could not allocate a request reference');
+
+  const subject = { subjectType: 'refill_request', subjectId: row.id, clinicId };
+  await audit(
+    tx,
+    actor,
+    [
+      { ...subject, action: 'refill_request.received', detail: { reference: row.reference, channel: input.channel, patientName: input.patientName, medication: input.medication } },
+      {
+        ...subject,
+        action: 'refill_request.routed',
+        detail: { queue: route.queue, reason: route.reason, urgency, dueAt: timers.dueAt.toISOString(), remindAt: timers.remindAt.toISOString(), escalateAt: timers.escalateAt.toISOString(), failed: eligibility.filter((c) => !c.ok).map((c) => c.check) },
+      },
+    ],
+    at,
+  );
+  await scheduleTimers(tx, row.id, timers);
+
+  // Acknowledge within minutes: a message to a known owner; the confirmation page (web) or the
+  // gateway's reply (SMS) acknowledges an owner we could not match.
+  let acknowledged = false;
+  if (match.clientId) {
+    await enqueueNotification(tx, {
+      clinicId,
+      clientId: match.clientId,
+      template: 'request.acknowledged',
+      ...(match.patientId ? { patientId: match.patientId } : {}),
+      refillRequestId: row.id,
+      data: { reference: row.reference },
+    });
+    acknowledged = true;
+  } else if (input.channel === 'web' || input.channel === 'sms') {
+    acknowledged = true;
+  }
+  if (acknowledged) {
+    await tx.updateTable('refillRequests').set({ acknowledgedAt: at }).where('id', '=', row.id).execute();
+    await audit(tx, { actorType: 'system', actorLabel: 'vialcart' }, { ...subject, action: 'refill_request.acknowledged', detail: { via: match.clientId ? 'notification' : input.channel === 'web' ? 'confirmation page' : 'sms reply' } }, at);
+  }
+
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: 'open',
+    queue: route.queue,
+    urgency,
+    dueAt: timers.dueAt.toISOString(),
+    clientId: match.clientId,
+    patientId: match.patientId,
+    prescriptionId: match.prescriptionId,
+    eligibility,
+    candidates,
+    routeReason: route.reason,
+    acknowledged,
+  };
+}
+
+/** Enqueues the reminder and escalation jobs (keyed per request, so a re-route replaces them). */
+export async function scheduleTimers(tx: Kysely<Database>, requestId: string, timers: { remindAt: Date; escalateAt: Date }): Promise<void> {
+  await enqueue(tx, 'refill.remind', { requestId }, { runAt: timers.remindAt, jobKey: `refill-remind:${requestId}`, maxAttempts: 5 });
+  await enqueue(tx, 'refill.escalate', { requestId }, { runAt: timers.escalateAt, jobKey: `refill-escalate:${requestId}`, maxAttempts: 5 });
+}
+
+// ---------------------------------------------------------------------------------------
+// Channels
+
+/** The clinic API (`POST /api/v1/refill-requests`), with `Idempotency-Key` support. */
+export async function createRequestFromApi(principal: Principal, body: ApiRefillRequest, idempotencyKey: string | null): Promise<{ status: number; body: { request: CreatedRequest }; replayed: boolean }> {
+  const clinicId = clinicScope(principal);
+  const input: IntakeInput = {
+    channel: body.channel ?? 'api',
+    ownerName: body.ownerName,
+    ownerPhone: body.ownerPhone ?? null,
+    ownerEmail: body.ownerEmail ?? null,
+    patientName: body.patientName,
+    medication: body.medication,
+    dosesLeft: body.dosesLeft ?? null,
+    urgency: body.urgency,
+    smsConsent: body.smsConsent ?? false,
+    note: body.note ?? null,
+    raw: body as Record<string, unknown>,
+  };
+  if (!idempotencyKey) {
+    const request = await createRefillRequest(principal, clinicId, input);
+    return { status: 201, body: { request }, replayed: false };
+  }
+  const answer = await idempotent(`clinic:${clinicId}:refill-requests`, idempotencyKey, body, async (tx) => ({
+    status: 201,
+    body: { request: await createRefillRequest(principal, clinicId, input, { tx }) },
+  }));
+  return answer as { status: number; body: { request: CreatedRequest }; replayed: boolean };
+}
+
+/** The public form: rate-limited per address and per phone/email, then intake. */
+export async function submitPublicRefillForm(slug: string, data: PublicRefillFormData, address: string): Promise<CreatedRequest> {
+  const clinic = await clinicBySlug(slug);
+  const phone = normalizePhone(data.ownerPhone);
+  if (data.ownerPhone && !phone) throw new DomainError('bad_request', 'Check the phone number.', { ownerPhone: 'Enter a phone number with its area code, like (916) 555-0123.' });
+  const contact = phone ?? normalizeEmail(data.ownerEmail) ?? 'none';
+  const [ip, who] = await Promise.all([
+    hitRateLimit(`refill-form:ip:${clinic.id}:${address}`, PUBLIC_FORM_LIMITS.perIp, PUBLIC_FORM_LIMITS.windowSeconds),
+    hitRateLimit(`refill-form:contact:${clinic.id}:${contact}`, PUBLIC_FORM_LIMITS.perContact, PUBLIC_FORM_LIMITS.windowSeconds),
+  ]);
+  if (!ip.allowed || !who.allowed) {
+    const wait = Math.max(ip.allowed ? 0 : ip.retryAfterSeconds, who.allowed ? 0 : who.retryAfterSeconds);
+    throw new DomainError('rate_limited', `Too many requests from here. Please try again in ${Math.ceil(wait / 60)} minutes, or call ${clinic.name}${clinic.phone ? ` at ${clinic.phone}` : ''}.`, undefined, { retryAfterSeconds: wait });
+  }
+  return createRefillRequest({ actorType: 'owner', actorLabel: `Owner (web form) ${data.ownerName}`.slice(0, 200) }, clinic.id, {
+    channel: 'web',
+    ownerName: data.ownerName,
+    ownerPhone: data.ownerPhone ?? null,
+    ownerEmail: data.ownerEmail ?? null,
+    patientName: data.patientName,
+    medication: data.medication,
+    dosesLeft: data.dosesLeft ?? null,
+    urgency: data.urgency,
+    smsConsent: data.smsConsent,
+    raw: { ...data, address },
+  });
+}
+
+/** What the confirmation page shows for a reference: no owner details, only what happens next. */
+export async function publicRequestStatus(slug: string, reference: string) {
+  const clinic = await clinicBySlug(slug);
+  if (!/^RR-[0-9A-Z]{7}$/.test(reference)) throw notFound('Request');
+  const row = await getDb()
+    .selectFrom('refillRequests')
+    .select(['reference', 'status', 'createdAt', 'patientName'])
+    .where('clinicId', '=', clinic.id)
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  if (!row) throw notFound('Request');
+  return { clinic: { name: clinic.name, phone: clinic.phone, slug: clinic.slug }, request: { reference: row.reference, status: row.status, createdAt: row.createdAt.toISOString(), patientName: row.patientName } };
+}
+
+/** The outcome of a webhook delivery, as its HTTP answer. */
+export type WebhookAnswer = { status: number; body: Record<string, unknown> };
+
+/**
+ * `POST /webhooks/intake/:clinicSlug`: checks the `Vialcart-Signature` over the raw body with
+ * the clinic's intake secret (5-minute window), then takes a PIMS `prescription.requested`
+ * event (JSON) or an SMS gateway's form post. A delivery repeated with the same event id,
+ * message id or signature returns the first answer and creates nothing twice.
+ */
+export async function receiveIntakeWebhook(slug: string, rawBody: string, contentType: string, signature: string | null): Promise<WebhookAnswer> {
+  const clinic = await clinicBySlug(slug);
+  const check = verifySignature(clinic.intakeSecret, rawBody, signature, { nowSeconds: Math.floor(now().getTime() / 1000), toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS });
+  if (!check.ok) {
+    const why = {
+      missing: 'Sign the body: Vialcart-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the clinic\'s intake secret>.',
+      malformed: 'The Vialcart-Signature header is malformed; expected t=<unix seconds>,v1=<64 hex digits>.',
+      stale: `The signature's timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS / 60} minutes from now; sign each delivery when you send it.`,
+      mismatch: 'The signature does not match the body and the clinic\'s intake secret.',
+    }[check.reason];
+    throw new DomainError('unauthorized', why, undefined, { reason: check.reason });
+  }
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const actor = (label: string) => ({ actorType: 'system' as const, actorLabel: label });
+  const sigDigest = createHash('sha256').update(signature ?? '').digest('hex').slice(0, 32);
+
+  if (type === 'application/json') {
+    let data: unknown;
+    try {
+      data = JSON.parse(rawBody);
+    } catch {
+      throw new DomainError('bad_request', 'The body is not valid JSON.', { '(body)': 'not valid JSON' });
+    }
+    const parsed = pimsEventSchema.safeParse(data);
+    if (!parsed.success) throw new DomainError('bad_request', 'The event is not a valid prescription.requested event.', fieldsOf(parsed.error));
+    const event = parsed.data;
+    if (event.type !== 'prescription.requested') {
+      throw new DomainError('bad_request', `Only prescription.requested events are accepted here; got "${event.type.slice(0, 60)}".`, { type: 'unsupported event type' });
+    }
+    const d = event.data;
+    const clientName = d.client.name ?? [d.client.firstName, d.client.lastName].filter(Boolean).join(' ');
+    const medication = typeof d.medication === 'string' ? d.medication : d.medication.name;
+    const answer = await idempotent(`intake:${clinic.id}`, `pims:${event.id}`, data, async (tx) => {
+      const request = await createRefillRequest(actor(`PIMS (event ${event.id})`), clinic.id, {
+        channel: 'pims',
+        ownerName: clientName || 'Unknown (PIMS)',
+        ownerPhone: d.client.phone ?? null,
+        ownerEmail: d.client.email ?? null,
+        patientName: d.patient.name,
+        medication,
+        dosesLeft: d.dosesLeft ?? null,
+        urgency: d.urgency,
+        note: d.note ?? null,
+        pims: { clientId: d.client.id || undefined, patientId: d.patient.id || undefined },
+        raw: data as Record<string, unknown>,
+      }, { tx });
+      return { status: 201, body: { request: pickPublic(request) } };
+    });
+    return { status: answer.replayed ? 200 : answer.status, body: { ...(answer.body as Record<string, unknown>), duplicate: answer.replayed } };
+  }
+
+  if (type === 'application/x-www-form-urlencoded') {
+    const form = Object.fromEntries(new URLSearchParams(rawBody));
+    const parsed = smsWebhookSchema.safeParse(form);
+    if (!parsed.success) throw new DomainError('bad_request', 'The SMS post needs From (a phone number) and Body (the text).', fieldsOf(parsed.error));
+    const sms = parsed.data;
+    const phone = normalizePhone(sms.From);
+    if (!phone) throw new DomainError('bad_request', 'From is not a phone number we can text back.', { From: 'not a phone number' });
+    const reading = parseSmsText(sms.Body);
+    const key = sms.MessageSid ? `sms:${sms.MessageSid}` : `sms-sig:${sigDigest}`;
+    const answer = await idempotent(`intake:${clinic.id}`, key, form, async (tx) => {
+      const request = await createRefillRequest(actor(`SMS from ${phone}`), clinic.id, {
+        channel: 'sms',
+        ownerName: '',
+        ownerPhone: phone,
+        patientName: reading.patientName,
+        medication: reading.medication,
+        dosesLeft: reading.dosesLeft ?? null,
+        daysLeft: reading.daysLeft ?? null,
+        urgency: reading.urgency,
+        smsConsent: true,
+        text: sms.Body,
+        raw: { ...form, parsed: reading },
+      }, { tx });
+      return {
+        status: 201,
+        body: {
+          request: pickPublic(request),
+          // The gateway may send this back as the SMS reply (the owner's acknowledgement).
+          reply: `${clinic.name}: we got your refill request (ref ${request.reference}). We'll be in touch soon.`,
+        },
+      };
+    });
+    return { status: answer.replayed ? 200 : answer.status, body: { ...(answer.body as Record<string, unknown>), duplicate: answer.replayed } };
+  }
+  throw new DomainError('bad_request', 'Send application/json (a PIMS event) or application/x-www-form-urlencoded (an SMS gateway post).', { 'Content-Type': 'unsupported' });
+}
+
+function fieldsOf(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[issue.path.map(String).join('.') || '(body)'] ??= issue.message;
+  return fields;
+}
+
+function pickPublic(r: CreatedRequest) {
+  return { id: r.id, reference: r.reference, status: r.status, queue: r.queue, urgency: r.urgency, dueAt: r.dueAt, patientId: r.patientId, prescriptionId: r.prescriptionId, eligibility: r.eligibility };
+}
