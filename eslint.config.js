@@ -54,6 +54,17 @@ export default tseslint.config(
     },
   },
   {
+    // The shared vocabulary is a leaf: every layer (the browser too) imports it, so it imports
+    // nothing but its own files and the reference data beside it (docs/conventions.md).
+    files: ['validators/vocabulary/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./|\\.\\./data/)', message: 'validators/vocabulary is a leaf: plain values and pure functions only.' }] },
+      ],
+    },
+  },
+  {
     files: ['pharmacies/**/*.ts'],
     rules: {
       'no-restricted-imports': [

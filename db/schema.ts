@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { RequestQueue } from '../validators/vocabulary';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -25,13 +26,8 @@ export type OrderStatus =
   | 'delivered'
   | 'cancelled'
   | 'delivery_failed';
-export type QueueName =
-  | 'tech_standard'
-  | 'tech_urgent'
-  | 'vet_review'
-  | 'exception_prescription'
-  | 'exception_exam'
-  | 'front_desk';
+/** A request queue (validators/vocabulary). */
+export type QueueName = RequestQueue;
 export type LineSource = 'manual' | 'quickfill' | 'reorder' | 'request';
 
 export interface ClinicsTable {

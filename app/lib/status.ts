@@ -3,7 +3,10 @@
  * finding severities. One table each, so every page shows "Shipped" in the same colour.
  * Codes are the ones in ../shared/API.md.
  */
+import { REQUEST_QUEUES, type RequestQueue } from '../../validators/vocabulary';
 import { humanize } from './format';
+
+export { REQUEST_QUEUES, type RequestQueue };
 
 /** Badge colours; see `Badge` in app/components/badge.tsx. */
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
@@ -39,17 +42,6 @@ const ORDER_STATUS_LOOKS = {
   cancelled: { label: 'Cancelled', tone: 'neutral' },
   delivery_failed: { label: 'Delivery to pharmacy failing', tone: 'danger' },
 } as const satisfies Record<OrderStatus, StatusLook>;
-
-/** Request queues as in API.md / DESIGN.md. */
-export const REQUEST_QUEUES = [
-  'tech_urgent',
-  'tech_standard',
-  'vet_review',
-  'exception_prescription',
-  'exception_exam',
-  'front_desk',
-] as const;
-export type RequestQueue = (typeof REQUEST_QUEUES)[number];
 
 const REQUEST_QUEUE_LOOKS = {
   tech_urgent: { label: 'Technician · urgent', tone: 'warning' },

@@ -26,13 +26,13 @@ import {
   queueItems,
   queueSummary,
   resolveMatch,
-  QUEUE_ORDER,
   type QueueItem,
 } from '~/services/requests/refill-requests.server';
+import { REQUEST_QUEUES } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];
 
-const TABS = [...QUEUE_ORDER, 'to_dispense'] as const;
+const TABS = [...REQUEST_QUEUES, 'to_dispense'] as const;
 type Tab = (typeof TABS)[number];
 const tabQuery = z.object({ queue: z.enum(TABS).optional().catch(undefined) });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_QUEUES } from '../../validators/vocabulary';
 
 /**
  * Owner refill requests: the public form, the JSON API body, the PIMS and SMS webhook
@@ -159,9 +160,8 @@ export const requestNoteSchema = z.object({
 
 /** `GET /api/v1/refill-requests?queue=&status=` */
 export const REQUEST_STATUSES = ['open', 'approved', 'denied', 'exam_requested', 'to_dispense', 'dispensed', 'cancelled'] as const;
-export const QUEUES = ['tech_standard', 'tech_urgent', 'vet_review', 'exception_prescription', 'exception_exam', 'front_desk'] as const;
 export const listRequestsQuerySchema = z.object({
-  queue: z.enum(QUEUES).optional(),
+  queue: z.enum(REQUEST_QUEUES).optional(),
   status: z.enum(REQUEST_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });

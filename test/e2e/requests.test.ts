@@ -65,4 +65,26 @@ describe('an owner’s refill request, from the public form to the refill-day ca
     expect(stored.vetSignoffBy).not.toBeNull();
     expect(existsSync('test-results/screenshots/requests-vet-review.png')).toBe(true);
   });
+
+  it('the veterinarian opens Requests from the sidebar: the page loads its scripts and switches tabs without a reload', async () => {
+    const vet = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    vet.on('pageerror', (error) => problems.push(error.message));
+    vet.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await signInAs(vet, app.server.url, 'vet@riverside.example');
+    await vet.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Requests' }).click();
+    await vet.waitForURL(/\/requests$/);
+    expect(await vet.getByRole('heading', { level: 1 }).textContent()).toMatch(/Requests/);
+    // The route module loaded in the browser, so the page is interactive (hydrated).
+    await expect.poll(() => vet.evaluate(() => Object.keys((window as { __remixRouteModules?: object }).__remixRouteModules ?? {}))).toContain('routes/_clinic.requests');
+    // A client-side tab switch keeps the document: a marker set on window survives it.
+    await vet.evaluate(() => ((window as { marker?: boolean }).marker = true));
+    await vet.getByRole('navigation', { name: 'Request queues' }).getByRole('link', { name: /Front desk/ }).click();
+    await vet.waitForURL(/queue=front_desk/);
+    expect(await vet.evaluate(() => (window as { marker?: boolean }).marker)).toBe(true);
+    expect(problems).toEqual([]);
+    await vet.close();
+  });
 });

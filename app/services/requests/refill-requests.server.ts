@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { REQUEST_QUEUES } from '../../../validators/vocabulary';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
 import type { Database, QueueName, RefillRequest } from '../../../db/schema';
@@ -30,8 +31,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Tx = Transaction<Database>;
 const SYSTEM = { actorType: 'system' as const, actorLabel: 'vialcart SLA timer' };
 
-/** Queues in the order staff scan them. */
-export const QUEUE_ORDER: QueueName[] = ['tech_urgent', 'tech_standard', 'vet_review', 'exception_prescription', 'exception_exam', 'front_desk'];
 
 /** A request's SLA as the API and the queue page show it. */
 export type RequestSla = {
@@ -150,7 +149,7 @@ export async function queueSummary(principal: Principal) {
     .where('status', 'in', ['open', 'to_dispense'])
     .groupBy(['queue', 'status'])
     .execute();
-  const queues = QUEUE_ORDER.map((queue) => {
+  const queues = REQUEST_QUEUES.map((queue) => {
     const r = rows.find((x) => x.queue === queue && x.status === 'open');
     return { queue, count: Number(r?.n ?? 0), overdue: Number(r?.overdue ?? 0), oldestAt: r?.oldest ? new Date(r.oldest as Date).toISOString() : null };
   });
