@@ -314,7 +314,7 @@ export interface CheckoutsTable {
   createdAt: CreatedAt;
   expiresAt: Timestamp | null;
   paidAt: Timestamp | null;
-  /** The priced cart as charged (app/services/checkout/checkout.server.ts `CheckoutPlan`), kept until a later confirmation splits it; null for invoices, split at once. */
+  /** The priced cart as charged (app/services/checkout/model.ts `CheckoutPlan`), kept until a later confirmation splits it; null for invoices, split at once. */
   plan: Json<unknown> | null;
   /** Why the checkout ended without orders (expired, the provider refused it). */
   failureReason: string | null;

@@ -11,7 +11,7 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { checkoutStatusLook } from '~/lib/status';
 import { requireUser } from '~/services/identity/auth.server';
-import { cancelCheckout, getCheckout } from '~/services/checkout/checkout.server';
+import { cancelCheckout, getCheckout } from '~/services/checkout/index.server';
 import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Payment — vialcart' }];

@@ -9,7 +9,7 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { TimeZoneProvider } from '~/components/time-zone';
 import { requireUser } from '~/services/identity/auth.server';
-import { getInvoice } from '~/services/checkout/checkout.server';
+import { getInvoice } from '~/services/checkout/index.server';
 import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.checkout.invoiceNumber ?? 'Receipt'} — vialcart` }];

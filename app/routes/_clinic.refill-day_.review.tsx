@@ -14,7 +14,7 @@ import { parseFormData } from '~/lib/forms';
 import { checkoutSchema } from '~/schemas/checkout';
 import { requireUser } from '~/services/identity/auth.server';
 import { loadCartView } from '~/services/cart/cart.server';
-import { checkoutCart, loadReview } from '~/services/checkout/checkout.server';
+import { checkoutCart, loadReview } from '~/services/checkout/index.server';
 import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Review and pay — vialcart' }];

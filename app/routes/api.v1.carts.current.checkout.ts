@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, jsonResponse, readJson } from '~/lib/api.server';
 import { checkoutSchema } from '~/schemas/checkout';
-import { checkoutCart, type CheckoutView } from '~/services/checkout/checkout.server';
+import { checkoutCart, type CheckoutView } from '~/services/checkout/index.server';
 
 /** The API's checkout shape (API.md): the checkout and, once split, its orders. */
 function body(checkout: CheckoutView) {

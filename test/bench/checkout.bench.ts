@@ -5,7 +5,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { setDb } from '../../db/client';
 import type { Database } from '../../db/schema';
 import { addCartLines, getOpenCart } from '../../app/services/cart/cart.server';
-import { checkoutCart } from '../../app/services/checkout/checkout.server';
+import { checkoutCart } from '../../app/services/checkout/index.server';
 import type { UserPrincipal } from '../../app/services/identity/principal';
 import { validateClinicCart } from '../../app/services/validation/validation.server';
 import { benchDatabase, r2, summarize } from './support';

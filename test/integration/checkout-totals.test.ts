@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
 import { loadCartView } from '../../app/services/cart/cart.server';
-import { checkoutCart } from '../../app/services/checkout/checkout.server';
+import { checkoutCart } from '../../app/services/checkout/index.server';
 import { today } from '../../app/services/platform/clock.server';
 import { CA_PHARMACIES, TECH, emptyOpenCart, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';
 import { offerOf } from '../support/validation-fixtures';

@@ -4,7 +4,7 @@ import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCheckout from '../../app/routes/api.v1.carts.current.checkout';
 import { today } from '../../app/services/platform/clock.server';
-import { checkoutCart, splitCheckout } from '../../app/services/checkout/checkout.server';
+import { checkoutCart, splitCheckout } from '../../app/services/checkout/index.server';
 import { DomainError } from '../../app/services/platform/errors';
 import { pendingJobs } from '../../app/services/platform/jobs.server';
 import { addCartLines, getOpenCart } from '../../app/services/cart/cart.server';

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { getDb } from '../../../db/client';
 import { audit } from '../audit/audit.server';
-import { markPaid, releaseCheckout } from '../checkout/checkout.server';
+import { markPaid, releaseCheckout } from '../checkout/index.server';
 import { DomainError } from '../platform/errors';
 import { enqueue } from '../platform/jobs.server';
 import { recordChargeRefunded } from './index.server';

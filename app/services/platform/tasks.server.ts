@@ -1,7 +1,7 @@
 // Importing this module registers every task handler and periodic sweep with the job queue.
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
 import { registerCatalogImportTasks } from '../catalog/catalog-import.server';
-import { registerCheckoutTasks } from '../checkout/checkout.server';
+import { registerCheckoutTasks } from '../checkout/index.server';
 import { registerTasks } from './jobs.server';
 import { registerPaymentTasks } from '../payments/index.server';
 import { registerRoutingTasks } from '../orders/routing.server';

@@ -1,0 +1,120 @@
+/**
+ * Ending a checkout without orders: the clinic cancels, the payment fails, or the expiry timer
+ * finds it unpaid. The stock goes back and the cart reopens at its next version, so the clinic
+ * reviews it again and a new checkout gets a new idempotency key. Before giving up on an
+ * external payment the provider is asked where it stands: a payment that went through is
+ * confirmed instead, one still processing is left to the provider's event.
+ */
+import { getDb } from '../../../db/client';
+import { audit } from '../audit/audit.server';
+import { clinicScope, type Principal } from '../identity/principal';
+import { now } from '../platform/clock.server';
+import { conflict } from '../platform/errors';
+import { enqueue } from '../platform/jobs.server';
+import { getStripe, isPermanentStripeError } from '../payments/stripe.server';
+import { CHECKOUT_SYSTEM as SYSTEM, type CheckoutView, type Tx } from './model';
+import { markPaid } from './split.server';
+import { releaseStock } from './stock.server';
+import { checkoutRow, checkoutView } from './views.server';
+
+/**
+ * Ends an unpaid checkout: reservations released, the payment marked expired or failed, and
+ * the cart reopened with its version moved on (so the clinic reviews it again, and a new
+ * checkout gets a new idempotency key). Does nothing to a checkout that is paid or split.
+ */
+export async function releaseCheckout(
+  tx: Tx,
+  checkoutId: string,
+  options: { status: 'expired' | 'failed'; reason: string; actor?: Principal },
+): Promise<boolean> {
+  const checkout = await tx.selectFrom('checkouts').select(['id', 'status', 'clinicId', 'cartId', 'cartVersion']).where('id', '=', checkoutId).forUpdate().executeTakeFirst();
+  if (!checkout || (checkout.status !== 'pending' && checkout.status !== 'awaiting_payment')) return false;
+  const releasedOffers = await releaseStock(tx, checkoutId);
+  await tx.updateTable('checkouts').set({ status: options.status, failureReason: options.reason }).where('id', '=', checkoutId).execute();
+  await tx.updateTable('payments').set({ status: options.status }).where('checkoutId', '=', checkoutId).where('status', '=', 'pending').execute();
+  await tx
+    .updateTable('carts')
+    .set((eb) => ({ status: 'open', version: eb('version', '+', 1), updatedAt: now() }))
+    .where('id', '=', checkout.cartId)
+    .where('status', '=', 'checking_out')
+    .where('version', '=', checkout.cartVersion)
+    .execute();
+  await audit(tx, options.actor ?? SYSTEM, {
+    action: options.status === 'expired' ? 'checkout.expired' : 'checkout.failed',
+    subjectType: 'checkout',
+    subjectId: checkoutId,
+    clinicId: checkout.clinicId,
+    detail: { reason: options.reason, cartId: checkout.cartId, releasedOffers },
+  });
+  return true;
+}
+
+/**
+ * The clinic gives up on paying (the "Cancel" of Stripe's page, or the button on the checkout
+ * page): the Stripe session is expired first, so it can no longer be paid, then the stock is
+ * released and the cart reopened. 409 once the payment went through.
+ */
+export async function cancelCheckout(principal: Principal, checkoutId: string): Promise<CheckoutView> {
+  const clinicId = clinicScope(principal);
+  const row = await checkoutRow(getDb(), clinicId, checkoutId);
+  if (row.status === 'paid' || row.status === 'split') throw conflict('This checkout has been paid; it can no longer be cancelled.');
+  if (row.status === 'pending' || row.status === 'awaiting_payment') {
+    const outcome = await settleWithStripe(checkoutId, 'cancelled');
+    if (outcome === 'paid') throw conflict('The payment went through just now; your orders are being created.');
+    await getDb()
+      .transaction()
+      .execute((tx) => releaseCheckout(tx, checkoutId, { status: 'expired', reason: 'cancelled by the clinic', actor: principal }));
+  }
+  return checkoutView(getDb(), clinicId, checkoutId);
+}
+
+/**
+ * Asks Stripe where an unpaid checkout's session stands and closes it if it is still open.
+ * Answers `paid` when Stripe took the money (the checkout is then marked paid and the split
+ * queued), `pending` while an asynchronous payment is still on its way, else `closed`.
+ */
+async function settleWithStripe(checkoutId: string, why: string): Promise<'paid' | 'pending' | 'closed'> {
+  const payment = await getDb().selectFrom('payments').select(['provider', 'stripeSessionId']).where('checkoutId', '=', checkoutId).executeTakeFirst();
+  if (!payment || payment.provider !== 'stripe' || !payment.stripeSessionId) return 'closed';
+  const stripe = getStripe();
+  let session = await stripe.checkout.sessions.retrieve(payment.stripeSessionId);
+  if (session.status === 'open') {
+    try {
+      session = await stripe.checkout.sessions.expire(payment.stripeSessionId, {}, { idempotencyKey: `expire:${checkoutId}` });
+    } catch (error) {
+      // It completed between the two calls: read it again and follow what it says.
+      if (!isPermanentStripeError(error)) throw error;
+      session = await stripe.checkout.sessions.retrieve(payment.stripeSessionId);
+    }
+  }
+  if (session.status === 'complete') {
+    if (session.payment_status === 'unpaid') return 'pending';
+    await getDb()
+      .transaction()
+      .execute(async (tx) => {
+        const paymentIntentId = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+        if (await markPaid(tx, checkoutId, { sessionId: session.id, paymentIntentId, amountTotalCents: session.amount_total })) {
+          await enqueue(tx, 'checkout.split', { checkoutId }, { jobKey: `checkout.split:${checkoutId}` });
+        }
+        await audit(tx, SYSTEM, { action: 'checkout.found_paid', subjectType: 'checkout', subjectId: checkoutId, detail: { when: why } });
+      });
+    return 'paid';
+  }
+  return 'closed';
+}
+
+/** The expiry timer: an unpaid checkout past its time gives its stock back. */
+export async function expireCheckout(checkoutId: string): Promise<void> {
+  const row = await getDb().selectFrom('checkouts').select(['status', 'provider']).where('id', '=', checkoutId).executeTakeFirst();
+  if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return;
+  const outcome = row.provider === 'stripe' ? await settleWithStripe(checkoutId, 'expiry timer') : 'closed';
+  if (outcome === 'pending') {
+    // An asynchronous payment (bank debit) is on its way: Stripe's event will settle it.
+    return;
+  }
+  if (outcome === 'closed') {
+    await getDb()
+      .transaction()
+      .execute((tx) => releaseCheckout(tx, checkoutId, { status: 'expired', reason: 'not paid in time' }));
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Asking the payment provider for the checkout's payment: what it is asked to charge (one part
+ * per pharmacy), and, for an external provider, making sure it holds a payment page for the
+ * checkout (created after the checkout's transaction commits, retried with the same key).
+ */
+import { sql } from 'kysely';
+import { getDb } from '../../../db/client';
+import { getEnv } from '../../env.server';
+import { now } from '../platform/clock.server';
+import { DomainError, conflict } from '../platform/errors';
+import { transferGroupOf, type PaymentPart, type PaymentRequest } from '../payments/index.server';
+import { isPermanentStripeError, stripeProvider } from '../payments/stripe.server';
+import { releaseCheckout } from './expiry.server';
+import { CHECKOUT_TTL_MS, type CheckoutPlan, type Db } from './model';
+
+/** What a provider is asked to charge for a checkout. */
+export async function paymentRequest(db: Db, checkoutId: string, known?: CheckoutPlan): Promise<PaymentRequest> {
+  const row = await db
+    .selectFrom('checkouts as k')
+    .innerJoin('clinics as c', 'c.id', 'k.clinicId')
+    .select(['k.id', 'k.clinicId', 'k.cartId', 'k.cartVersion', 'k.amountCents', 'k.idempotencyKey', 'k.expiresAt', 'c.name', 'c.email', 'c.slug', 'c.stripeCustomerId', 'c.paymentTermsDays'])
+    .select(known ? sql<unknown>`null`.as('plan') : 'k.plan')
+    .where('k.id', '=', checkoutId)
+    .executeTakeFirstOrThrow();
+  const plan = known ?? (row.plan as CheckoutPlan);
+  const parts = await pharmacyParts(db, plan);
+  const appUrl = getEnv().APP_URL.replace(/\/$/, '');
+  return {
+    checkoutId: row.id,
+    clinicId: row.clinicId,
+    cartId: row.cartId,
+    cartVersion: row.cartVersion,
+    amountCents: row.amountCents,
+    idempotencyKey: row.idempotencyKey,
+    transferGroup: transferGroupOf(row.id),
+    parts,
+    clinic: { name: row.name, email: row.email, slug: row.slug, stripeCustomerId: row.stripeCustomerId, paymentTermsDays: row.paymentTermsDays },
+    expiresAt: row.expiresAt ?? new Date(now().getTime() + CHECKOUT_TTL_MS),
+    successUrl: `${appUrl}/checkouts/${row.id}?paid=1`,
+    cancelUrl: `${appUrl}/checkouts/${row.id}?cancelled=1`,
+  };
+}
+
+/** One part per pharmacy, in the order its first line appears in the cart. */
+async function pharmacyParts(db: Db, plan: CheckoutPlan): Promise<PaymentPart[]> {
+  const parts = new Map<string, PaymentPart>();
+  for (const line of plan.lines) {
+    let part = parts.get(line.pharmacyId);
+    if (!part) parts.set(line.pharmacyId, (part = { pharmacyId: line.pharmacyId, pharmacyName: '', vials: 0, lineCount: 0, totalCents: 0 }));
+    part.vials += line.quantity;
+    part.lineCount += 1;
+    part.totalCents += line.lineTotalCents;
+  }
+  if (parts.size === 0) return [];
+  const names = await db.selectFrom('pharmacies').select(['id', 'name']).where('id', 'in', [...parts.keys()]).execute();
+  for (const n of names) parts.get(n.id)!.pharmacyName = n.name;
+  return [...parts.values()];
+}
+
+/**
+ * Makes sure an external provider (Stripe) holds a payment for the checkout: creates the
+ * Checkout Session with the checkout's idempotency key when none is recorded yet (the first
+ * request, or a retry after the provider did not answer). A refusal that retrying cannot fix
+ * ends the checkout and gives the cart back.
+ */
+export async function ensureExternalPayment(checkoutId: string): Promise<void> {
+  const db = getDb();
+  const row = await db
+    .selectFrom('checkouts as k')
+    .innerJoin('payments as p', 'p.checkoutId', 'k.id')
+    .select(['k.status', 'k.provider', 'p.stripeSessionId'])
+    .where('k.id', '=', checkoutId)
+    .executeTakeFirstOrThrow();
+  if (row.provider !== 'stripe' || row.stripeSessionId || row.status !== 'pending') return;
+  let started;
+  try {
+    started = await stripeProvider.start(db, await paymentRequest(db, checkoutId));
+  } catch (error) {
+    if (isPermanentStripeError(error)) {
+      const message = error instanceof Error ? error.message : String(error);
+      await db.transaction().execute((tx) => releaseCheckout(tx, checkoutId, { status: 'failed', reason: `Stripe refused the payment: ${message}` }));
+      throw new DomainError('unprocessable', `The payment could not be started: ${message}`, undefined, { reason: 'provider_refused' });
+    }
+    throw conflict('The payment provider did not answer. Your stock is held; try paying again in a moment.', { reason: 'provider_unavailable', checkoutId });
+  }
+  if (started.kind !== 'redirect') throw new Error('Stripe did not answer with a payment page');
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('payments')
+      .set({ stripeSessionId: started.sessionId, redirectUrl: started.url })
+      .where('checkoutId', '=', checkoutId)
+      .where('stripeSessionId', 'is', null)
+      .execute();
+    await tx.updateTable('checkouts').set({ status: 'awaiting_payment' }).where('id', '=', checkoutId).where('status', '=', 'pending').execute();
+  });
+}
