@@ -19,6 +19,9 @@ import { DomainError, badRequest, conflict, notFound } from '../platform/errors'
 import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 import { toPublicFinding, validateClinicCart } from '../validation/validation.server';
 import { idempotent } from '../platform/idempotency.server';
+import { appendCartLines, bumpCartVersion, getOpenCart, lockOpenCart } from './store.server';
+
+export { getOpenCart } from './store.server';
 
 type Db = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -73,56 +76,7 @@ function withTx<T>(opts: TxOption | undefined, fn: (tx: Tx) => Promise<T>): Prom
 }
 
 // ---------------------------------------------------------------------------------------------
-// The open cart
-
-/**
- * The clinic's open (unnamed) cart, created on first use. The partial unique index
- * `carts_one_open_per_clinic` makes a concurrent second creation a no-op.
- */
-export async function getOpenCart(principal: Principal, opts: ReadOption = {}) {
-  const clinicId = clinicScope(principal);
-  const db = opts.tx ?? getDb();
-  const find = () =>
-    db
-      .selectFrom('carts')
-      .select(['id', 'version', 'status', 'updatedAt'])
-      .where('clinicId', '=', clinicId)
-      .where('name', 'is', null)
-      .where('status', 'in', ['open', 'checking_out'])
-      .executeTakeFirst();
-  const existing = await find();
-  if (existing) return existing;
-  await sql`insert into carts (clinic_id, created_by) values (${clinicId}, ${userIdOf(principal)})
-            on conflict (clinic_id) where status in ('open', 'checking_out') and name is null do nothing`.execute(db);
-  const created = await find();
-  if (!created) throw new Error('the open cart could not be created');
-  return created;
-}
-
-/** Locks the open cart for a change; refuses while a checkout holds it. */
-async function lockOpenCart(tx: Tx, principal: Principal) {
-  const cart = await getOpenCart(principal, { tx });
-  const locked = await tx
-    .selectFrom('carts')
-    .select(['id', 'version', 'status'])
-    .where('id', '=', cart.id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  if (locked.status !== 'open') {
-    throw conflict('This cart is being checked out. Wait for the payment to finish or cancel it before changing lines.', { cartStatus: locked.status });
-  }
-  return locked;
-}
-
-async function bumpCart(tx: Tx, cartId: string): Promise<number> {
-  const row = await tx
-    .updateTable('carts')
-    .set((eb) => ({ version: eb('version', '+', 1), updatedAt: now() }))
-    .where('id', '=', cartId)
-    .returning('version')
-    .executeTakeFirstOrThrow();
-  return row.version;
-}
+// The open cart: see ./store.server.ts
 
 async function clinicRow(db: Db, clinicId: string) {
   return db
@@ -407,7 +361,7 @@ export async function addCartLines(
   if (inputs.length === 0) throw badRequest('Send at least one line.', { lines: 'Send at least one line.' });
   return withTx(opts, async (tx) => {
     const cart = await lockOpenCart(tx, principal);
-    const [clinic, refs, maxPos] = await Promise.all([
+    const [clinic, refs] = await Promise.all([
       clinicRow(tx, clinicId),
       loadRefs(tx, clinicId, {
         patientIds: inputs.map((i) => i.patientId),
@@ -416,7 +370,6 @@ export async function addCartLines(
         prescriptionIds: inputs.flatMap((i) => (i.prescriptionId ? [i.prescriptionId] : [])),
         userIds: inputs.flatMap((i) => (i.vetSignoffBy ? [i.vetSignoffBy] : [])),
       }),
-      tx.selectFrom('cartLines').select((eb) => eb.fn.max('position').as('p')).where('cartId', '=', cart.id).executeTakeFirst(),
     ]);
     const fields: Record<string, string> = {};
     const shipStates: string[] = [];
@@ -433,37 +386,29 @@ export async function addCartLines(
     }
     const at = now();
     const userId = userIdOf(principal);
-    const start = (maxPos?.p ?? 0) + 1;
-    const inserted = await tx
-      .insertInto('cartLines')
-      .values(
-        inputs.map((input, i) => ({
-          cartId: cart.id,
-          clinicId,
-          patientId: input.patientId,
-          offerId: input.offerId,
-          quantity: input.quantity,
-          sig: input.sig.trim(),
-          prescriberId: input.prescriberId,
-          shipTo: input.shipTo,
-          shipState: shipStates[i]!,
-          flavor: input.flavor || null,
-          needBy: input.needBy || null,
-          source: input.source ?? 'manual',
-          prescriptionId: input.prescriptionId || null,
-          unitPriceCentsAtAdd: refs.offers.get(input.offerId)!.unitPriceCents,
-          vetSignoffBy: input.vetSignoffBy || null,
-          vetSignoffAt: input.vetSignoffBy ? at : null,
-          position: start + i,
-          createdBy: userId,
-          createdAt: at,
-          updatedAt: at,
-        })),
-      )
-      .returning('id')
-      .execute();
-    const cartVersion = await bumpCart(tx, cart.id);
-    const lineIds = inserted.map((r) => r.id);
+    const { lineIds, cartVersion } = await appendCartLines(
+      tx,
+      { id: cart.id, clinicId },
+      inputs.map((input, i) => ({
+        patientId: input.patientId,
+        offerId: input.offerId,
+        quantity: input.quantity,
+        sig: input.sig.trim(),
+        prescriberId: input.prescriberId,
+        shipTo: input.shipTo,
+        shipState: shipStates[i]!,
+        flavor: input.flavor || null,
+        needBy: input.needBy || null,
+        source: input.source ?? 'manual',
+        prescriptionId: input.prescriptionId || null,
+        unitPriceCentsAtAdd: refs.offers.get(input.offerId)!.unitPriceCents,
+        vetSignoffBy: input.vetSignoffBy || null,
+        vetSignoffAt: input.vetSignoffBy ? at : null,
+        createdBy: userId,
+        createdAt: at,
+        updatedAt: at,
+      })),
+    );
     await audit(
       tx,
       principal,
@@ -615,7 +560,7 @@ export async function updateCartLine(principal: Principal, lineId: string, patch
       // What was acknowledged was the line as it was; a changed line is reviewed again.
       await tx.deleteFrom('acknowledgements').where('cartLineId', '=', line.id).execute();
     }
-    const cartVersion = await bumpCart(tx, cart.id);
+    const cartVersion = await bumpCartVersion(tx, cart.id);
     await audit(tx, principal, { clinicId, action: 'cart.line_updated', subjectType: 'cart_line', subjectId: line.id, detail: { cartId: cart.id, changes } }, at);
     return { lineId: line.id, lineVersion: updated.version, cartVersion, changed: true as const };
   });
@@ -704,7 +649,7 @@ export async function removeCartLine(principal: Principal, lineId: string, opts:
     }
     const at = now();
     await tx.updateTable('cartLines').set({ removedAt: at, version: line.version + 1, updatedAt: at }).where('id', '=', line.id).execute();
-    const cartVersion = await bumpCart(tx, cart.id);
+    const cartVersion = await bumpCartVersion(tx, cart.id);
     await audit(tx, principal, { clinicId, action: 'cart.line_removed', subjectType: 'cart_line', subjectId: line.id, detail: { cartId: cart.id } }, at);
     return { lineId, cartVersion, changed: true as const };
   });
@@ -719,7 +664,7 @@ export async function undoRemoveCartLine(principal: Principal, lineId: string) {
     if (!line.removedAt) return { lineId, cartVersion: cart.version, changed: false as const };
     const at = now();
     await tx.updateTable('cartLines').set({ removedAt: null, version: line.version + 1, updatedAt: at }).where('id', '=', line.id).execute();
-    const cartVersion = await bumpCart(tx, cart.id);
+    const cartVersion = await bumpCartVersion(tx, cart.id);
     await audit(tx, principal, { clinicId, action: 'cart.line_restored', subjectType: 'cart_line', subjectId: line.id, detail: { cartId: cart.id } }, at);
     return { lineId, cartVersion, changed: true as const };
   });

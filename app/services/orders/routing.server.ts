@@ -11,7 +11,7 @@
  * its `Idempotency-Key` (the order id).
  */
 import { performance } from 'node:perf_hooks';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database, OrderStatus } from '../../../db/schema';
 import { getAdapter } from '../../../pharmacies/registry';
@@ -23,6 +23,7 @@ import { enqueue, registerCron, registerTasks, type JobContext } from '../platfo
 import { enqueueNotification } from '../owners/notifications.server';
 import { refundOrder } from '../payments/index.server';
 import { buildOrderDocument } from './order-document.server';
+import { appendCartLines, lockCartForReturnedLines } from '../cart/store.server';
 import { clinicScope, type Principal } from '../identity/principal';
 
 /** The delivery task's name; its payload is `{ orderId }`. */
@@ -320,16 +321,16 @@ export function registerRoutingTasks(): void {
  * as reorder lines carrying the pharmacy's reason (`cart_lines.returned_reason`), so the clinic
  * can send them to another pharmacy on its next refill day.
  */
-export async function onOrderRejected(tx: Kysely<Database>, order: { id: string; clinicId: string; pharmacyName: string }, reason: string): Promise<void> {
+export async function onOrderRejected(tx: Transaction<Database>, order: { id: string; clinicId: string; pharmacyName: string }, reason: string): Promise<void> {
   await refundOrder(tx, order.id, `${order.pharmacyName}: ${reason}`);
   await returnLinesToCart(tx, order, reason);
 }
 
-/** Name of the cart returned lines go to while the clinic's cart is being checked out. */
-export const RETURNED_CART_NAME = 'Returned by pharmacies';
-
-/** Puts an order's lines back in the clinic's open cart (the unnamed one), creating it if need be. */
-async function returnLinesToCart(tx: Kysely<Database>, order: { id: string; clinicId: string; pharmacyName: string }, reason: string): Promise<void> {
+/**
+ * Puts an order's lines back in the clinic's open cart (the unnamed one), or beside it while it
+ * is being checked out; the cart store picks, locks or creates that cart and versions it.
+ */
+async function returnLinesToCart(tx: Transaction<Database>, order: { id: string; clinicId: string; pharmacyName: string }, reason: string): Promise<void> {
   const lines = await tx
     .selectFrom('orderLines as ol')
     .innerJoin('offers as of', 'of.id', 'ol.offerId')
@@ -344,83 +345,39 @@ async function returnLinesToCart(tx: Kysely<Database>, order: { id: string; clin
     .execute();
   if (lines.length === 0) return;
   const at = now();
-  // The clinic's open cart; while it is being checked out, a named cart beside it, so the
-  // lines are neither swept into that checkout nor lost when it completes.
-  const findCart = (name: string | null, statuses: ('open' | 'checking_out')[]) =>
-    tx
-      .selectFrom('carts')
-      .select(['id', 'version', 'status'])
-      .where('clinicId', '=', order.clinicId)
-      .where('name', name === null ? 'is' : '=', name)
-      .where('status', 'in', statuses)
-      .orderBy('createdAt')
-      .forUpdate()
-      .limit(1)
-      .executeTakeFirst();
-  let cart = await findCart(null, ['open', 'checking_out']);
-  if (cart?.status === 'checking_out') {
-    cart = await findCart(RETURNED_CART_NAME, ['open']);
-    if (!cart) {
-      cart = await tx
-        .insertInto('carts')
-        .values({ clinicId: order.clinicId, name: RETURNED_CART_NAME, createdAt: at, updatedAt: at })
-        .returning(['id', 'version', 'status'])
-        .executeTakeFirstOrThrow();
-    }
-  } else if (!cart) {
-    // One unnamed open cart per clinic (partial unique index); a racing creator wins.
-    await tx
-      .insertInto('carts')
-      .values({ clinicId: order.clinicId, createdAt: at, updatedAt: at })
-      .onConflict((oc) => oc.columns(['clinicId']).where('name', 'is', null).where('status', 'in', ['open', 'checking_out']).doNothing())
-      .execute();
-    cart = await findCart(null, ['open', 'checking_out']);
-  }
-  if (!cart) throw new Error(`no open cart for clinic ${order.clinicId}`);
-  const target = cart;
-  const last = await tx
-    .selectFrom('cartLines')
-    .select((eb) => eb.fn.max('position').as('position'))
-    .where('cartId', '=', target.id)
-    .executeTakeFirst();
-  let position = Number(last?.position ?? 0);
+  const target = await lockCartForReturnedLines(tx, order.clinicId, at);
   const returnedReason = `${order.pharmacyName} rejected this line: ${reason}`;
-  const inserted = await tx
-    .insertInto('cartLines')
-    .values(
-      lines.map((l) => ({
-        cartId: target.id,
-        clinicId: order.clinicId,
-        patientId: l.patientId,
-        offerId: l.offerId,
-        quantity: l.quantity,
-        sig: l.sig,
-        prescriberId: l.prescriberId,
-        shipTo: l.shipTo,
-        shipState: l.shipState,
-        flavor: l.flavor,
-        needBy: l.needBy,
-        source: 'reorder' as const,
-        prescriptionId: l.prescriptionId,
-        unitPriceCentsAtAdd: l.unitPriceCents,
-        // The vet's sign-off was for this prescription line; it stands for the same line resent.
-        vetSignoffBy: l.vetSignoffBy,
-        vetSignoffAt: l.vetSignoffAt,
-        returnedReason,
-        position: ++position,
-        createdAt: at,
-        updatedAt: at,
-      })),
-    )
-    .returning('id')
-    .execute();
-  await tx.updateTable('carts').set({ version: target.version + 1, updatedAt: at }).where('id', '=', target.id).execute();
+  const { lineIds } = await appendCartLines(
+    tx,
+    { id: target.id, clinicId: order.clinicId },
+    lines.map((l) => ({
+      patientId: l.patientId,
+      offerId: l.offerId,
+      quantity: l.quantity,
+      sig: l.sig,
+      prescriberId: l.prescriberId,
+      shipTo: l.shipTo,
+      shipState: l.shipState,
+      flavor: l.flavor,
+      needBy: l.needBy,
+      source: 'reorder' as const,
+      prescriptionId: l.prescriptionId,
+      unitPriceCentsAtAdd: l.unitPriceCents,
+      // The vet's sign-off was for this prescription line; it stands for the same line resent.
+      vetSignoffBy: l.vetSignoffBy,
+      vetSignoffAt: l.vetSignoffAt,
+      returnedReason,
+      createdAt: at,
+      updatedAt: at,
+    })),
+    at,
+  );
   await audit(tx, SYSTEM, {
     action: 'cart.lines_returned',
     subjectType: 'cart',
     subjectId: target.id,
     clinicId: order.clinicId,
-    detail: { orderId: order.id, reason, cartLineIds: inserted.map((r) => r.id), orderLineIds: lines.map((l) => l.id) },
+    detail: { orderId: order.id, reason, cartLineIds: lineIds, orderLineIds: lines.map((l) => l.id) },
   }, at);
 }
 

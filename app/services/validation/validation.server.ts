@@ -37,6 +37,7 @@ import { audit } from '../audit/audit.server';
 import { today, todayIn } from '../platform/clock.server';
 import { DomainError, badRequest, conflict, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
+import { clinicCartQuery, openCartQuery } from '../cart/store.server';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -389,12 +390,7 @@ type StoredLineRow = {
 async function loadCartLines(db: Db, clinicId: string, cartId: string | undefined): Promise<StoredLineRow[]> {
   if (cartId !== undefined && !UUID.test(cartId)) throw notFound('Cart');
   return db
-    .with('cart', (qb) => {
-      const scoped = qb.selectFrom('carts').select(['id', 'version']).where('clinicId', '=', clinicId);
-      return cartId !== undefined
-        ? scoped.where('id', '=', cartId)
-        : scoped.where('status', 'in', ['open', 'checking_out']).where('name', 'is', null);
-    })
+    .with('cart', (qb) => (cartId !== undefined ? clinicCartQuery(qb, clinicId, cartId) : openCartQuery(qb, clinicId)).select(['id', 'version']))
     .with('acks', (qb) =>
       qb
         .selectFrom('acknowledgements as a')
