@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { errorResponse, jsonResponse, toErrorResponse } from '~/lib/api.server';
-import { handleStripeWebhook } from '~/services/payments/webhooks.server';
+import { handleStripeWebhook } from '~/services/checkout/stripe-events.server';
 
 /** Stripe's events are a few kilobytes; anything far larger is not Stripe. */
 const MAX_EVENT_BYTES = 512 * 1024;

@@ -10,10 +10,9 @@ import { audit } from '../audit/audit.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { now } from '../platform/clock.server';
 import { conflict } from '../platform/errors';
-import { enqueue } from '../platform/jobs.server';
-import { getStripe, isPermanentStripeError } from '../payments/stripe.server';
+import { paymentProviderNamed } from '../payments/index.server';
 import { CHECKOUT_SYSTEM as SYSTEM, type CheckoutView, type Tx } from './model';
-import { markPaid } from './split.server';
+import { confirmPayment } from './split.server';
 import { releaseStock } from './stock.server';
 import { checkoutRow, checkoutView } from './views.server';
 
@@ -51,7 +50,7 @@ export async function releaseCheckout(
 
 /**
  * The clinic gives up on paying (the "Cancel" of Stripe's page, or the button on the checkout
- * page): the Stripe session is expired first, so it can no longer be paid, then the stock is
+ * page): the payment page is closed at the provider first, so it can no longer be paid, then the stock is
  * released and the cart reopened. 409 once the payment went through.
  */
 export async function cancelCheckout(principal: Principal, checkoutId: string): Promise<CheckoutView> {
@@ -59,7 +58,7 @@ export async function cancelCheckout(principal: Principal, checkoutId: string): 
   const row = await checkoutRow(getDb(), clinicId, checkoutId);
   if (row.status === 'paid' || row.status === 'split') throw conflict('This checkout has been paid; it can no longer be cancelled.');
   if (row.status === 'pending' || row.status === 'awaiting_payment') {
-    const outcome = await settleWithStripe(checkoutId, 'cancelled');
+    const outcome = await settleWithProvider(checkoutId, 'cancelled');
     if (outcome === 'paid') throw conflict('The payment went through just now; your orders are being created.');
     await getDb()
       .transaction()
@@ -69,47 +68,31 @@ export async function cancelCheckout(principal: Principal, checkoutId: string): 
 }
 
 /**
- * Asks Stripe where an unpaid checkout's session stands and closes it if it is still open.
- * Answers `paid` when Stripe took the money (the checkout is then marked paid and the split
+ * Asks the provider where an unpaid checkout's payment stands, closing it if it is still open.
+ * Answers `paid` when the money was taken (the checkout is then marked paid and the split
  * queued), `pending` while an asynchronous payment is still on its way, else `closed`.
  */
-async function settleWithStripe(checkoutId: string, why: string): Promise<'paid' | 'pending' | 'closed'> {
+async function settleWithProvider(checkoutId: string, why: string): Promise<'paid' | 'pending' | 'closed'> {
   const payment = await getDb().selectFrom('payments').select(['provider', 'stripeSessionId']).where('checkoutId', '=', checkoutId).executeTakeFirst();
-  if (!payment || payment.provider !== 'stripe' || !payment.stripeSessionId) return 'closed';
-  const stripe = getStripe();
-  let session = await stripe.checkout.sessions.retrieve(payment.stripeSessionId);
-  if (session.status === 'open') {
-    try {
-      session = await stripe.checkout.sessions.expire(payment.stripeSessionId, {}, { idempotencyKey: `expire:${checkoutId}` });
-    } catch (error) {
-      // It completed between the two calls: read it again and follow what it says.
-      if (!isPermanentStripeError(error)) throw error;
-      session = await stripe.checkout.sessions.retrieve(payment.stripeSessionId);
-    }
-  }
-  if (session.status === 'complete') {
-    if (session.payment_status === 'unpaid') return 'pending';
-    await getDb()
-      .transaction()
-      .execute(async (tx) => {
-        const paymentIntentId = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
-        if (await markPaid(tx, checkoutId, { sessionId: session.id, paymentIntentId, amountTotalCents: session.amount_total })) {
-          await enqueue(tx, 'checkout.split', { checkoutId }, { jobKey: `checkout.split:${checkoutId}` });
-        }
-        await audit(tx, SYSTEM, { action: 'checkout.found_paid', subjectType: 'checkout', subjectId: checkoutId, detail: { when: why } });
-      });
-    return 'paid';
-  }
-  return 'closed';
+  if (!payment?.stripeSessionId) return 'closed';
+  const closing = await paymentProviderNamed(payment.provider).close({ checkoutId, reference: payment.stripeSessionId });
+  if (closing.state !== 'paid') return closing.state;
+  await getDb()
+    .transaction()
+    .execute(async (tx) => {
+      await confirmPayment(tx, checkoutId, closing);
+      await audit(tx, SYSTEM, { action: 'checkout.found_paid', subjectType: 'checkout', subjectId: checkoutId, detail: { when: why } });
+    });
+  return 'paid';
 }
 
 /** The expiry timer: an unpaid checkout past its time gives its stock back. */
 export async function expireCheckout(checkoutId: string): Promise<void> {
-  const row = await getDb().selectFrom('checkouts').select(['status', 'provider']).where('id', '=', checkoutId).executeTakeFirst();
+  const row = await getDb().selectFrom('checkouts').select(['status']).where('id', '=', checkoutId).executeTakeFirst();
   if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return;
-  const outcome = row.provider === 'stripe' ? await settleWithStripe(checkoutId, 'expiry timer') : 'closed';
+  const outcome = await settleWithProvider(checkoutId, 'expiry timer');
   if (outcome === 'pending') {
-    // An asynchronous payment (bank debit) is on its way: Stripe's event will settle it.
+    // An asynchronous payment (bank debit) is on its way: the provider's event will settle it.
     return;
   }
   if (outcome === 'closed') {

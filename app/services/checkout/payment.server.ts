@@ -8,8 +8,7 @@ import { getDb } from '../../../db/client';
 import { getEnv } from '../../env.server';
 import { now } from '../platform/clock.server';
 import { DomainError, conflict } from '../platform/errors';
-import { transferGroupOf, type PaymentPart, type PaymentRequest } from '../payments/index.server';
-import { isPermanentStripeError, stripeProvider } from '../payments/stripe.server';
+import { PaymentRefused, paymentProviderNamed, transferGroupOf, type PaymentPart, type PaymentRequest } from '../payments/index.server';
 import { releaseCheckout } from './expiry.server';
 import { CHECKOUT_TTL_MS, type CheckoutPlan, type Db } from './model';
 
@@ -58,10 +57,10 @@ async function pharmacyParts(db: Db, plan: CheckoutPlan): Promise<PaymentPart[]>
 }
 
 /**
- * Makes sure an external provider (Stripe) holds a payment for the checkout: creates the
- * Checkout Session with the checkout's idempotency key when none is recorded yet (the first
- * request, or a retry after the provider did not answer). A refusal that retrying cannot fix
- * ends the checkout and gives the cart back.
+ * Makes sure an external provider (Stripe) holds a payment for the checkout: starts its payment
+ * page (a Checkout Session) with the checkout's idempotency key when none is recorded yet (the
+ * first request, or a retry after the provider did not answer). A refusal that retrying cannot
+ * fix ends the checkout and gives the cart back.
  */
 export async function ensureExternalPayment(checkoutId: string): Promise<void> {
   const db = getDb();
@@ -71,19 +70,19 @@ export async function ensureExternalPayment(checkoutId: string): Promise<void> {
     .select(['k.status', 'k.provider', 'p.stripeSessionId'])
     .where('k.id', '=', checkoutId)
     .executeTakeFirstOrThrow();
-  if (row.provider !== 'stripe' || row.stripeSessionId || row.status !== 'pending') return;
+  const provider = paymentProviderNamed(row.provider);
+  if (!provider.external || row.stripeSessionId || row.status !== 'pending') return;
   let started;
   try {
-    started = await stripeProvider.start(db, await paymentRequest(db, checkoutId));
+    started = await provider.start(db, await paymentRequest(db, checkoutId));
   } catch (error) {
-    if (isPermanentStripeError(error)) {
-      const message = error instanceof Error ? error.message : String(error);
-      await db.transaction().execute((tx) => releaseCheckout(tx, checkoutId, { status: 'failed', reason: `Stripe refused the payment: ${message}` }));
-      throw new DomainError('unprocessable', `The payment could not be started: ${message}`, undefined, { reason: 'provider_refused' });
+    if (error instanceof PaymentRefused) {
+      await db.transaction().execute((tx) => releaseCheckout(tx, checkoutId, { status: 'failed', reason: `${error.providerLabel} refused the payment: ${error.message}` }));
+      throw new DomainError('unprocessable', `The payment could not be started: ${error.message}`, undefined, { reason: 'provider_refused' });
     }
     throw conflict('The payment provider did not answer. Your stock is held; try paying again in a moment.', { reason: 'provider_unavailable', checkoutId });
   }
-  if (started.kind !== 'redirect') throw new Error('Stripe did not answer with a payment page');
+  if (started.kind !== 'redirect') throw new Error(`${provider.name} did not answer with a payment page`);
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('payments')

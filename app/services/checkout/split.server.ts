@@ -12,6 +12,8 @@ import type { Principal } from '../identity/principal';
 import { enqueueOrderDelivery } from '../orders/routing.server';
 import { now, today } from '../platform/clock.server';
 import { conflict, notFound } from '../platform/errors';
+import { enqueue } from '../platform/jobs.server';
+import type { PaymentTaken } from '../payments/index.server';
 import { CHECKOUT_SYSTEM as SYSTEM, type CheckoutPlan, type Db, type PlanLine, type Tx } from './model';
 import { loadSnapshots } from './snapshot.server';
 import { commitStock } from './stock.server';
@@ -60,6 +62,16 @@ export async function markPaid(
     },
   });
   return true;
+}
+
+/**
+ * A payment the provider took (its webhook, or found when closing it): the checkout is marked
+ * paid and its split queued (job key per checkout). Answers whether a split was queued.
+ */
+export async function confirmPayment(tx: Tx, checkoutId: string, taken: PaymentTaken): Promise<boolean> {
+  const toSplit = await markPaid(tx, checkoutId, taken);
+  if (toSplit) await enqueue(tx, 'checkout.split', { checkoutId }, { jobKey: `checkout.split:${checkoutId}` });
+  return toSplit;
 }
 
 /**

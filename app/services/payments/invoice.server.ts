@@ -26,4 +26,8 @@ export const invoiceProvider: PaymentProvider = {
       dueOn: addDays(issuedOn, request.clinic.paymentTermsDays),
     };
   },
+  /** An invoice is confirmed as it starts: there is never an open payment page to close. */
+  async close() {
+    return { state: 'closed' };
+  },
 };

@@ -1,91 +1,32 @@
-import Stripe from 'stripe';
-import { getEnv } from '../../env.server';
-import type { PaymentProvider } from './types';
-
-/** Where the Stripe SDK sends requests. Tests point the real SDK at a local HTTP server. */
-export type StripeConnection = {
-  secretKey: string;
-  webhookSecret?: string;
-  host?: string;
-  port?: number;
-  protocol?: 'http' | 'https';
-  /** The SDK's own retries of network errors and 409/5xx answers (it re-sends the same idempotency key). */
-  maxNetworkRetries?: number;
-};
-
-const STRIPE_KEY = Symbol.for('vialcart.stripe');
-type Holder = { connection?: Partial<StripeConnection>; client?: Stripe; clientKey?: string };
-type WithStripe = typeof globalThis & { [STRIPE_KEY]?: Holder };
-
-function holder(): Holder {
-  const g = globalThis as WithStripe;
-  return (g[STRIPE_KEY] ??= {});
-}
-
-/** A Stripe client for a connection: the SDK as shipped, with host/port/protocol overridable. */
-export function createStripeClient(connection: StripeConnection): Stripe {
-  return new Stripe(connection.secretKey, {
-    host: connection.host,
-    port: connection.port,
-    protocol: connection.protocol,
-    maxNetworkRetries: connection.maxNetworkRetries ?? 2,
-    timeout: 20_000,
-    appInfo: { name: 'vialcart' },
-  });
-}
-
 /**
- * Overrides parts of the connection read from the environment (tests: the local server and
- * test keys); `undefined` restores the environment's.
+ * Everything vialcart asks Stripe, in one place: the Checkout provider (start and close a
+ * payment page), webhook events verified and read into `PaymentEvent`s, and the Connect money
+ * movements (charge lookup, refund, transfer, transfer reversal). Callers never see the SDK;
+ * a request Stripe will refuse again is thrown as `PaymentRefused` where the caller acts on it.
  */
-export function configureStripe(connection: Partial<StripeConnection> | undefined): void {
-  const h = holder();
-  h.connection = connection;
-  h.client = undefined;
-  h.clientKey = undefined;
-}
+import type Stripe from 'stripe';
+import { DomainError } from '../platform/errors';
+import { getStripe, isPermanentStripeError, stripeWebhookSecret } from './stripe-client.server';
+import { PaymentRefused, type PaymentEvent, type PaymentProvider, type PaymentTaken } from './types';
 
-function connection(): StripeConnection | null {
-  const env = getEnv();
-  const override = holder().connection ?? {};
-  const secretKey = override.secretKey ?? env.STRIPE_SECRET_KEY;
-  if (!secretKey) return null;
-  return { ...override, secretKey, webhookSecret: override.webhookSecret ?? env.STRIPE_WEBHOOK_SECRET };
-}
+/** Seconds a webhook signature stays valid: Stripe's default; older deliveries are refused as replays. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-/** Whether Stripe is configured (STRIPE_SECRET_KEY or a test override). */
-export function stripeConfigured(): boolean {
-  return connection() !== null;
-}
-
-/** The process's Stripe client; throws when Stripe is not configured. */
-export function getStripe(): Stripe {
-  const c = connection();
-  if (!c) throw new Error('Stripe is not configured (STRIPE_SECRET_KEY is unset)');
-  const h = holder();
-  const key = JSON.stringify([c.secretKey, c.host, c.port, c.protocol, c.maxNetworkRetries]);
-  if (!h.client || h.clientKey !== key) {
-    h.client = createStripeClient(c);
-    h.clientKey = key;
+/** Runs a Stripe request, turning a refusal that a retry cannot fix into `PaymentRefused`. */
+async function refusalsNamed<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (isPermanentStripeError(error)) throw new PaymentRefused('Stripe', error instanceof Error ? error.message : String(error), { cause: error });
+    throw error;
   }
-  return h.client;
 }
 
-/** The webhook signing secret; throws when unset. */
-export function stripeWebhookSecret(): string {
-  const secret = connection()?.webhookSecret;
-  if (!secret) throw new Error('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset)');
-  return secret;
-}
+const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
 
-/** Whether a Stripe error will answer the same however often the request is retried. */
-export function isPermanentStripeError(error: unknown): boolean {
-  return (
-    error instanceof Stripe.errors.StripeInvalidRequestError ||
-    error instanceof Stripe.errors.StripeCardError ||
-    error instanceof Stripe.errors.StripePermissionError ||
-    error instanceof Stripe.errors.StripeAuthenticationError
-  );
+/** What a completed session took: the session, its PaymentIntent and the amount charged. */
+function taken(session: Stripe.Checkout.Session): PaymentTaken {
+  return { sessionId: session.id, paymentIntentId: idOf(session.payment_intent), amountTotalCents: session.amount_total };
 }
 
 /**
@@ -99,7 +40,7 @@ export const stripeProvider: PaymentProvider = {
   name: 'stripe',
   external: true,
   async start(_db, request) {
-    const session = await getStripe().checkout.sessions.create(
+    const session = await refusalsNamed(() => getStripe().checkout.sessions.create(
       {
         mode: 'payment',
         client_reference_id: request.checkoutId,
@@ -135,8 +76,119 @@ export const stripeProvider: PaymentProvider = {
         cancel_url: request.cancelUrl,
       },
       { idempotencyKey: request.idempotencyKey },
-    );
+    ));
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
     return { kind: 'redirect', sessionId: session.id, url: session.url };
+  },
+
+  /**
+   * Reads the session and, while it is still open, expires it (key `expire:<checkout id>`) so
+   * it can no longer be paid. A session that completed between the two calls is read again
+   * and followed: paid, or an asynchronous payment still processing.
+   */
+  async close({ checkoutId, reference: sessionId }) {
+    const stripe = getStripe();
+    let session = await stripe.checkout.sessions.retrieve(sessionId);
+    if (session.status === 'open') {
+      try {
+        session = await stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire:${checkoutId}` });
+      } catch (error) {
+        if (!isPermanentStripeError(error)) throw error;
+        session = await stripe.checkout.sessions.retrieve(sessionId);
+      }
+    }
+    if (session.status !== 'complete') return { state: 'closed' };
+    if (session.payment_status === 'unpaid') return { state: 'pending' };
+    return { state: 'paid', ...taken(session) };
+  },
+};
+
+/**
+ * Verifies a Stripe delivery against the raw body and the `Stripe-Signature` header (a
+ * `bad_request` for a missing, forged or stale signature) and reads it as a `PaymentEvent`.
+ */
+export function verifyStripeEvent(rawBody: string, signature: string | null): PaymentEvent {
+  if (!signature) throw new DomainError('bad_request', 'Missing Stripe-Signature header.');
+  let event: Stripe.Event;
+  try {
+    event = getStripe().webhooks.constructEvent(rawBody, signature, stripeWebhookSecret(), SIGNATURE_TOLERANCE_SECONDS);
+  } catch {
+    throw new DomainError('bad_request', 'The Stripe signature does not match this body, or it is too old.');
+  }
+  const base = { id: event.id, type: event.type };
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      const session = event.data.object;
+      const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+      return { ...base, kind: 'session_completed', session: sessionRef(session), paid, paymentStatus: session.payment_status, payment: taken(session) };
+    }
+    case 'checkout.session.async_payment_failed':
+    case 'checkout.session.expired':
+      return { ...base, kind: 'session_ended', session: sessionRef(event.data.object), outcome: event.type === 'checkout.session.expired' ? 'expired' : 'failed' };
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      return { ...base, kind: 'charge_refunded', chargeId: charge.id, paymentIntentId: idOf(charge.payment_intent), amountRefundedCents: charge.amount_refunded };
+    }
+    default:
+      return { ...base, kind: 'other' };
+  }
+}
+
+function sessionRef(session: Stripe.Checkout.Session) {
+  return { sessionId: session.id, checkoutId: session.metadata?.checkoutId ?? null };
+}
+
+/**
+ * Stripe Connect money movements after the payment. Each carries the caller's idempotency key
+ * (docs/decisions/004-payments.md lists them), so a retried call returns the first answer.
+ */
+export const stripeMoney = {
+  /** The charge behind a PaymentIntent (`latest_charge`); throws while it has none yet. */
+  async chargeOf(paymentIntentId: string): Promise<string> {
+    const intent = await getStripe().paymentIntents.retrieve(paymentIntentId);
+    const charge = idOf(intent.latest_charge);
+    if (!charge) throw new Error(`PaymentIntent ${paymentIntentId} has no charge yet`);
+    return charge;
+  },
+
+  /** A partial refund of a PaymentIntent; answers Stripe's refund id and status as given. */
+  async refund(input: { paymentIntentId: string; amountCents: number; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ id: string; status: string | null }> {
+    const refund = await getStripe().refunds.create(
+      { payment_intent: input.paymentIntentId, amount: input.amountCents, reason: 'requested_by_customer', metadata: input.metadata },
+      { idempotencyKey: input.idempotencyKey },
+    );
+    return { id: refund.id, status: refund.status };
+  },
+
+  /** A transfer to a connected account, funded by `sourceCharge`, in the checkout's transfer group. */
+  async transfer(input: {
+    amountCents: number;
+    destination: string;
+    transferGroup: string;
+    sourceCharge: string;
+    description: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+  }): Promise<{ id: string; transferGroup: string | null }> {
+    const transfer = await getStripe().transfers.create(
+      {
+        amount: input.amountCents,
+        currency: 'usd',
+        destination: input.destination,
+        transfer_group: input.transferGroup,
+        source_transaction: input.sourceCharge,
+        description: input.description,
+        metadata: input.metadata,
+      },
+      { idempotencyKey: input.idempotencyKey },
+    );
+    return { id: transfer.id, transferGroup: transfer.transfer_group ?? null };
+  },
+
+  /** Takes (part of) a transfer back from the connected account. */
+  async reverseTransfer(input: { transferId: string; amountCents: number; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ id: string }> {
+    const reversal = await getStripe().transfers.createReversal(input.transferId, { amount: input.amountCents, metadata: input.metadata }, { idempotencyKey: input.idempotencyKey });
+    return { id: reversal.id };
   },
 };
