@@ -11,8 +11,7 @@ import { Toaster } from '~/components/toast';
 import { formatSpecies, humanize } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
-import { getOrder } from '~/services/orders/orders.server';
-import { retryOrderDelivery } from '~/services/orders/routing.server';
+import { getOrder, retryOrderDelivery } from '~/services/orders/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.pharmacyName ?? 'Order'} order — vialcart` }];
 

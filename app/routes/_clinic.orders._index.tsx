@@ -11,7 +11,7 @@ import { StatusTabs, type StatusTab } from '~/components/status-tabs';
 import { formatMoney } from '~/lib/format';
 import { ORDER_STATUSES, orderStatusLook } from '~/lib/status';
 import { requireUser } from '~/services/identity/auth.server';
-import { listCheckoutsWithOrders, orderStatusCounts } from '~/services/orders/orders.server';
+import { listCheckoutsWithOrders, orderStatusCounts } from '~/services/orders/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Orders — vialcart' }];
 

@@ -10,7 +10,7 @@ import { StatusBadge } from '~/components/status-badge';
 import { Toaster } from '~/components/toast';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
-import { listDeliveryProblems, retryOrderDelivery } from '~/services/orders/routing.server';
+import { listDeliveryProblems, retryOrderDelivery } from '~/services/orders/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Order deliveries — vialcart admin' }];
 

@@ -9,7 +9,7 @@ import { StatusBadge } from '~/components/status-badge';
 import { StatusTabs } from '~/components/status-tabs';
 import { orderStatusLook, type OrderStatus } from '~/lib/status';
 import { requireUser } from '~/services/identity/auth.server';
-import { listPharmacyOrders, pharmacyOrderCounts } from '~/services/orders/pharmacy-orders.server';
+import { listPharmacyOrders, pharmacyOrderCounts } from '~/services/orders/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Orders — vialcart pharmacy portal' }];
 

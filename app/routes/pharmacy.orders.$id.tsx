@@ -13,7 +13,7 @@ import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { rejectOrderFormSchema, shipOrderFormSchema, simpleOrderEventFormSchema } from '~/schemas/orders';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
-import { getPharmacyOrder, recordPharmacyEvent, type PharmacyOrder } from '~/services/orders/pharmacy-orders.server';
+import { getPharmacyOrder, recordPharmacyEvent, type PharmacyOrder } from '~/services/orders/index.server';
 import { shipmentsOf } from '~/lib/shipments';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order ${data?.order.id.slice(0, 8) ?? ''} — vialcart pharmacy portal` }];

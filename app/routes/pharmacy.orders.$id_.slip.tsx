@@ -8,7 +8,7 @@ import { shipmentsOf } from '~/lib/shipments';
 import { requireUser } from '~/services/identity/auth.server';
 import { getPharmacyName } from '~/services/records/clinics.server';
 import { DomainError } from '~/services/platform/errors';
-import { getPharmacyOrder } from '~/services/orders/pharmacy-orders.server';
+import { getPharmacyOrder } from '~/services/orders/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Packing slip — vialcart pharmacy portal' }];
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { setDb } from '../../db/client';
 import { seedDemo } from '../../db/seed';
 import { startWorker, type WorkerHandle } from '../../app/services/platform/jobs.server';
-import { enqueueOrderDeliveries, setDeliveryBackoff } from '../../app/services/orders/routing.server';
+import { enqueueOrderDeliveries, setDeliveryBackoff } from '../../app/services/orders/index.server';
 import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { startPharmacySimulator } from '../support/pharmacy-simulator';
 import { connectPharmacyByRest, createPendingOrders } from '../support/routing-fixtures';

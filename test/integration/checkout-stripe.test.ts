@@ -8,7 +8,7 @@ import { manualClock, setClock, today } from '../../app/services/platform/clock.
 import { DomainError } from '../../app/services/platform/errors';
 import { drainJobs } from '../../app/services/platform/jobs.server';
 import { configureStripe, refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
-import { recordPharmacyEvent } from '../../app/services/orders/pharmacy-orders.server';
+import { recordPharmacyEvent } from '../../app/services/orders/index.server';
 import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { ALVAREZ, CLEAN_SIG, TECH, emptyOpenCart, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';
 import { call } from '../support/requests';

@@ -145,6 +145,22 @@ describe('pharmacy API: status events', () => {
     expect(good.status).toBe(200);
   });
 
+  it('checks the signature over the bytes before reading them as JSON, then names the body or the field that is wrong', async () => {
+    const [id] = await createPendingOrders(db(), { pharmacySlug: 'sierra', count: 1 });
+    await drainJobs();
+    const notJson = '{"eventId": "broken-1", "type": ';
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const forged = await postEvent(id!, null, { raw: notJson, headers: { 'Vialcart-Signature': signPayload('not-the-secret', notJson, nowSeconds) } });
+    expect(forged.status).toBe(401);
+    const unreadable = await postEvent(id!, null, { raw: notJson });
+    expect(unreadable.status).toBe(400);
+    expect(((await unreadable.json()) as any).error).toMatchObject({ code: 'bad_request', fields: { '(body)': 'not valid JSON' } });
+    const blank = await postEvent(id!, null, { raw: '  ' });
+    expect(blank.status).toBe(400);
+    expect(Object.keys(((await blank.json()) as any).error.fields)).toContain('eventId');
+    expect(await history(id!)).toEqual([expect.objectContaining({ toStatus: 'submitted' })]);
+  });
+
   it('a rejection refunds the order and puts its lines back in the clinic’s cart with the reason', async () => {
     const [id] = await createPendingOrders(db(), { pharmacySlug: 'sierra', count: 1 });
     await drainJobs();

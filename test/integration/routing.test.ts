@@ -4,7 +4,7 @@ import { DEMO_IDS } from '../../db/seed';
 import { manualClock, setClock } from '../../app/services/platform/clock.server';
 import { drainJobs, pendingJobs } from '../../app/services/platform/jobs.server';
 import type { Principal } from '../../app/services/identity/principal';
-import { deliverOrder, DELIVER_TASK, enqueueOrderDelivery, retryOrderDelivery, setDeliveryBackoff } from '../../app/services/orders/routing.server';
+import { deliverOrder, DELIVER_TASK, enqueueOrderDelivery, retryOrderDelivery, setDeliveryBackoff } from '../../app/services/orders/index.server';
 import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { orderDocumentV1Schema } from '../../pharmacies/types';
 import { startPharmacySimulator, type PharmacySimulator } from '../support/pharmacy-simulator';

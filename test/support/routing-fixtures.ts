@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { json } from '../../db/json';
 import type { Database } from '../../db/schema';
 import { DEMO_IDS } from '../../db/seed';
-import { enqueueOrderDeliveries } from '../../app/services/orders/routing.server';
+import { enqueueOrderDeliveries } from '../../app/services/orders/index.server';
 
 /**
  * Paid orders waiting for delivery, as checkout leaves them: `count` checkouts of the demo

@@ -9,7 +9,7 @@ import { getDb } from '../../../db/client';
 import { daysSupply, parseSig } from '../../../validators/sig';
 import { audit } from '../audit/audit.server';
 import type { Principal } from '../identity/principal';
-import { enqueueOrderDelivery } from '../orders/routing.server';
+import { enqueueOrderDelivery } from '../orders/index.server';
 import { now, today } from '../platform/clock.server';
 import { conflict, notFound } from '../platform/errors';
 import { enqueue } from '../platform/jobs.server';

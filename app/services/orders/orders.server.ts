@@ -10,6 +10,7 @@ import { trackingUrl } from '../../lib/order-flow';
 import { orderAuditTrail } from '../audit/audit-chain.server';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
+import { orderEventsOf } from './events.server';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,13 +42,7 @@ async function loadOrders(clinicId: string, where: { ids?: string[]; query?: Ord
   if (orders.length === 0) return [];
   const ids = orders.map((o) => o.id);
   const [events, lines] = await Promise.all([
-    db
-      .selectFrom('orderEvents')
-      .select(['orderId', 'type', 'at', 'fromStatus', 'toStatus', 'reason', 'carrier', 'trackingNumber', 'expectedDelivery'])
-      .where('orderId', 'in', ids)
-      .orderBy('at')
-      .orderBy('seq')
-      .execute(),
+    orderEventsOf(db, ids),
     db
       .selectFrom('orderLines as ol')
       .innerJoin('patients as p', 'p.id', 'ol.patientId')
@@ -93,9 +88,7 @@ async function loadOrders(clinicId: string, where: { ids?: string[]; query?: Ord
         nextAttemptAt: o.nextDeliveryAt?.toISOString() ?? null,
         deliveredToPharmacyAt: o.deliveredToPharmacyAt?.toISOString() ?? null,
       },
-      events: events
-        .filter((e) => e.orderId === o.id)
-        .map(publicOrderEvent),
+      events: events.get(o.id) ?? [],
       // One parcel per order today: a line's tracking is its order's.
       lines: lines
         .filter((l) => l.orderId === o.id)
@@ -175,27 +168,4 @@ export async function countOrdersByStatus(owner: { clinicId: string } | { pharma
 /** How many of the clinic's orders are in each status. */
 export function orderStatusCounts(principal: Principal): Promise<Record<string, number>> {
   return countOrdersByStatus({ clinicId: clinicScope(principal) });
-}
-
-/** An order event as both APIs (clinic and pharmacy) show it: empty fields left out. */
-export function publicOrderEvent(e: {
-  type: string;
-  at: Date;
-  fromStatus: string | null;
-  toStatus: string | null;
-  reason: string | null;
-  carrier: string | null;
-  trackingNumber: string | null;
-  expectedDelivery?: string | null;
-}) {
-  return {
-    type: e.type,
-    at: e.at.toISOString(),
-    fromStatus: e.fromStatus,
-    toStatus: e.toStatus,
-    ...(e.reason ? { reason: e.reason } : {}),
-    ...(e.carrier ? { carrier: e.carrier } : {}),
-    ...(e.trackingNumber ? { trackingNumber: e.trackingNumber } : {}),
-    ...(e.expectedDelivery ? { expectedDelivery: e.expectedDelivery } : {}),
-  };
 }

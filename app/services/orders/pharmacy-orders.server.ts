@@ -15,7 +15,8 @@ import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
 import { badRequest, conflict, DomainError, notFound } from '../platform/errors';
 import { buildOrderDocuments } from './order-document.server';
-import { countOrdersByStatus, publicOrderEvent } from './orders.server';
+import { orderEventsOf, type PublicOrderEvent } from './events.server';
+import { countOrdersByStatus } from './orders.server';
 import { scheduleTransfer } from '../payments/index.server';
 import { onOrderRejected, onOrderShippedOrDelivered } from './routing.server';
 import { pharmacyScope, type Principal } from '../identity/principal';
@@ -34,7 +35,7 @@ function pharmacyView(
     trackingUrl: string | null; expectedDelivery: string | null; rejectionReason: string | null;
   },
   doc: Doc | undefined,
-  events: { type: string; at: Date; fromStatus: string | null; toStatus: string | null; reason: string | null; carrier: string | null; trackingNumber: string | null }[],
+  events: PublicOrderEvent[],
 ) {
   const patients = new Map(doc?.patients.map((p) => [p.id, p]) ?? []);
   const prescribers = new Map(doc?.prescribers.map((p) => [p.id, p]) ?? []);
@@ -75,7 +76,7 @@ function pharmacyView(
       signatureRequired: l.signatureRequired,
       shipTo: l.shipTo ?? doc?.shipTo ?? null,
     })),
-    events: events.map(publicOrderEvent),
+    events,
   };
 }
 /** An order as the pharmacy API and portal show it. */
@@ -91,15 +92,9 @@ async function loadViews(db: Kysely<Database>, orders: Parameters<typeof pharmac
   const ids = orders.map((o) => o.id);
   const [docs, events] = await Promise.all([
     buildOrderDocuments(db, ids),
-    db
-      .selectFrom('orderEvents')
-      .select(['orderId', 'type', 'at', 'fromStatus', 'toStatus', 'reason', 'carrier', 'trackingNumber', 'expectedDelivery'])
-      .where('orderId', 'in', ids)
-      .orderBy('at')
-      .orderBy('seq')
-      .execute(),
+    orderEventsOf(db, ids),
   ]);
-  return orders.map((o) => pharmacyView(o, docs.get(o.id), events.filter((e) => e.orderId === o.id)));
+  return orders.map((o) => pharmacyView(o, docs.get(o.id), events.get(o.id) ?? []));
 }
 
 /** Filters of the pharmacy's order list. */
@@ -254,28 +249,20 @@ export async function recordPharmacyEvent(principal: Principal, orderId: string,
 }
 
 /**
- * The pharmacy API's edge for a status event: checks the optional `Vialcart-Signature` (signed
- * like our outbound orders, with the pharmacy's secret; a bad one is refused with 401 even
- * though the key is good), then the body (400 naming the field), then records it.
+ * Checks the optional `Vialcart-Signature` of a status event over the exact bytes received
+ * (signed like our outbound orders, with the pharmacy's secret): a bad one is refused with
+ * `unauthorized` even though the key is good. No header, nothing to check.
  */
-export async function recordPharmacyEventFromRequest(
-  principal: Principal,
-  orderId: string,
-  rawBody: string,
-  signatureHeader: string | null,
-): Promise<{ replayed: boolean; answer: EventAnswer }> {
+export async function checkPharmacyEventSignature(principal: Principal, rawBody: string, signatureHeader: string | null): Promise<void> {
   const pharmacyId = pharmacyScope(principal);
-  if (signatureHeader !== null) {
-    const pharmacy = await getDb().selectFrom('pharmacies').select('webhookSecret').where('id', '=', pharmacyId).executeTakeFirstOrThrow();
-    const check = verifySignature(pharmacy.webhookSecret, rawBody, signatureHeader, { nowSeconds: Math.floor(now().getTime() / 1000) });
-    if (!check.ok) throw new DomainError('unauthorized', `The Vialcart-Signature header is not valid (${check.reason}).`);
-  }
-  let body: unknown;
-  try {
-    body = rawBody.trim() === '' ? {} : JSON.parse(rawBody);
-  } catch {
-    throw badRequest('The body is not valid JSON.', { '(body)': 'not valid JSON' });
-  }
+  if (signatureHeader === null) return;
+  const pharmacy = await getDb().selectFrom('pharmacies').select('webhookSecret').where('id', '=', pharmacyId).executeTakeFirstOrThrow();
+  const check = verifySignature(pharmacy.webhookSecret, rawBody, signatureHeader, { nowSeconds: Math.floor(now().getTime() / 1000) });
+  if (!check.ok) throw new DomainError('unauthorized', `The Vialcart-Signature header is not valid (${check.reason}).`);
+}
+
+/** A status event as the pharmacy API received it (any JSON value): checked field by field (400 naming the field), then recorded. */
+export async function recordReportedPharmacyEvent(principal: Principal, orderId: string, body: unknown): Promise<{ replayed: boolean; answer: EventAnswer }> {
   const parsed = parseOrderStatusEvent(body);
   if (!parsed.ok) throw badRequest('Some fields are not valid.', parsed.fields);
   return recordPharmacyEvent(principal, orderId, parsed.value);

@@ -4,7 +4,7 @@ import { registerCatalogImportTasks } from '../catalog/catalog-import.server';
 import { registerCheckoutTasks } from '../checkout/index.server';
 import { registerTasks } from './jobs.server';
 import { registerPaymentTasks } from '../payments/index.server';
-import { registerRoutingTasks } from '../orders/routing.server';
+import { registerRoutingTasks } from '../orders/index.server';
 import { registerNotificationTasks } from '../owners/notifications.server';
 import { registerReminderTasks } from '../requests/reminders.server';
 import { registerRefillRequestTasks } from '../requests/refill-requests.server';
