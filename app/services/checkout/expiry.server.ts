@@ -7,8 +7,8 @@
  */
 import { getDb } from '../../../db/client';
 import { audit } from '../audit/audit.server';
+import { reopenCart } from '../cart/store.server';
 import { clinicScope, type Principal } from '../identity/principal';
-import { now } from '../platform/clock.server';
 import { conflict } from '../platform/errors';
 import { paymentProviderNamed } from '../payments/index.server';
 import { CHECKOUT_SYSTEM as SYSTEM, type CheckoutView, type Tx } from './model';
@@ -31,13 +31,7 @@ export async function releaseCheckout(
   const releasedOffers = await releaseStock(tx, checkoutId);
   await tx.updateTable('checkouts').set({ status: options.status, failureReason: options.reason }).where('id', '=', checkoutId).execute();
   await tx.updateTable('payments').set({ status: options.status }).where('checkoutId', '=', checkoutId).where('status', '=', 'pending').execute();
-  await tx
-    .updateTable('carts')
-    .set((eb) => ({ status: 'open', version: eb('version', '+', 1), updatedAt: now() }))
-    .where('id', '=', checkout.cartId)
-    .where('status', '=', 'checking_out')
-    .where('version', '=', checkout.cartVersion)
-    .execute();
+  await reopenCart(tx, checkout.cartId, checkout.cartVersion);
   await audit(tx, options.actor ?? SYSTEM, {
     action: options.status === 'expired' ? 'checkout.expired' : 'checkout.failed',
     subjectType: 'checkout',

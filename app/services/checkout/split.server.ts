@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { daysSupply, parseSig } from '../../../validators/sig';
 import { audit } from '../audit/audit.server';
+import { createOpenCart, lockCart, setCartStatus } from '../cart/store.server';
 import type { Principal } from '../identity/principal';
 import { enqueueOrderDelivery } from '../orders/index.server';
 import { now, today } from '../platform/clock.server';
@@ -193,15 +194,13 @@ export async function splitInTx(tx: Tx, checkoutId: string, known?: CheckoutPlan
   for (const order of orders) await enqueueOrderDelivery(tx, order.id);
 
   await tx.updateTable('checkouts').set({ status: 'split' }).where('id', '=', checkoutId).execute();
-  const cart = await tx.selectFrom('carts').select(['id', 'status', 'version', 'name']).where('id', '=', checkout.cartId).forUpdate().executeTakeFirstOrThrow();
+  const cart = await lockCart(tx, checkout.clinicId, checkout.cartId);
+  if (!cart) throw new Error(`checkout ${checkoutId}: its cart ${checkout.cartId} is gone`);
   // A cart reopened after an expiry and edited since is the clinic's again: leave it alone.
   const cartIsThisCheckout = cart.status === 'checking_out' || (cart.status === 'open' && cart.version === checkout.cartVersion + 1);
   if (cartIsThisCheckout) {
-    await tx.updateTable('carts').set({ status: 'checked_out', updatedAt: at }).where('id', '=', cart.id).execute();
-    if (cart.name === null) {
-      await sql`insert into carts (clinic_id, created_by, created_at, updated_at) values (${checkout.clinicId}, ${checkout.createdBy}, ${at}, ${at})
-                on conflict (clinic_id) where status in ('open', 'checking_out') and name is null do nothing`.execute(tx);
-    }
+    await setCartStatus(tx, cart.id, 'checked_out', at);
+    if (cart.name === null) await createOpenCart(tx, checkout.clinicId, checkout.createdBy, at);
   }
 
   const byPharmacy = [...groups.values()].map((g) => ({ orderId: orderOf.get(g.pharmacyId)!, pharmacyId: g.pharmacyId, totalCents: g.total, lines: g.lines.length }));

@@ -14,13 +14,14 @@
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
 import { audit } from '../audit/audit.server';
+import { findOpenCart, lockCart, setCartStatus } from '../cart/store.server';
 import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 import { now } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
 import { enqueue } from '../platform/jobs.server';
 import { getPaymentProvider, transferGroupOf, type PaymentProvider } from '../payments/index.server';
 import { toPublicFinding, validateClinicCart, type ClinicCartValidation } from '../validation/validation.server';
-import { CHECKOUT_TTL_MS, type CheckoutOutcome, type CheckoutPlan, type Db, type Tx } from './model';
+import { CHECKOUT_TTL_MS, type CheckoutOutcome, type CheckoutPlan, type Tx } from './model';
 import { ensureExternalPayment, paymentRequest } from './payment.server';
 import { buildPlan } from './plan.server';
 import { markPaid, splitInTx } from './split.server';
@@ -50,7 +51,7 @@ const idempotencyKeyOf = (cartId: string, version: number) => `checkout:${cartId
  */
 export async function checkoutCart(principal: Principal, input: { version: number; cartId?: string }): Promise<CheckoutOutcome> {
   const clinicId = clinicScope(principal);
-  const cartId = input.cartId ?? (await currentCartId(getDb(), clinicId));
+  const cartId = input.cartId ?? (await findOpenCart(getDb(), clinicId))?.id;
   if (!cartId) throw conflict('There is no cart to check out.', { reason: 'no_cart' });
   const provider = getPaymentProvider();
 
@@ -80,17 +81,6 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
 }
 
-async function currentCartId(db: Db, clinicId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('carts')
-    .select('id')
-    .where('clinicId', '=', clinicId)
-    .where('name', 'is', null)
-    .where('status', 'in', ['open', 'checking_out'])
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
 async function startCheckout(
   tx: Tx,
   principal: Principal,
@@ -101,13 +91,7 @@ async function startCheckout(
   options: { lastAttempt: boolean; cartNamed: boolean },
 ): Promise<{ checkoutId: string } | { replay: string }> {
   const { lastAttempt } = options;
-  const cart = await tx
-    .selectFrom('carts')
-    .select(['id', 'version', 'status', 'name'])
-    .where('id', '=', cartId)
-    .where('clinicId', '=', clinicId)
-    .forUpdate()
-    .executeTakeFirst();
+  const cart = await lockCart(tx, clinicId, cartId);
   if (!cart) throw notFound('Cart');
 
   const existing = await tx.selectFrom('checkouts').select(['id']).where('cartId', '=', cart.id).where('cartVersion', '=', version).executeTakeFirst();
@@ -185,7 +169,7 @@ async function startCheckout(
       createdAt: at,
     })
     .execute();
-  await tx.updateTable('carts').set({ status: 'checking_out', updatedAt: at }).where('id', '=', cart.id).execute();
+  await setCartStatus(tx, cart.id, 'checking_out', at);
   await audit(tx, principal, {
     action: 'checkout.started',
     subjectType: 'checkout',
