@@ -15,7 +15,7 @@ import { US_STATE_NAMES } from '~/lib/format-states';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { addToCartFormSchema, catalogQuerySchema, type CatalogQueryParams } from '~/schemas/catalog';
 import { requireUser } from '~/services/identity/auth.server';
-import { addCartLines } from '~/services/cart/cart.server';
+import { addCartLines } from '~/services/cart/index.server';
 import { searchCatalog, type CatalogMedication, type CatalogOffer } from '~/services/catalog/catalog.server';
 import { getClinic } from '~/services/records/clinics.server';
 import { listPharmacies, listPrescribers } from '~/services/records/directory.server';

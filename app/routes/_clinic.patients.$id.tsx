@@ -11,7 +11,7 @@ import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/form
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
 import { getPatient } from '~/services/records/patients.server';
-import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/cart.server';
+import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.patient.name ?? 'Patient'} — vialcart` }];
 

@@ -21,7 +21,7 @@ import {
   switchOffer,
   undoRemoveCartLine,
   updateCartLine,
-} from '~/services/cart/cart.server';
+} from '~/services/cart/index.server';
 import { listPrescribers } from '~/services/records/directory.server';
 import { DomainError } from '~/services/platform/errors';
 import { acknowledgeWarning } from '~/services/validation/validation.server';

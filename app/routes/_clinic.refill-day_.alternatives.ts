@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { requireUser } from '~/services/identity/auth.server';
-import { offerAlternatives } from '~/services/cart/cart.server';
+import { offerAlternatives } from '~/services/cart/index.server';
 import { DomainError } from '~/services/platform/errors';
 
 /** "Switch pharmacy": the other offers of a line's medication with the landed-cost difference. */

@@ -11,7 +11,7 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatDate, formatSpecies } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
-import { addDueToCart, dueForRefill } from '~/services/cart/cart.server';
+import { addDueToCart, dueForRefill } from '~/services/cart/index.server';
 import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Due refills — vialcart' }];

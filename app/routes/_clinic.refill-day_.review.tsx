@@ -13,7 +13,7 @@ import { formatMoney } from '~/lib/format';
 import { parseFormData } from '~/lib/forms';
 import { checkoutSchema } from '~/schemas/checkout';
 import { requireUser } from '~/services/identity/auth.server';
-import { loadCartView } from '~/services/cart/cart.server';
+import { loadCartView } from '~/services/cart/index.server';
 import { checkoutCart, loadReview } from '~/services/checkout/index.server';
 import { DomainError } from '~/services/platform/errors';
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { requireUser } from '~/services/identity/auth.server';
-import { searchOffersForCart } from '~/services/cart/cart.server';
+import { searchOffersForCart } from '~/services/cart/index.server';
 
 /** Typeahead of the fast-entry row: offers by medication or pharmacy, the patient's prescriptions first. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, readJson } from '~/lib/api.server';
-import { loadCartView } from '~/services/cart/cart.server';
+import { loadCartView } from '~/services/cart/index.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { acknowledgementSchema } from '~/schemas/cart';
 

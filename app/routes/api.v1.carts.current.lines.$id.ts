@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { api, errorResponse, readJson } from '~/lib/api.server';
-import { loadCartView, removeCartLine, updateCartLine } from '~/services/cart/cart.server';
+import { loadCartView, removeCartLine, updateCartLine } from '~/services/cart/index.server';
 import { updateCartLineSchema } from '~/schemas/cart';
 
 const deleteQuery = z.object({ version: z.coerce.number().int().min(1).optional() });

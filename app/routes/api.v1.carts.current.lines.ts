@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, jsonResponse, readJson } from '~/lib/api.server';
-import { addCartLinesAnswer } from '~/services/cart/cart.server';
+import { addCartLinesAnswer } from '~/services/cart/index.server';
 import { addCartLinesSchema } from '~/schemas/cart';
 
 /**

@@ -5,7 +5,7 @@ import { DEMO_API_KEYS, DEMO_IDS, seedDemo } from '../../db/seed';
 import type { DB } from '../../db/client';
 import { priceCart } from '../../app/lib/pricing';
 import { addCartLinesSchema } from '../../app/schemas/cart';
-import { addCartLines, addCartLinesAnswer, cartPricingInput, loadCartView } from '../../app/services/cart/cart.server';
+import { addCartLines, addCartLinesAnswer, cartPricingInput, loadCartView } from '../../app/services/cart/index.server';
 import type { UserPrincipal } from '../../app/services/identity/principal';
 import { startAppServer } from '../support/app-server';
 import { benchDatabase, prng, r2, summarize, time } from './support';

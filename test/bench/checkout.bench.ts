@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { setDb } from '../../db/client';
 import type { Database } from '../../db/schema';
-import { addCartLines, getOpenCart } from '../../app/services/cart/cart.server';
+import { addCartLines, getOpenCart } from '../../app/services/cart/index.server';
 import { checkoutCart } from '../../app/services/checkout/index.server';
 import type { UserPrincipal } from '../../app/services/identity/principal';
 import { validateClinicCart } from '../../app/services/validation/validation.server';

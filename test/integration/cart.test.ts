@@ -19,7 +19,7 @@ import {
   removeCartLine,
   searchOffersForCart,
   updateCartLine,
-} from '../../app/services/cart/cart.server';
+} from '../../app/services/cart/index.server';
 import { DomainError } from '../../app/services/platform/errors';
 import { acknowledgeWarning } from '../../app/services/validation/validation.server';
 import { listPatients } from '../../app/services/records/patients.server';

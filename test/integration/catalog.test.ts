@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCatalog from '../../app/routes/api.v1.catalog';
-import { addCartLines } from '../../app/services/cart/cart.server';
+import { addCartLines } from '../../app/services/cart/index.server';
 import { searchCatalog, type CatalogMedication } from '../../app/services/catalog/catalog.server';
 import type { Principal } from '../../app/services/identity/principal';
 import { call, request } from '../support/requests';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
 import * as webhookRoute from '../../app/routes/webhooks.stripe';
-import { addCartLines } from '../../app/services/cart/cart.server';
+import { addCartLines } from '../../app/services/cart/index.server';
 import { CHECKOUT_TTL_MS, cancelCheckout, checkoutCart } from '../../app/services/checkout/index.server';
 import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
 import { DomainError } from '../../app/services/platform/errors';

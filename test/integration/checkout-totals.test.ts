@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
-import { loadCartView } from '../../app/services/cart/cart.server';
+import { loadCartView } from '../../app/services/cart/index.server';
 import { checkoutCart } from '../../app/services/checkout/index.server';
 import { today } from '../../app/services/platform/clock.server';
 import { CA_PHARMACIES, TECH, emptyOpenCart, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';

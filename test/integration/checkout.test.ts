@@ -7,7 +7,7 @@ import { today } from '../../app/services/platform/clock.server';
 import { checkoutCart, splitCheckout } from '../../app/services/checkout/index.server';
 import { DomainError } from '../../app/services/platform/errors';
 import { pendingJobs } from '../../app/services/platform/jobs.server';
-import { addCartLines, getOpenCart } from '../../app/services/cart/cart.server';
+import { addCartLines, getOpenCart } from '../../app/services/cart/index.server';
 import { refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
 import { call, request, signIn } from '../support/requests';
 import {

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { DB } from '../../db/client';
 import { stableUuid } from '../../db/credentials';
 import { DEMO_IDS } from '../../db/seed';
-import { addCartLines, getOpenCart } from '../../app/services/cart/cart.server';
+import { addCartLines, getOpenCart } from '../../app/services/cart/index.server';
 import type { Principal, UserPrincipal } from '../../app/services/identity/principal';
 import { acknowledgeWarning, validateClinicCart } from '../../app/services/validation/validation.server';
 import { ALVAREZ, CLEAN_SIG, METHIMAZOLE, medicationId, offerOf } from './validation-fixtures';
