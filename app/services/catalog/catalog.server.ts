@@ -2,7 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { getDb } from '../../../db/client';
 import type { Database, DeaSchedule } from '../../../db/schema';
 import { landedCostQuoter, type PharmacyFees, type PriceCartInput } from '../../lib/pricing';
-import { cartPricingInput } from '../cart/cart.server';
+import { cartPricingInput } from '../cart/index.server';
 import { listPatients } from '../records/patients.server';
 import { today } from '../platform/clock.server';
 import { clinicScope, type Principal } from '../identity/principal';

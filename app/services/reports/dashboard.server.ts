@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
-import { loadCartView } from '../cart/cart.server';
+import { loadCartView } from '../cart/index.server';
 import { now } from '../platform/clock.server';
 import { clinicScope, type Principal } from '../identity/principal';
 

@@ -5,7 +5,7 @@ import { json } from '../../../db/json';
 import type { Database, QueueName, RefillRequest } from '../../../db/schema';
 import type { Decision } from '../../schemas/refill-request';
 import { audit } from '../audit/audit.server';
-import { addCartLines } from '../cart/cart.server';
+import { addCartLines } from '../cart/index.server';
 import { now, today } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
 import { scheduleTimers } from './intake.server';
