@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateCart, REALISTIC_CART } from '../../../test/support/optimizer-carts';
 import { priceAssignment } from './explain';
 import type { OptimizeInput, OptimizerLine, OptimizerOffer, OptimizerPharmacy, Proposal } from './model';
-import { optimizeCart, stopSolver } from './optimizer.server';
+import { optimizeCart } from './optimizer.server';
+import { stopSolver } from './solver.server';
 import { buildProblem } from './problem';
 
 afterAll(stopSolver);

@@ -3,7 +3,7 @@
  * stock, licensure, controlled-drug limits, need-by dates, pinned lines and an optional cap on
  * pharmacies. HiGHS solves the mixed-integer program in a worker within a time budget; the
  * greedy heuristic answers when it cannot, and the proposal says which did.
- * See docs/optimizer.md and docs/decisions (cart optimizer).
+ * See docs/optimizer.md and docs/decisions/006-cart-optimizer-highs.md.
  */
 import { greedyAssign, settle } from './greedy';
 import { explain } from './explain';
@@ -13,8 +13,6 @@ import type { FallbackReason, OptimizeInput, OptimizerLine, OptimizerOffer, Opti
 import { buildProblem, type Problem } from './problem';
 import { solveMip } from './solver.server';
 
-export type { OptimizeInput, Proposal } from './model';
-export { stopSolver } from './solver.server';
 
 /** The solver's share of a proposal's time: a 1,000-line cart takes well under it (docs/optimizer.md). */
 export const DEFAULT_TIME_BUDGET_MS = 800;

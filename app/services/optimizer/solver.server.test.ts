@@ -68,7 +68,7 @@ describe('the optimizer bundled as the Remix server build bundles it', () => {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await build({
-      entryPoints: [path.resolve('app/services/optimizer/optimizer.server.ts')],
+      entryPoints: [path.resolve('app/services/optimizer/index.server.ts')],
       bundle: true,
       format: 'esm',
       platform: 'node',
