@@ -101,6 +101,11 @@ function spawn(rt: Runtime): Worker {
   // execArgv: [] keeps tsx's loader (inherited otherwise) out of a worker that runs plain JS.
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { highsPath: rt.highsPath, wasmModule: rt.module }, execArgv: [] });
   worker.unref();
+  // A worker that dies while idle must not be handed the next solve.
+  worker.once('exit', () => {
+    const i = idle.indexOf(worker);
+    if (i >= 0) idle.splice(i, 1);
+  });
   return worker;
 }
 
