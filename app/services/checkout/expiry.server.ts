@@ -44,8 +44,8 @@ export async function releaseCheckout(
 
 /**
  * The clinic gives up on paying (the "Cancel" of Stripe's page, or the button on the checkout
- * page): the payment page is closed at the provider first, so it can no longer be paid, then the stock is
- * released and the cart reopened. 409 once the payment went through.
+ * page): the payment page is closed at the provider first, so it can no longer be paid, then
+ * the stock is released and the cart reopened. 409 once the payment went through.
  */
 export async function cancelCheckout(principal: Principal, checkoutId: string): Promise<CheckoutView> {
   const clinicId = clinicScope(principal);
