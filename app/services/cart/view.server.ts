@@ -16,14 +16,18 @@ export type CartFinding = Pick<Finding, 'rule' | 'severity' | 'message' | 'hint'
   acknowledgedAt?: string;
 };
 
-/** The `PriceCartInput` of the clinic's open cart (the catalog quotes "landed cost if added" against it). */
-export async function cartPricingInput(principal: Principal, opts: ReadOption = {}): Promise<PriceCartInput> {
+/**
+ * The `PriceCartInput` of the clinic's open cart (the catalog quotes "landed cost if added"
+ * against it), or of the clinic's cart `cartId` when the caller already holds it (checkout,
+ * which has it locked), so the cart is not located a second time.
+ */
+export async function cartPricingInput(principal: Principal, opts: ReadOption & { cartId?: string } = {}): Promise<PriceCartInput> {
   const clinicId = clinicScope(principal);
   const db = opts.tx ?? getDb();
-  const cart = await getOpenCart(principal, opts);
+  const cartId = opts.cartId ?? (await getOpenCart(principal, opts)).id;
   const [clinic, rows] = await Promise.all([
     clinicRow(db, clinicId),
-    pricingLinesQuery(db, clinicId, cart.id)
+    pricingLinesQuery(db, clinicId, cartId)
       .select([
         'l.id', 'o.pharmacyId', 'l.shipTo', 'p.clientId', 'l.quantity', 'o.unitPriceCents', 'm.coldChain',
         'ph.shippingCents', 'ph.coldChainFeeCents',
