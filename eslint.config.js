@@ -57,6 +57,7 @@ export default tseslint.config(
     // The shared vocabulary is a leaf: every layer (the browser too) imports it, so it imports
     // nothing but its own files and the reference data beside it (docs/conventions.md).
     files: ['validators/vocabulary/**/*.ts'],
+    ignores: ['validators/vocabulary/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

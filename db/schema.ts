@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { RequestQueue } from '../validators/vocabulary';
+import type { CheckoutStatus, OrderStatus, PatientStatus, PrescriptionStatus, RequestQueue, RequestStatus, Role } from '../validators/vocabulary';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,20 +12,9 @@ export type Json<T> = ColumnType<T, string, string>;
 /** A jsonb column with a default. */
 export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
 
-export type Role = 'technician' | 'veterinarian' | 'manager' | 'front_desk' | 'pharmacist' | 'admin';
+export type { CheckoutStatus, OrderStatus, PatientStatus, PrescriptionStatus, RequestStatus, Role };
 export type Species = 'dog' | 'cat' | 'rabbit' | 'ferret' | 'horse' | 'bird' | 'other';
-export type PatientStatus = 'active' | 'inactive' | 'deceased';
 export type DeaSchedule = 'II' | 'III' | 'IV' | 'V';
-export type OrderStatus =
-  | 'pending_delivery'
-  | 'submitted'
-  | 'accepted'
-  | 'rejected'
-  | 'compounding'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'delivery_failed';
 /** A request queue (validators/vocabulary). */
 export type QueueName = RequestQueue;
 export type LineSource = 'manual' | 'quickfill' | 'reorder' | 'request';
@@ -248,7 +237,7 @@ export interface PrescriptionsTable {
   refillsUsed: Generated<number>;
   writtenOn: DateOnly;
   expiresOn: DateOnly;
-  status: Generated<'active' | 'expired' | 'cancelled'>;
+  status: Generated<PrescriptionStatus>;
   lastDoseChangeOn: DateOnly | null;
   standingOrder: Generated<boolean>;
   createdAt: CreatedAt;
@@ -306,7 +295,7 @@ export interface CheckoutsTable {
   clinicId: string;
   cartId: string;
   cartVersion: number;
-  status: Generated<'pending' | 'awaiting_payment' | 'paid' | 'split' | 'expired' | 'failed'>;
+  status: Generated<CheckoutStatus>;
   provider: 'stripe' | 'invoice';
   idempotencyKey: string;
   amountCents: number;
@@ -462,7 +451,7 @@ export interface RefillRequestsTable {
   candidates: JsonDefault<unknown[]>;
   eligibility: JsonDefault<{ check: string; ok: boolean; detail: string }[]>;
   queue: QueueName;
-  status: Generated<'open' | 'approved' | 'denied' | 'exam_requested' | 'to_dispense' | 'dispensed' | 'cancelled'>;
+  status: Generated<RequestStatus>;
   dueAt: Timestamp;
   /** When the reminder to the assignee falls due (the target; 30 min for urgent). */
   remindAt: Timestamp | null;

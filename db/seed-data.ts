@@ -2,6 +2,8 @@
 // products a clinic dispenses itself, four partner pharmacies, and name lists.
 // Strengths and forms are those 503A pharmacies commonly compound for animals.
 
+import { US_STATES } from '../validators/vocabulary';
+
 /** A demo medication; `base` is a typical price per vial/package in cents. */
 export type SeedMedication = {
   name: string;
@@ -103,11 +105,8 @@ export const PHARMACIES = [
   { slug: 'greatlakes', name: 'Great Lakes Veterinary Compounding', state: 'WI', city: 'Madison', ships: 'ALL', shipping: 2200, coldChain: 1800, turnaround: 5, factor: 1.08 },
 ] as const;
 
-export const ALL_STATES = [
-  'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL', 'IN', 'KS', 'KY',
-  'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE', 'NH', 'NJ', 'NM', 'NV', 'NY',
-  'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY', 'DC',
-];
+/** Where the nationwide demo pharmacy ships: the 50 states and DC. */
+export const ALL_STATES = [...US_STATES, 'DC'] as const;
 
 export const FLAVORS = ['chicken', 'beef', 'fish', 'tuna', 'marshmallow', 'bacon', 'liver', 'peanut butter'];
 

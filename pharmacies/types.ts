@@ -8,7 +8,7 @@
  * `catalogFeedDocumentSchema` with `z.toJSONSchema(schema, { io: 'input' })`, which both support.
  */
 import { z } from 'zod';
-import { US_STATE_CODES } from './us-states';
+import { PHARMACY_EVENT_TYPES, US_STATE_CODES } from '../validators/vocabulary';
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -306,7 +306,7 @@ export const orderStatusEventSchema = z
   .object({
     /** The pharmacy's id for this event; a replayed id returns the first answer. */
     eventId: text(200),
-    type: z.enum(['accepted', 'rejected', 'compounding', 'shipped', 'delivered', 'cancelled']),
+    type: z.enum(PHARMACY_EVENT_TYPES),
     reason: z.string().trim().min(1).max(1000).optional(),
     carrier: z.string().trim().min(1).max(60).optional(),
     trackingNumber: z.string().trim().min(1).max(100).optional(),

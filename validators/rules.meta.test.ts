@@ -1,13 +1,14 @@
 /**
- * Keeps the rule set honest: every rule file is registered, tested and documented, and the
- * registry holds exactly the rule ids the API contract names.
+ * Keeps the rule sets honest: every rule file is registered, tested and documented, and the
+ * cart registry holds exactly the rule ids the API contract names. The refill-request checks
+ * (validators/requests) are held to the same conventions.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RULES } from './index';
+import { REQUEST_CHECK_IDS, REQUEST_RULES } from './requests';
 
-const rulesDir = fileURLToPath(new URL('./rules/', import.meta.url));
 const docsPath = fileURLToPath(new URL('../docs/validation.md', import.meta.url));
 const apiPath = fileURLToPath(new URL('../../shared/API.md', import.meta.url));
 
@@ -26,22 +27,33 @@ function apiRuleIds(): string[] {
   return [...section.matchAll(/`([a-z_]+\.[a-z_]+)`/g)].map((m) => m[1]!);
 }
 
-const files = readdirSync(rulesDir);
-const ruleFiles = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
-const ruleIdsOnDisk = ruleFiles.map((f) => f.slice(0, -'.ts'.length));
-const registered: string[] = Object.keys(RULES);
 const docs = existsSync(docsPath) ? readFileSync(docsPath, 'utf8') : '';
 
-describe('rule set', () => {
+/**
+ * The conventions every registry keeps: one file per rule in `folder`, named by its id and
+ * exporting the registered check, one test file per rule and none without, and the id in
+ * `documentation`.
+ */
+function checkRuleFiles(
+  folder: string,
+  load: (id: string) => Promise<Record<string, unknown>>,
+  registry: Readonly<Record<string, { check: unknown }>>,
+  documentation: string,
+  registryName: string,
+) {
+  const files = readdirSync(fileURLToPath(new URL(`./${folder}/`, import.meta.url)));
+  const ruleIdsOnDisk = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -'.ts'.length));
+  const registered: string[] = Object.keys(registry);
+
   it('has one file per rule, named by its id', () => {
     expect(ruleIdsOnDisk.length).toBeGreaterThan(0);
     expect([...ruleIdsOnDisk].sort()).toEqual([...registered].sort());
   });
 
   it.each(ruleIdsOnDisk)('%s: its check is the one registered', async (id) => {
-    const module = (await import(`./rules/${id}.ts`)) as Record<string, unknown>;
-    const registeredCheck = RULES[id as keyof typeof RULES]?.check;
-    expect(registeredCheck, `${id} is not in RULES`).toBeTypeOf('function');
+    const module = await load(id);
+    const registeredCheck = registry[id]?.check;
+    expect(registeredCheck, `${id} is not in ${registryName}`).toBeTypeOf('function');
     expect(Object.values(module)).toContain(registeredCheck);
   });
 
@@ -55,10 +67,23 @@ describe('rule set', () => {
   });
 
   it.each(ruleIdsOnDisk)('%s: is documented in docs/validation.md', (id) => {
-    expect(docs).toContain(`\`${id}\``);
+    expect(documentation).toContain(`\`${id}\``);
   });
+}
+
+describe('rule set', () => {
+  checkRuleFiles('rules', (id) => import(`./rules/${id}.ts`), RULES, docs, 'RULES');
 
   it("registers exactly API.md's rule ids", () => {
-    expect([...registered].sort()).toEqual([...apiRuleIds()].sort());
+    expect(Object.keys(RULES).sort()).toEqual([...apiRuleIds()].sort());
+  });
+});
+
+describe('refill-request checks', () => {
+  // The section of docs/validation.md about request checks (the cart rules share some ids).
+  checkRuleFiles('requests/rules', (id) => import(`./requests/rules/${id}.ts`), REQUEST_RULES, docs.slice(docs.indexOf('## Refill-request checks')), 'REQUEST_RULES');
+
+  it('registers the checks in the order they are stored on a request', () => {
+    expect(Object.keys(REQUEST_RULES)).toEqual([...REQUEST_CHECK_IDS]);
   });
 });

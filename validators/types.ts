@@ -4,14 +4,14 @@
  * Nothing here knows about the database or the app.
  */
 import type { ParsedSig } from './sig';
+import type { IsoDate, PatientStatus, PrescriptionStatus } from './vocabulary';
 
 export type { ParsedSig };
 
 /** A route of administration as `ParsedSig` names it. */
 export type SigRoute = NonNullable<ParsedSig['route']>;
 
-/** A calendar date as ISO `YYYY-MM-DD`. Compared as strings, which orders them correctly. */
-export type IsoDate = string;
+export type { IsoDate };
 
 /** A US state, district or territory as its two-letter USPS code, e.g. `"CA"`. */
 export type UsState = string;
@@ -113,7 +113,7 @@ export type PatientContext = {
   id: string;
   name: string;
   species: Species;
-  status: 'active' | 'inactive' | 'deceased';
+  status: PatientStatus;
   /** `null` when no wellness exam is on record. */
   lastWellnessExamOn: IsoDate | null;
   /** Used to turn mg/kg doses into amounts for the days-supply estimate; null when unknown. */
@@ -204,7 +204,7 @@ export type PrescriptionContext = {
   writtenOn: IsoDate;
   /** Last day it may be filled (inclusive). */
   expiresOn: IsoDate;
-  status: 'active' | 'expired' | 'cancelled' | 'completed';
+  status: PrescriptionStatus;
 };
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireApiKey } from '~/services/identity/auth.server';
 import { DomainError, type DomainErrorCode } from '~/services/platform/errors';
 import type { Principal } from '~/services/identity/principal';
+import { fieldsOf } from '../../validators/vocabulary';
 
 const STATUS: Record<DomainErrorCode, number> = {
   bad_request: 400,
@@ -29,16 +30,6 @@ export function errorResponse(status: number, code: string, message: string, fie
   return jsonResponse({ error: { code, message, ...(fields ? { fields } : {}), ...(extra ?? {}) } }, { status });
 }
 
-/** Field path → message, from a zod error (`lines.3.quantity`). */
-export function zodFields(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || '(body)';
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
-
 /** The one place that turns an error into an API response. Unknown errors are logged, never shown. */
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof Response) return error;
@@ -52,7 +43,7 @@ export function toErrorResponse(error: unknown): Response {
     return res;
   }
   if (error instanceof z.ZodError) {
-    return errorResponse(400, 'bad_request', 'Some fields are not valid.', zodFields(error));
+    return errorResponse(400, 'bad_request', 'Some fields are not valid.', fieldsOf(error.issues));
   }
   console.error('Unhandled API error', error);
   return errorResponse(500, 'internal', 'Something went wrong on our side. The request was not completed.');
@@ -71,7 +62,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
     throw new DomainError('bad_request', 'The body is not valid JSON.', { '(body)': 'not valid JSON' });
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new DomainError('bad_request', 'Some fields are not valid.', zodFields(parsed.error));
+  if (!parsed.success) throw new DomainError('bad_request', 'Some fields are not valid.', fieldsOf(parsed.error.issues));
   return parsed.data;
 }
 
@@ -79,7 +70,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new DomainError('bad_request', 'Some query parameters are not valid.', zodFields(parsed.error));
+  if (!parsed.success) throw new DomainError('bad_request', 'Some query parameters are not valid.', fieldsOf(parsed.error.issues));
   return parsed.data;
 }
 

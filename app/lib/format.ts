@@ -5,7 +5,7 @@
  * and the browser must print the same text or hydration breaks, so nothing here reads the
  * machine's locale, zone or clock. Missing values (null/undefined) print as {@link EMPTY}.
  */
-import { US_STATE_NAMES, isUsStateCode } from './format-states';
+import { US_STATE_NAMES, isRole, isUspsCode, type Role } from '../../validators/vocabulary';
 
 const LOCALE = 'en-US';
 
@@ -197,12 +197,12 @@ export interface StateOptions {
 export function formatState(code: string | null | undefined, options: StateOptions = {}): string {
   if (code == null || code.trim() === '') return EMPTY;
   const upper = code.trim().toUpperCase();
-  if (!isUsStateCode(upper)) return upper;
+  if (!isUspsCode(upper)) return upper;
   const name = US_STATE_NAMES[upper];
   return options.withCode ? `${name} (${upper})` : name;
 }
 
-const ROLE_LABELS: Record<string, string> = {
+const ROLE_LABELS: Record<Role, string> = {
   technician: 'Technician',
   veterinarian: 'Veterinarian',
   manager: 'Manager',
@@ -214,7 +214,7 @@ const ROLE_LABELS: Record<string, string> = {
 /** A user role as a label: "front_desk" → "Front desk". */
 export function formatRole(role: string | null | undefined): string {
   if (role == null || role.trim() === '') return EMPTY;
-  return ROLE_LABELS[role] ?? humanize(role);
+  return isRole(role) ? ROLE_LABELS[role] : humanize(role);
 }
 
 /** How the greeting names a user: "Dr. Alvarez" for a titled name, otherwise the first name. */

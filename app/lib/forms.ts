@@ -3,6 +3,7 @@ import { useSubmit } from '@remix-run/react';
 import { useEffect, type FormEvent } from 'react';
 import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from 'react-hook-form';
 import type { z } from 'zod';
+import { fieldsOf } from '../../validators/vocabulary';
 
 /** What a UI action returns for bad input: errors by field name, and one for the whole form. */
 export type FormErrors = { fieldErrors?: Record<string, string>; formError?: string; values?: Record<string, unknown> };
@@ -22,12 +23,7 @@ export function parseFormData<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.map(String).join('.');
-    fieldErrors[key] ??= issue.message;
-  }
-  return { ok: false, errors: { fieldErrors, values } };
+  return { ok: false, errors: { fieldErrors: fieldsOf(parsed.error.issues, ''), values } };
 }
 
 /**

@@ -3,11 +3,8 @@
  * the pharmacy API, the portal's buttons and the clinic's timeline all read the same rules
  * (docs/pharmacy-api.md, "State machine").
  */
-import type { OrderStatus } from './status';
+import type { PharmacyEventType } from '../../validators/vocabulary';
 
-/** What a pharmacy can report about an order (API.md, pharmacy API). */
-export const PHARMACY_EVENT_TYPES = ['accepted', 'rejected', 'compounding', 'shipped', 'delivered', 'cancelled'] as const;
-export type PharmacyEventType = (typeof PHARMACY_EVENT_TYPES)[number];
 
 // Fulfilment moves forward through these ranks; an order never moves back. Before the pharmacy
 // has confirmed receipt (pending_delivery, delivery_failed) an event from it is itself proof
@@ -21,9 +18,6 @@ const RANK: Record<string, number> = {
   shipped: 4,
   delivered: 5,
 };
-
-/** Statuses after which nothing more happens. */
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled'];
 
 /**
  * What an event does to an order in `current` status:

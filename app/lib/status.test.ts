@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkoutStatusLook, orderStatusLook, ORDER_STATUSES, REQUEST_QUEUES, requestQueueLook, severityLook } from './status';
+import { ORDER_STATUSES, REQUEST_QUEUES } from '../../validators/vocabulary';
+import { checkoutStatusLook, orderStatusLook, requestQueueLook, severityLook } from './status';
 
 describe('status looks', () => {
   it('gives every order status and queue a label and a tone', () => {

@@ -1,12 +1,10 @@
 /**
  * Labels and badge tones for the states users scan for: order statuses, request queues,
  * finding severities. One table each, so every page shows "Shipped" in the same colour.
- * Codes are the ones in ../shared/API.md.
+ * The codes themselves are the shared vocabulary (validators/vocabulary).
  */
-import { REQUEST_QUEUES, type RequestQueue } from '../../validators/vocabulary';
+import type { CheckoutStatus, OrderStatus, RequestQueue } from '../../validators/vocabulary';
 import { humanize } from './format';
-
-export { REQUEST_QUEUES, type RequestQueue };
 
 /** Badge colours; see `Badge` in app/components/badge.tsx. */
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
@@ -16,20 +14,6 @@ export interface StatusLook {
   label: string;
   tone: Tone;
 }
-
-/** Order statuses as in API.md, in the order an order usually moves through them. */
-export const ORDER_STATUSES = [
-  'pending_delivery',
-  'submitted',
-  'accepted',
-  'compounding',
-  'shipped',
-  'delivered',
-  'rejected',
-  'cancelled',
-  'delivery_failed',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 const ORDER_STATUS_LOOKS = {
   pending_delivery: { label: 'Sending to pharmacy', tone: 'neutral' },
@@ -53,14 +37,14 @@ const REQUEST_QUEUE_LOOKS = {
 } as const satisfies Record<RequestQueue, StatusLook>;
 
 /** Checkout (payment) statuses, as the clinic reads them after paying. */
-const CHECKOUT_STATUS_LOOKS: Record<string, StatusLook> = {
+const CHECKOUT_STATUS_LOOKS = {
   pending: { label: 'Starting payment', tone: 'info' },
   awaiting_payment: { label: 'Waiting for payment', tone: 'warning' },
   paid: { label: 'Paid — creating orders', tone: 'info' },
   split: { label: 'Paid', tone: 'success' },
   expired: { label: 'Not paid', tone: 'neutral' },
   failed: { label: 'Payment failed', tone: 'danger' },
-};
+} as const satisfies Record<CheckoutStatus, StatusLook>;
 
 /** Finding severities: an error blocks checkout, a warning needs an acknowledgement. */
 export type Severity = 'error' | 'warning';
@@ -91,6 +75,6 @@ export function severityLook(severity: Severity | (string & {})): StatusLook {
 }
 
 /** Label and tone of a checkout's status; unknown codes are humanized and neutral. */
-export function checkoutStatusLook(status: string): StatusLook {
+export function checkoutStatusLook(status: CheckoutStatus | (string & {})): StatusLook {
   return lookUp(CHECKOUT_STATUS_LOOKS, status);
 }

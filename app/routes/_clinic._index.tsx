@@ -10,7 +10,7 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { formatNumber, greetingName } from '~/lib/format';
-import { ORDER_STATUSES, REQUEST_QUEUES } from '~/lib/status';
+import { ORDER_STATUSES, REQUEST_QUEUES } from '../../validators/vocabulary';
 import { requireUser } from '~/services/identity/auth.server';
 import { getClinic } from '~/services/records/clinics.server';
 import { getDashboard, type SlaState } from '~/services/reports/dashboard.server';

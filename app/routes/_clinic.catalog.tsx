@@ -11,7 +11,7 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { PatientTypeahead, type PatientOption } from '~/components/patient-typeahead';
 import { Toaster } from '~/components/toast';
-import { US_STATE_NAMES } from '~/lib/format-states';
+import { US_STATE_NAMES } from '../../validators/vocabulary';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { addToCartFormSchema, catalogQuerySchema, type CatalogQueryParams } from '~/schemas/catalog';
 import { requireUser } from '~/services/identity/auth.server';

@@ -9,7 +9,8 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { StatusTabs, type StatusTab } from '~/components/status-tabs';
 import { formatMoney } from '~/lib/format';
-import { ORDER_STATUSES, orderStatusLook } from '~/lib/status';
+import { orderStatusLook } from '~/lib/status';
+import { ORDER_STATUSES } from '../../validators/vocabulary';
 import { requireUser } from '~/services/identity/auth.server';
 import { listCheckoutsWithOrders, orderStatusCounts } from '~/services/orders/index.server';
 

@@ -27,7 +27,7 @@ import {
   queueSummary,
   resolveMatch,
   type QueueItem,
-} from '~/services/requests/refill-requests.server';
+} from '~/services/requests/index.server';
 import { REQUEST_QUEUES } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];

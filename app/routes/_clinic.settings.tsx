@@ -11,7 +11,8 @@ import { requestQueueLook } from '~/lib/status';
 import { intakeSettingsSchema } from '~/schemas/refill-request';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
-import { getIntakeSettings, updateIntakeSettings } from '~/services/requests/refill-requests.server';
+import { getIntakeSettings, updateIntakeSettings } from '~/services/requests/index.server';
+import { TARGETED_QUEUES, type TargetedQueue } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Settings — vialcart' }];
 
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     await updateIntakeSettings(user, {
       wellnessWindowMonths: d.wellnessWindowMonths,
-      targetMinutes: { tech_standard: d.tech_standard, tech_urgent: d.tech_urgent, vet_review: d.vet_review, exception_exam: d.exception_exam, front_desk: d.front_desk },
+      targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, d[q]])) as Record<TargetedQueue, number>,
       dayEndsAt: d.dayEndsAt,
       urgentReminderMinutes: d.urgentReminderMinutes,
       escalateAfterMinutes: d.escalateAfterMinutes,
@@ -51,13 +52,14 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const TARGETS = [
-  { name: 'tech_standard', hint: 'Routine refills, eligible.' },
-  { name: 'tech_urgent', hint: 'Runs out today or in 1–2 days.' },
-  { name: 'vet_review', hint: 'Controlled, compounded or a recent dose change.' },
-  { name: 'exception_exam', hint: 'Wellness exam overdue: send the booking link.' },
-  { name: 'front_desk', hint: 'Patient or prescription not found: call the owner.' },
-] as const;
+const TARGET_HINTS = {
+  tech_urgent: 'Runs out today or in 1–2 days.',
+  tech_standard: 'Routine refills, eligible.',
+  vet_review: 'Controlled, compounded or a recent dose change.',
+  exception_exam: 'Wellness exam overdue: send the booking link.',
+  front_desk: 'Patient or prescription not found: call the owner.',
+} satisfies Record<TargetedQueue, string>;
+const TARGETS = TARGETED_QUEUES.map((name) => ({ name, hint: TARGET_HINTS[name] }));
 
 export default function SettingsPage() {
   const { settings, canEdit } = useLoaderData<typeof loader>();

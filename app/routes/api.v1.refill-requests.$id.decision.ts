@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { api, readJson } from '~/lib/api.server';
 import { decisionSchema } from '~/schemas/refill-request';
-import { decideRefillRequest } from '~/services/requests/refill-requests.server';
+import { decideRefillRequest } from '~/services/requests/index.server';
 
 // A decision by a clinic system. A clinic key acts like a technician: it may deny, request an
 // exam, and approve only non-controlled refills under a standing order (docs/decisions/004).

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { api } from '~/lib/api.server';
-import { getRefillRequest } from '~/services/requests/refill-requests.server';
+import { getRefillRequest } from '~/services/requests/index.server';
 
 // One request with its queue, SLA timers and audit trail; another clinic's id is a 404.
 export const loader = ({ request, params }: LoaderFunctionArgs) =>

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { api, errorResponse, jsonResponse, readJson, readQuery } from '~/lib/api.server';
 import { apiRefillRequestSchema, listRequestsQuerySchema } from '~/schemas/refill-request';
-import { createRequestFromApi } from '~/services/requests/intake.server';
-import { listRefillRequests } from '~/services/requests/refill-requests.server';
+import { createRequestFromApi, listRefillRequests } from '~/services/requests/index.server';
 
 // GET: the clinic's requests by queue and status (open by default).
 export const loader = ({ request }: LoaderFunctionArgs) =>

@@ -8,7 +8,7 @@ import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { publicRefillFormSchema } from '~/schemas/refill-request';
 import { clientAddress } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
-import { publicClinic, submitPublicRefillForm } from '~/services/requests/intake.server';
+import { publicClinic, submitPublicRefillForm } from '~/services/requests/index.server';
 import { refillPrefill } from '~/services/owners/owners.server';
 
 /** Largest form post read (bytes): the form's fields fit in well under 4 KB. */

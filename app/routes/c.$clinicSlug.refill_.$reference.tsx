@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { DomainError } from '~/services/platform/errors';
-import { publicRequestStatus } from '~/services/requests/intake.server';
+import { publicRequestStatus } from '~/services/requests/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Request ${data?.request.reference ?? ''} received — ${data?.clinic.name ?? 'vialcart'}` }];
 

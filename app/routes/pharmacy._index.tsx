@@ -7,7 +7,8 @@ import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { StatusTabs } from '~/components/status-tabs';
-import { orderStatusLook, type OrderStatus } from '~/lib/status';
+import { orderStatusLook } from '~/lib/status';
+import type { OrderStatus } from '../../validators/vocabulary';
 import { requireUser } from '~/services/identity/auth.server';
 import { listPharmacyOrders, pharmacyOrderCounts } from '~/services/orders/index.server';
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { errorResponse, jsonResponse, toErrorResponse } from '~/lib/api.server';
 import { readBodyBounded } from '~/lib/body.server';
-import { MAX_WEBHOOK_BYTES, receiveIntakeWebhook } from '~/services/requests/intake.server';
+import { MAX_WEBHOOK_BYTES, receiveIntakeWebhook } from '~/services/requests/index.server';
 
 // Refill requests from a clinic's PIMS (JSON `prescription.requested`) or SMS gateway (form
 // post), signed with the clinic's intake secret. The raw body is read once, bounded, and

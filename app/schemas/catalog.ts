@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUsStateCode } from '~/lib/format-states';
+import { isUspsCode } from '../../validators/vocabulary';
 import { newCartLineSchema } from './cart';
 
 /** A yes/no query parameter: `1`/`true`/`yes` or `0`/`false`/`no`; empty means "either". */
@@ -23,7 +23,7 @@ export const catalogQuerySchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine((v) => v === '' || isUsStateCode(v), { message: 'Use a two-letter US state code, like CA.' })
+    .refine((v) => v === '' || isUspsCode(v), { message: 'Use a two-letter US state code, like CA.' })
     .optional()
     .transform((v) => v || undefined),
   controlled: flag,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CARRIERS, REJECTION_REASONS } from '~/lib/order-flow';
-import { ORDER_STATUSES } from '~/lib/status';
+import { ORDER_STATUSES } from '../../validators/vocabulary';
 
 /** `GET …/orders?status=&limit=&offset=` (clinic and pharmacy APIs). */
 export const orderListQuerySchema = z.object({

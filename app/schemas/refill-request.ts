@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REQUEST_QUEUES } from '../../validators/vocabulary';
+import { REQUEST_QUEUES, REQUEST_STATUSES, TARGETED_QUEUES, type TargetedQueue } from '../../validators/vocabulary';
 
 /**
  * Owner refill requests: the public form, the JSON API body, the PIMS and SMS webhook
@@ -159,7 +159,6 @@ export const requestNoteSchema = z.object({
 });
 
 /** `GET /api/v1/refill-requests?queue=&status=` */
-export const REQUEST_STATUSES = ['open', 'approved', 'denied', 'exam_requested', 'to_dispense', 'dispensed', 'cancelled'] as const;
 export const listRequestsQuerySchema = z.object({
   queue: z.enum(REQUEST_QUEUES).optional(),
   status: z.enum(REQUEST_STATUSES).optional(),
@@ -173,14 +172,20 @@ const minutes = (label: string, min: number, max: number) =>
     .min(min, `The ${label} is at least ${min} minutes.`)
     .max(max, `The ${label} is at most ${max} minutes.`);
 
+const TARGET_NAMES = {
+  tech_urgent: 'urgent technician target',
+  tech_standard: 'routine technician target',
+  vet_review: 'veterinarian review target',
+  exception_exam: 'exam-due target',
+  front_desk: 'front desk target',
+} satisfies Record<TargetedQueue, string>;
+/** One minutes field per queue with a target, named by the queue. */
+const queueTargets = Object.fromEntries(TARGETED_QUEUES.map((q) => [q, minutes(TARGET_NAMES[q], 5, 10080)])) as { [Q in TargetedQueue]: ReturnType<typeof minutes> };
+
 /** The intake and SLA section of /settings (manager). */
 export const intakeSettingsSchema = z.object({
   wellnessWindowMonths: z.coerce.number({ error: 'Enter months.' }).int('Whole months.').min(1, 'At least 1 month.').max(60, 'At most 60 months.'),
-  tech_standard: minutes('routine technician target', 5, 10080),
-  tech_urgent: minutes('urgent technician target', 5, 10080),
-  vet_review: minutes('veterinarian review target', 5, 10080),
-  exception_exam: minutes('exam-due target', 5, 10080),
-  front_desk: minutes('front desk target', 5, 10080),
+  ...queueTargets,
   dayEndsAt: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time like 18:00.'),
   urgentReminderMinutes: minutes('urgent reminder', 5, 1440),
   escalateAfterMinutes: minutes('escalation time', 15, 10080),

@@ -6,7 +6,7 @@ import { action as createAction } from '../../app/routes/api.v1.refill-requests'
 import { action as formAction } from '../../app/routes/c.$clinicSlug.refill';
 import { action as webhookAction } from '../../app/routes/webhooks.intake.$clinicSlug';
 import { today } from '../../app/services/platform/clock.server';
-import { queueSummary } from '../../app/services/requests/refill-requests.server';
+import { queueSummary } from '../../app/services/requests/index.server';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
 

@@ -5,7 +5,7 @@ import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
 import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
 import { drainJobs, pendingJobs, startWorker } from '../../app/services/platform/jobs.server';
-import { assignToMe, enqueueSlaSweep } from '../../app/services/requests/refill-requests.server';
+import { assignToMe, enqueueSlaSweep } from '../../app/services/requests/index.server';
 import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import type { UserPrincipal } from '../../app/services/identity/principal';
 import { call, request } from '../support/requests';

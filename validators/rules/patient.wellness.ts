@@ -1,4 +1,4 @@
-import { addMonths } from '../lib/dates';
+import { wellnessCurrent } from '../lib/eligibility';
 import type { RuleCheck } from '../types';
 
 /**
@@ -14,7 +14,7 @@ export const patientWellness: RuleCheck = (line, ctx) => {
   if (patient.lastWellnessExamOn === null) {
     return [{ message: `${patient.name} has no wellness exam on record.`, hint }];
   }
-  if (ctx.today <= addMonths(patient.lastWellnessExamOn, months)) return [];
+  if (wellnessCurrent(patient.lastWellnessExamOn, months, ctx.today)) return [];
   return [
     {
       message: `${patient.name}'s last wellness exam was on ${patient.lastWellnessExamOn}, more than ${months} months ago.`,

@@ -1,4 +1,6 @@
 import { describeLines } from '../lib/cart';
+import { isActiveOn } from '../lib/dates';
+import { refillsLeft } from '../lib/eligibility';
 import type { RuleCheck, RuleFinding } from '../types';
 
 /**
@@ -21,10 +23,10 @@ export const prescriptionValid: RuleCheck = (line, ctx, cart) => {
   }
   if (rx.status !== 'active') {
     findings.push({ message: `The prescription is ${rx.status}.`, hint: newRx });
-  } else if (rx.expiresOn < ctx.today) {
+  } else if (!isActiveOn(rx.expiresOn, ctx.today)) {
     findings.push({ message: `The prescription expired on ${rx.expiresOn}.`, hint: newRx });
   }
-  const left = Math.max(0, rx.refillsAuthorized - rx.refillsUsed);
+  const left = refillsLeft(rx);
   const filling = cart.linesByPrescription.get(rx.id) ?? [cart.index];
   if (left === 0) {
     findings.push({

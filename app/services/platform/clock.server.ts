@@ -1,4 +1,6 @@
 /** Where services get the time, so SLA and reminder tests never sleep. */
+import { calendarDay, type IsoDate } from '../../../validators/vocabulary';
+
 export type Clock = { now(): Date };
 
 const systemClock: Clock = { now: () => new Date() };
@@ -9,20 +11,22 @@ export function now(): Date {
   return ((globalThis as WithClock)[CLOCK_KEY] ?? systemClock).now();
 }
 
-/** Today's date (UTC) as 'YYYY-MM-DD'. */
+/**
+ * Today, the clinic's calendar day ('YYYY-MM-DD' in its time zone), by the injectable clock.
+ * Every date a service compares — expiry, licences, fills, invoices — is a clinic's day
+ * (validators/vocabulary/calendar.ts).
+ */
+export function clinicDay(timeZone: string): IsoDate {
+  return calendarDay(now(), timeZone);
+}
+
+/** @deprecated UTC day; use {@link clinicDay}. Kept until every caller has moved. */
 export function today(): string {
   return now().toISOString().slice(0, 10);
 }
 
-/** Today's date as 'YYYY-MM-DD' in a time zone (a clinic's), by the injectable clock. */
-export function todayIn(timeZone: string): string {
-  try {
-    // en-CA formats dates as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now());
-  } catch {
-    return today();
-  }
-}
+/** @deprecated use {@link clinicDay}. */
+export const todayIn = clinicDay;
 
 /** Replaces the clock (tests); `undefined` restores the system clock. */
 export function setClock(clock: Clock | undefined): void {

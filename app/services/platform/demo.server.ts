@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { DEMO_IDS } from '../../../db/seed';
-import { createRefillRequest, type IntakeInput } from '../requests/intake.server';
+import { createRefillRequest, type IntakeInput } from '../requests/index.server';
 
 type Candidate = {
   ownerName: string;

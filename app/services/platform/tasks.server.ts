@@ -6,8 +6,7 @@ import { registerTasks } from './jobs.server';
 import { registerPaymentTasks } from '../payments/index.server';
 import { registerRoutingTasks } from '../orders/index.server';
 import { registerNotificationTasks } from '../owners/notifications.server';
-import { registerReminderTasks } from '../requests/reminders.server';
-import { registerRefillRequestTasks } from '../requests/refill-requests.server';
+import { registerRefillRequestTasks, registerReminderTasks } from '../requests/index.server';
 
 let registered = false;
 

@@ -1,40 +1,30 @@
+/**
+ * Intake of owner refill requests. Every channel — the public form, the clinic API, the signed
+ * PIMS/SMS webhook — ends in `createRefillRequest`, which keeps the raw input, matches owner →
+ * pet → prescription, records the eligibility checks, routes to a queue with its SLA timers,
+ * acknowledges the owner and writes the audit trail, all in one transaction.
+ */
 import { createHash, randomInt } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { z } from 'zod';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
-import type { Database, QueueName } from '../../../db/schema';
+import type { Database } from '../../../db/schema';
 import { verifySignature } from '../../../pharmacies/signature';
+import type { EligibilityCheck } from '../../../validators/requests';
+import { fieldsOf, type RequestQueue } from '../../../validators/vocabulary';
 import { pimsEventSchema, smsWebhookSchema, type ApiRefillRequest, type PublicRefillFormData } from '../../schemas/refill-request';
 import { audit } from '../audit/audit.server';
-import { now, todayIn } from '../platform/clock.server';
+import { clinicDay, now } from '../platform/clock.server';
 import { DomainError, notFound } from '../platform/errors';
 import { idempotent } from '../platform/idempotency.server';
-import { enqueue } from '../platform/jobs.server';
 import { enqueueNotification } from '../owners/notifications.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { hitRateLimit } from '../identity/rate-limit.server';
-import {
-  checkEligibility,
-  effectiveUrgency,
-  matchRequest,
-  normalizeEmail,
-  normalizePhone,
-  parseSmsText,
-  readSlaSettings,
-  routeRequest,
-  slaTimers,
-  type EligibilityCheck,
-  type MatchCandidate,
-  type OwnerFacts,
-  type PrescriptionFacts,
-  type Urgency,
-} from './refill-rules';
-
-// Intake of owner refill requests (issue 8). Every channel — the public form, the clinic API,
-// the signed PIMS/SMS webhook — ends in `createRefillRequest`, which keeps the raw input,
-// matches owner → pet → prescription, records the eligibility checks, routes to a queue with
-// its SLA timers, acknowledges the owner and writes the audit trail, all in one transaction.
+import { matchRequest, normalizeEmail, normalizePhone, type MatchCandidate, type OwnerFacts, type PrescriptionFacts } from './matching';
+import { checkEligibility, effectiveUrgency, routeRequest, type Urgency } from './routing';
+import { readSlaSettings, slaTimers } from './sla';
+import { parseSmsText } from './sms';
+import { scheduleTimers } from './timers.server';
 
 type Channel = 'web' | 'sms' | 'pims' | 'api' | 'phone' | 'reminder';
 
@@ -68,7 +58,7 @@ export type CreatedRequest = {
   id: string;
   reference: string;
   status: 'open';
-  queue: QueueName;
+  queue: RequestQueue;
   urgency: Urgency;
   dueAt: string;
   clientId: string | null;
@@ -196,7 +186,7 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
     .executeTakeFirst();
   if (!clinic) throw notFound('Clinic');
   // Eligibility dates are the clinic's calendar days, as in validation.
-  const day = todayIn(clinic.timezone);
+  const day = clinicDay(clinic.timezone);
   const settings = readSlaSettings(clinic.slaSettings);
   const phone = normalizePhone(input.ownerPhone);
   const email = normalizeEmail(input.ownerEmail);
@@ -308,12 +298,6 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
   };
 }
 
-/** Enqueues the reminder and escalation jobs (keyed per request, so a re-route replaces them). */
-export async function scheduleTimers(tx: Kysely<Database>, requestId: string, timers: { remindAt: Date; escalateAt: Date }): Promise<void> {
-  await enqueue(tx, 'refill.remind', { requestId }, { runAt: timers.remindAt, jobKey: `refill-remind:${requestId}`, maxAttempts: 5 });
-  await enqueue(tx, 'refill.escalate', { requestId }, { runAt: timers.escalateAt, jobKey: `refill-escalate:${requestId}`, maxAttempts: 5 });
-}
-
 // ---------------------------------------------------------------------------------------
 // Channels
 
@@ -419,7 +403,7 @@ export async function receiveIntakeWebhook(slug: string, rawBody: string, conten
       throw new DomainError('bad_request', 'The body is not valid JSON.', { '(body)': 'not valid JSON' });
     }
     const parsed = pimsEventSchema.safeParse(data);
-    if (!parsed.success) throw new DomainError('bad_request', 'The event is not a valid prescription.requested event.', fieldsOf(parsed.error));
+    if (!parsed.success) throw new DomainError('bad_request', 'The event is not a valid prescription.requested event.', fieldsOf(parsed.error.issues));
     const event = parsed.data;
     if (event.type !== 'prescription.requested') {
       throw new DomainError('bad_request', `Only prescription.requested events are accepted here; got "${event.type.slice(0, 60)}".`, { type: 'unsupported event type' });
@@ -449,7 +433,7 @@ export async function receiveIntakeWebhook(slug: string, rawBody: string, conten
   if (type === 'application/x-www-form-urlencoded') {
     const form = Object.fromEntries(new URLSearchParams(rawBody));
     const parsed = smsWebhookSchema.safeParse(form);
-    if (!parsed.success) throw new DomainError('bad_request', 'The SMS post needs From (a phone number) and Body (the text).', fieldsOf(parsed.error));
+    if (!parsed.success) throw new DomainError('bad_request', 'The SMS post needs From (a phone number) and Body (the text).', fieldsOf(parsed.error.issues));
     const sms = parsed.data;
     const phone = normalizePhone(sms.From);
     if (!phone) throw new DomainError('bad_request', 'From is not a phone number we can text back.', { From: 'not a phone number' });
@@ -481,12 +465,6 @@ export async function receiveIntakeWebhook(slug: string, rawBody: string, conten
     return { status: answer.replayed ? 200 : answer.status, body: { ...(answer.body as Record<string, unknown>), duplicate: answer.replayed } };
   }
   throw new DomainError('bad_request', 'Send application/json (a PIMS event) or application/x-www-form-urlencoded (an SMS gateway post).', { 'Content-Type': 'unsupported' });
-}
-
-function fieldsOf(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.map(String).join('.') || '(body)'] ??= issue.message;
-  return fields;
 }
 
 function pickPublic(r: CreatedRequest) {

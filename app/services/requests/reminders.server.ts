@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { daysSupply, parseSig } from '../../../validators/sig';
+import { addDays, type RequestStatus } from '../../../validators/vocabulary';
 import { now } from '../platform/clock.server';
 import { enqueue, registerCron, registerTasks } from '../platform/jobs.server';
 import { refillRequestUrl, writeNotification } from '../owners/notifications.server';
@@ -20,7 +21,7 @@ export const RECENT_REQUEST_DAYS = 7;
 /** A sweep that was down may still remind up to this many days after the due date. */
 export const LATE_GRACE_DAYS = 3;
 /** Request statuses that mean the refill is already being handled. */
-const OPEN_REQUEST_STATUSES = ['open', 'approved', 'to_dispense'] as const;
+const OPEN_REQUEST_STATUSES = ['open', 'approved', 'to_dispense'] as const satisfies readonly RequestStatus[];
 
 type Candidate = {
   prescriptionId: string;
@@ -35,12 +36,6 @@ type Candidate = {
   requestOpen: boolean;
   requestRecent: boolean;
 };
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(iso + 'T00:00:00Z');
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Days a fill lasts: the recorded days supply, else computed from its SIG and quantity. */
 export function fillDays(line: { daysSupply: number | null; sig: string; quantity: number }): number | null {

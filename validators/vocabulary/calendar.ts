@@ -1,0 +1,33 @@
+/**
+ * Dates are the clinic's calendar day: a prescription "valid through March 3" is valid until
+ * midnight where the clinic is, not in UTC. Services get `now` from their clock
+ * (app/services/platform/clock.server.ts, `clinicDay`); this is the pure half.
+ */
+
+/** A calendar date as ISO `YYYY-MM-DD`; compared as strings, which orders them correctly. */
+export type IsoDate = string;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar date of `at` in `timeZone` (an IANA name such as `America/Los_Angeles`). An
+ * unknown zone falls back to UTC rather than failing a page.
+ */
+export function calendarDay(at: Date, timeZone: string): IsoDate {
+  let format = formats.get(timeZone);
+  if (!format) {
+    try {
+      // en-CA writes dates as YYYY-MM-DD.
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      return at.toISOString().slice(0, 10);
+    }
+    formats.set(timeZone, format);
+  }
+  return format.format(at);
+}
+
+/** `day` plus `days` calendar days (negative to go back). */
+export function addDays(day: IsoDate, days: number): IsoDate {
+  return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

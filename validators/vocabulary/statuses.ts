@@ -1,0 +1,39 @@
+/**
+ * The statuses of the records users follow: orders, checkouts, refill requests, patients and
+ * prescriptions. Order and request statuses are API contract values; labels and badge tones
+ * for them live in app/lib/status.ts.
+ */
+
+/** Order statuses, in the order an order usually moves through them (the exits last). */
+export const ORDER_STATUSES = [
+  'pending_delivery',
+  'submitted',
+  'accepted',
+  'compounding',
+  'shipped',
+  'delivered',
+  'rejected',
+  'cancelled',
+  'delivery_failed',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** What a pharmacy can report about an order it holds (the pharmacy API's status events). */
+export const PHARMACY_EVENT_TYPES = ['accepted', 'rejected', 'compounding', 'shipped', 'delivered', 'cancelled'] as const satisfies readonly OrderStatus[];
+export type PharmacyEventType = (typeof PHARMACY_EVENT_TYPES)[number];
+
+/** A checkout from starting the payment to its split into orders, or its end unpaid. */
+export const CHECKOUT_STATUSES = ['pending', 'awaiting_payment', 'paid', 'split', 'expired', 'failed'] as const;
+export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
+
+/** An owner's refill request, from open to decided (and dispensed, for the clinic's own stock). */
+export const REQUEST_STATUSES = ['open', 'approved', 'denied', 'exam_requested', 'to_dispense', 'dispensed', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** A patient on the clinic's books. */
+export const PATIENT_STATUSES = ['active', 'inactive', 'deceased'] as const;
+export type PatientStatus = (typeof PATIENT_STATUSES)[number];
+
+/** A prescription on file: active until it expires or the veterinarian cancels it. */
+export const PRESCRIPTION_STATUSES = ['active', 'expired', 'cancelled'] as const;
+export type PrescriptionStatus = (typeof PRESCRIPTION_STATUSES)[number];
