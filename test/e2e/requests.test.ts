@@ -77,7 +77,8 @@ describe('an owner’s refill request, from the public form to the refill-day ca
     await signInAs(vet, app.server.url, 'vet@riverside.example');
     await vet.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Requests' }).click();
     await vet.waitForURL(/\/requests$/);
-    expect(await vet.getByRole('heading', { level: 1 }).textContent()).toMatch(/Requests/);
+    // A client-side navigation changes the URL a moment before the page renders.
+    await expect.poll(() => vet.getByRole('heading', { level: 1 }).textContent()).toMatch(/Requests/);
     // The route module loaded in the browser, so the page is interactive (hydrated).
     await expect.poll(() => vet.evaluate(() => Object.keys((window as { __remixRouteModules?: object }).__remixRouteModules ?? {}))).toContain('routes/_clinic.requests');
     // A client-side tab switch keeps the document: a marker set on window survives it.
