@@ -21,29 +21,40 @@ export function acceptFeedItems(
   candidates: Iterable<FeedCandidate>,
   label: (path: string) => string = (path) => path,
 ): { items: CatalogFeedItem[]; rejected: RejectedRow[] } {
+  const acceptor = feedItemAcceptor(label);
+  for (const candidate of candidates) acceptor.accept(candidate);
+  return acceptor.result();
+}
+
+/** `acceptFeedItems` one candidate at a time, for feeds read as a stream. */
+export function feedItemAcceptor(label: (path: string) => string = (path) => path) {
   const items: CatalogFeedItem[] = [];
   const rejected: RejectedRow[] = [];
   const rowOfSku = new Map<string, number>();
-  for (const candidate of candidates) {
-    if ('problem' in candidate) {
-      rejected.push({ row: candidate.row, ...candidate.problem });
-      continue;
-    }
-    const parsed = catalogFeedItemSchema.safeParse(candidate.value);
-    if (!parsed.success) {
-      rejected.push({ row: candidate.row, ...describeIssues(candidate.value, parsed.error.issues, label) });
-      continue;
-    }
-    const firstRow = rowOfSku.get(parsed.data.sku);
-    if (firstRow !== undefined) {
-      const field = label('sku');
-      rejected.push({ row: candidate.row, field, reason: `${field}: ${parsed.data.sku} already appears in row ${firstRow}` });
-      continue;
-    }
-    rowOfSku.set(parsed.data.sku, candidate.row);
-    items.push(parsed.data);
-  }
-  return { items, rejected };
+  return {
+    accept(candidate: FeedCandidate): void {
+      if ('problem' in candidate) {
+        rejected.push({ row: candidate.row, ...candidate.problem });
+        return;
+      }
+      const parsed = catalogFeedItemSchema.safeParse(candidate.value);
+      if (!parsed.success) {
+        rejected.push({ row: candidate.row, ...describeIssues(candidate.value, parsed.error.issues, label) });
+        return;
+      }
+      const firstRow = rowOfSku.get(parsed.data.sku);
+      if (firstRow !== undefined) {
+        const field = label('sku');
+        rejected.push({ row: candidate.row, field, reason: `${field}: ${parsed.data.sku} already appears in row ${firstRow}` });
+        return;
+      }
+      rowOfSku.set(parsed.data.sku, candidate.row);
+      items.push(parsed.data);
+    },
+    result(): { items: CatalogFeedItem[]; rejected: RejectedRow[] } {
+      return { items, rejected };
+    },
+  };
 }
 
 /** Every problem of an item in one reason, so the sender can fix the row in one pass. */

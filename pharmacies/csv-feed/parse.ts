@@ -1,105 +1,12 @@
 /**
  * A pharmacy's price/stock list as CSV (uploaded by an admin or dropped in a folder) → catalog
- * feed items. The reader is written here rather than taken from a library because it is small,
- * the rules it needs are exactly RFC 4180 plus what spreadsheets export (BOM, CRLF or LF, blank
- * lines), and it must report where each record starts so a bad row can be named.
+ * feed items. The records come from `read.ts` (csv-parse); this file knows the columns.
  */
-import { acceptFeedItems, type FeedCandidate } from '../feed-items';
+import { feedItemAcceptor } from '../feed-items';
 import type { CatalogFeedItem, RejectedRow } from '../types';
+import { readCsv, readCsvStream, type CsvRecord } from './read';
 
-/** One record of a CSV text. */
-export type CsvRecord = {
-  fields: string[];
-  /** Line of the file (from 1) the record starts on; differs from the row when a quoted field spans lines. */
-  line: number;
-  /** Set when the record could not be read as written (e.g. a quote never closed). */
-  problem?: string;
-};
-
-/**
- * Splits CSV text into records: comma-separated, fields optionally in double quotes (which may
- * hold commas, newlines and `""` for a quote), records ended by LF, CRLF or CR, a leading BOM
- * ignored. Blank lines come back as records with one empty field so row numbers stay those a
- * spreadsheet shows. Lenient where a spreadsheet is: a quote inside an unquoted field is kept.
- */
-export function readCsv(text: string): CsvRecord[] {
-  const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  const n = input.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const record: CsvRecord = { fields: [], line };
-    for (;;) {
-      let field = '';
-      if (input[i] === '"') {
-        const startLine = line;
-        i++;
-        let closed = false;
-        while (i < n) {
-          const next = input.indexOf('"', i);
-          const end = next === -1 ? n : next;
-          const chunk = input.slice(i, end);
-          line += countLineBreaks(chunk);
-          field += chunk;
-          i = end;
-          if (next === -1) break;
-          if (input[i + 1] === '"') {
-            field += '"';
-            i += 2;
-          } else {
-            i++;
-            closed = true;
-            break;
-          }
-        }
-        if (!closed) record.problem ??= `a quoted field opened on line ${startLine} is never closed`;
-        // Text between a closing quote and the next separator is kept, as spreadsheets do, but flagged.
-        const stop = findFieldEnd(input, i);
-        if (stop > i) {
-          record.problem ??= `text after a closing quote on line ${line}`;
-          field += input.slice(i, stop);
-          i = stop;
-        }
-      } else {
-        const stop = findFieldEnd(input, i);
-        field = input.slice(i, stop);
-        i = stop;
-      }
-      record.fields.push(field);
-      if (input[i] === ',') {
-        i++;
-        continue;
-      }
-      break;
-    }
-    // At a record end: CRLF, LF, CR or the end of the text.
-    if (input[i] === '\r') i++;
-    if (input[i] === '\n') i++;
-    line++;
-    records.push(record);
-  }
-  return records;
-}
-
-function findFieldEnd(input: string, from: number): number {
-  let i = from;
-  for (; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    if (c === 44 /* , */ || c === 10 /* \n */ || c === 13 /* \r */) break;
-  }
-  return i;
-}
-
-function countLineBreaks(chunk: string): number {
-  // CRLF counts once; a lone CR (old Mac exports) counts as a break too.
-  let breaks = 0;
-  for (let i = 0; i < chunk.length; i++) {
-    const c = chunk.charCodeAt(i);
-    if (c === 10 || (c === 13 && chunk.charCodeAt(i + 1) !== 10)) breaks++;
-  }
-  return breaks;
-}
+export { readCsv, readCsvStream, type CsvRecord } from './read';
 
 // ---------------------------------------------------------------------------------------------
 // Columns
@@ -204,63 +111,85 @@ export type CsvFeedParse = {
  * an item or a rejected row naming the column at fault; a bad row never stops the others.
  */
 export function parseCsvFeed(text: string): CsvFeedParse {
-  const records = readCsv(text);
-  const header = records[0];
-  if (!header || isBlank(header)) {
-    return { items: [], rejected: [], missingColumns: REQUIRED.map((f) => CANONICAL.get(f)!), ignoredColumns: [] };
-  }
+  const feed = feedReader();
+  for (const record of readCsv(text)) feed.add(record);
+  return feed.result();
+}
 
+/** `parseCsvFeed` reading a stream (a large file) record by record instead of the whole text. */
+export async function parseCsvFeedStream(input: AsyncIterable<string | Uint8Array>): Promise<CsvFeedParse> {
+  const feed = feedReader();
+  for await (const record of readCsvStream(input)) feed.add(record);
+  return feed.result();
+}
+
+/** Takes the records in file order: the first is the header, the n-th is spreadsheet row n. */
+function feedReader() {
+  let row = 0;
+  let header: CsvRecord | undefined;
   const columns: Array<{ index: number; name: string; column: Column }> = [];
   const labels = new Map<string, string>();
   const ignoredColumns: string[] = [];
-  header.fields.forEach((name, index) => {
-    const column = COLUMNS[normaliseHeader(name)];
-    if (!column || labels.has(column.field)) {
-      if (name.trim() !== '') ignoredColumns.push(name.trim());
-      return;
-    }
-    labels.set(column.field, name.trim());
-    columns.push({ index, name: name.trim(), column });
-  });
-  const missingColumns = REQUIRED.filter((f) => !labels.has(f)).map((f) => CANONICAL.get(f)!);
   const label = (path: string) => {
     const [root, ...rest] = path.split('.');
     const name = labels.get(root!) ?? CANONICAL.get(root!) ?? root!;
     return rest.length === 0 ? name : `${name} (item ${Number(rest[0]) + 1})`;
   };
+  const acceptor = feedItemAcceptor(label);
 
-  function* candidates(): Generator<FeedCandidate> {
-    for (let r = 1; r < records.length; r++) {
-      const record = records[r]!;
-      const row = r + 1;
-      if (isBlank(record)) continue;
-      if (record.problem) {
-        yield { row, problem: { reason: record.problem } };
-        continue;
+  function readHeader(record: CsvRecord): void {
+    header = record;
+    record.fields.forEach((name, index) => {
+      const column = COLUMNS[normaliseHeader(name)];
+      if (!column || labels.has(column.field)) {
+        if (name.trim() !== '') ignoredColumns.push(name.trim());
+        return;
       }
-      const extra = record.fields.slice(header!.fields.length);
-      if (record.fields.length < header!.fields.length || extra.some((f) => f.trim() !== '')) {
-        yield {
-          row,
-          problem: { reason: `has ${record.fields.length} fields where the header has ${header!.fields.length} (an unquoted comma?)` },
-        };
-        continue;
-      }
-      const value: Record<string, unknown> = {};
-      const problems: Array<{ field: string; reason: string }> = [];
-      for (const { index, name, column } of columns) {
-        const converted = column.convert(record.fields[index] ?? '');
-        if ('error' in converted) problems.push({ field: name, reason: `${name}: ${converted.error}` });
-        else value[column.field] = converted.value;
-      }
-      // Every unreadable cell of the row at once, so the sender fixes the row in one pass.
-      yield problems.length === 0
-        ? { row, value }
-        : { row, problem: { field: problems[0]!.field, reason: problems.map((p) => p.reason).join('; ') } };
-    }
+      labels.set(column.field, name.trim());
+      columns.push({ index, name: name.trim(), column });
+    });
   }
 
-  return { ...acceptFeedItems(candidates(), label), missingColumns, ignoredColumns };
+  function readRow(record: CsvRecord, width: number): void {
+    if (isBlank(record)) return;
+    if (record.problem) {
+      acceptor.accept({ row, problem: { reason: record.problem } });
+      return;
+    }
+    const extra = record.fields.slice(width);
+    if (record.fields.length < width || extra.some((f) => f.trim() !== '')) {
+      acceptor.accept({ row, problem: { reason: `has ${record.fields.length} fields where the header has ${width} (an unquoted comma?)` } });
+      return;
+    }
+    const value: Record<string, unknown> = {};
+    const problems: Array<{ field: string; reason: string }> = [];
+    for (const { index, name, column } of columns) {
+      const converted = column.convert(record.fields[index] ?? '');
+      if ('error' in converted) problems.push({ field: name, reason: `${name}: ${converted.error}` });
+      else value[column.field] = converted.value;
+    }
+    // Every unreadable cell of the row at once, so the sender fixes the row in one pass.
+    acceptor.accept(
+      problems.length === 0 ? { row, value } : { row, problem: { field: problems[0]!.field, reason: problems.map((p) => p.reason).join('; ') } },
+    );
+  }
+
+  return {
+    add(record: CsvRecord): void {
+      row++;
+      if (row === 1) {
+        // A blank first row means no header: the whole file is then unusable (see `result`).
+        if (!isBlank(record)) readHeader(record);
+        return;
+      }
+      if (header) readRow(record, header.fields.length);
+    },
+    result(): CsvFeedParse {
+      if (!header) return { items: [], rejected: [], missingColumns: REQUIRED.map((f) => CANONICAL.get(f)!), ignoredColumns: [] };
+      const missingColumns = REQUIRED.filter((f) => !labels.has(f)).map((f) => CANONICAL.get(f)!);
+      return { ...acceptor.result(), missingColumns, ignoredColumns };
+    },
+  };
 }
 
 function isBlank(record: CsvRecord): boolean {

@@ -9,31 +9,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 
 const csvPath = process.argv[2] ?? fileURLToPath(new URL('../../../shared/data/controlled_substances.csv', import.meta.url));
 const outPath = fileURLToPath(new URL('./controlled-substances.generated.ts', import.meta.url));
 
-/** RFC 4180 fields: quotes around fields holding commas, "" for a quote inside. */
+/** RFC 4180 rows (csv-parse); rows with every field empty are dropped. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
-  return rows.filter((r) => r.some((f) => f !== ''));
+  return parse(text, { bom: true, relax_column_count: true, skip_records_with_empty_values: true });
 }
 
 /**
