@@ -26,6 +26,13 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Product code logs through the one logger (app/services/platform/logger.server.ts); tests,
+  // benchmarks and one-off generator scripts may print.
+  {
+    files: ['{app,db,pharmacies,validators}/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', 'validators/data/generate-*.ts'],
+    rules: { 'no-console': 'error' },
+  },
   // Import boundaries (DESIGN.md: app/routes → app/services → {db, validators, pharmacies}).
   {
     files: ['app/**/*.{ts,tsx}'],

@@ -15,9 +15,43 @@ const optionalSecret = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const logVariables = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The least severe level written (default info). */
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional())
+    .optional(),
+  /** json: one JSON object a line; pretty: coloured lines for a person. Default: pretty in development on a terminal. */
+  LOG_FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional())
+    .optional(),
+};
+const logEnvSchema = z.object(logVariables);
+export type LogEnv = z.output<typeof logEnvSchema>;
+
+/**
+ * The logging variables alone, for the logger: read without the rest of the environment (and
+ * without its side effects), so a process logs even while reporting a bad variable.
+ */
+export function parseLogEnv(source: Record<string, string | undefined> = process.env): LogEnv {
+  const result = logEnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  // A bad logging variable is reported by `parseEnv` at boot; until then, log with the defaults.
+  return { NODE_ENV: logVariables.NODE_ENV.catch('development').parse(source.NODE_ENV) };
+}
+
 /** Every variable vialcart reads, with its default. `.env.example` lists the same names. */
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ...logVariables,
   PORT: z.coerce
     .number({ error: 'must be a port number' })
     .int('must be a whole number')

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type MigrationProvider, type Migration, type MigrationResult } from 'kysely';
 import { Logger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
-import { createDb } from './client';
 
 const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -52,29 +51,3 @@ export async function migrateDownToEmpty(db: Kysely<any>): Promise<MigrationResu
 }
 
 const quietLogger = new Logger(() => () => {});
-
-async function main() {
-  const { getEnv } = await import('../app/env.server');
-  const { startEmbeddedPostgres } = await import('./embedded');
-  const env = getEnv();
-  let url = env.DATABASE_URL;
-  const embedded = url ? undefined : await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
-  url ??= embedded!.url;
-  const db = createDb(url);
-  try {
-    const results =
-      process.argv[2] === 'down' ? await migrateDownToEmpty(db) : await migrateToLatest(db, url);
-    for (const r of results) console.log(`${r.direction === 'Down' ? 'down' : 'up'} ${r.migrationName}: ${r.status}`);
-    if (results.length === 0) console.log('database is up to date');
-  } finally {
-    await db.destroy();
-    await embedded?.stop();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}

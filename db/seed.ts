@@ -1,7 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DB } from './client';
-import { createDb } from './client';
 import { hashApiKey, hashPassword, stableUuid } from './credentials';
 import { json } from './json';
 import type { Database } from './schema';
@@ -622,34 +620,4 @@ export async function demoFingerprint(db: DB): Promise<Record<string, number>> {
     out[t] = r.rows[0]!.n;
   }
   return out;
-}
-
-async function main() {
-  const { getEnv } = await import('../app/env.server');
-  const { startEmbeddedPostgres } = await import('./embedded');
-  const { migrateToLatest } = await import('./migrate');
-  const env = getEnv();
-  if (env.NODE_ENV === 'production' && !env.DEMO) {
-    console.error('Refusing to seed demo data with NODE_ENV=production (set DEMO=1 to force).');
-    process.exit(1);
-  }
-  let url = env.DATABASE_URL;
-  const embedded = url ? undefined : await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
-  url ??= embedded!.url;
-  const db = createDb(url);
-  try {
-    await migrateToLatest(db, url);
-    const { inserted } = await seedDemo(db);
-    console.log(inserted ? 'Demo data seeded.' : 'Demo data already present; nothing changed.');
-  } finally {
-    await db.destroy();
-    await embedded?.stop();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireApiKey } from '~/services/identity/auth.server';
 import { DomainError, type DomainErrorCode } from '~/services/platform/errors';
+import { log } from '~/services/platform/logger.server';
 import type { Principal } from '~/services/identity/principal';
 import { fieldsOf } from '../../validators/vocabulary';
 
@@ -45,7 +46,7 @@ export function toErrorResponse(error: unknown): Response {
   if (error instanceof z.ZodError) {
     return errorResponse(400, 'bad_request', 'Some fields are not valid.', fieldsOf(error.issues));
   }
-  console.error('Unhandled API error', error);
+  log().error({ err: error }, 'unhandled API error');
   return errorResponse(500, 'internal', 'Something went wrong on our side. The request was not completed.');
 }
 

@@ -7,8 +7,10 @@ import express from 'express';
 import { DEMO_API_KEYS, DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed';
 import { EnvError } from '../env.server';
 import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
+import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
 import { bootDataLayer } from './boot.server';
+import { requestLogging } from './request-log';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,6 +25,7 @@ async function main() {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestLogging());
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -38,17 +41,15 @@ async function main() {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = env.APP_URL.replace(/:\d+$/, `:${port}`);
-    const lines = [
-      '',
-      `vialcart is running at ${url}`,
-      booted.embedded ? `  database: embedded PostgreSQL on 127.0.0.1:${booted.embedded.port} (data in ${env.DATA_DIR})` : '  database: DATABASE_URL',
-    ];
+    const database = booted.embedded ? `embedded PostgreSQL on 127.0.0.1:${booted.embedded.port} (data in ${env.DATA_DIR})` : 'DATABASE_URL';
+    log().info({ url, port, database, jobs: env.JOBS }, `vialcart is running at ${url}`);
     if (env.NODE_ENV !== 'production' || env.DEMO) {
-      lines.push(`  demo logins (password "${DEMO_PASSWORD}"):`);
-      for (const l of DEMO_LOGINS) lines.push(`    ${l.email.padEnd(30)} ${l.role} — ${l.where}`);
-      lines.push(`  demo API keys: clinic ${DEMO_API_KEYS.riverside}, ${DEMO_API_KEYS.lakeside}; pharmacy ${DEMO_API_KEYS.pharmacy('pacific')}`);
+      const logins = DEMO_LOGINS.map((l) => `  ${l.email.padEnd(30)} ${l.role} — ${l.where}`);
+      log().info(
+        { demoApiKeys: { riverside: DEMO_API_KEYS.riverside, lakeside: DEMO_API_KEYS.lakeside, pacific: DEMO_API_KEYS.pharmacy('pacific') } },
+        [`demo logins (password "${DEMO_PASSWORD}"):`, ...logins].join('\n'),
+      );
     }
-    console.log(lines.join('\n'));
   });
 
   let stopping = false;
@@ -56,7 +57,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     jobsShuttingDown();
-    console.log(`\n${signal}: shutting down…`);
+    log().info({ signal }, 'shutting down');
     server.close();
     server.closeAllConnections?.();
     try {
@@ -71,10 +72,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
-    console.error(error.message);
-  } else {
-    console.error('vialcart failed to start:', error instanceof Error ? error.message : error);
-  }
+  if (error instanceof EnvError) log().fatal({ issues: error.issues }, error.message);
+  else log().fatal({ err: error }, 'vialcart failed to start');
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { EnvError } from '../env.server';
 import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
+import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
 import { bootDataLayer } from './boot.server';
 
@@ -8,7 +9,7 @@ async function main() {
   const booted = await bootDataLayer({ seed: false });
   registerAllTasks();
   const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
-  console.log('vialcart worker started');
+  log().info('vialcart worker started');
   const stop = async () => {
     jobsShuttingDown();
     await runner.stop();
@@ -21,6 +22,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError ? error.message : error);
+  if (error instanceof EnvError) log().fatal({ issues: error.issues }, error.message);
+  else log().fatal({ err: error }, 'vialcart worker failed');
   process.exit(1);
 });

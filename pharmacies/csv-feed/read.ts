@@ -30,8 +30,8 @@ export type CsvRecord = {
  */
 function reading() {
   let nextLine = 1;
-  const skipped: CsvRecord[] = [];
-  const options: Options<CsvRecord, string[]> = {
+  const errors: (CsvError | undefined)[] = [];
+  const options: Options = {
     bom: true,
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
@@ -39,28 +39,33 @@ function reading() {
     relax_quotes: true,
     skip_empty_lines: false,
     skip_records_with_error: true,
-    on_record(fields) {
+    on_skip(error) {
+      errors.push(error);
+      return undefined;
+    },
+  };
+  return {
+    options,
+    record(fields: string[]): CsvRecord {
       const record: CsvRecord = { fields, line: nextLine };
       nextLine += 1 + fields.reduce((breaks, field) => breaks + countLineBreaks(field), 0);
       return record;
     },
-    on_skip(error: CsvError | undefined) {
-      const problem =
-        error?.code === 'CSV_QUOTE_NOT_CLOSED'
-          ? `a quoted field opened on line ${nextLine} is never closed`
-          : (error?.message ?? 'could not be read');
-      skipped.push({ fields: [], line: nextLine, problem });
-      return undefined;
+    skipped(): CsvRecord[] {
+      return errors.map((error) => ({
+        fields: [],
+        line: nextLine,
+        problem: error?.code === 'CSV_QUOTE_NOT_CLOSED' ? `a quoted field opened on line ${nextLine} is never closed` : (error?.message ?? 'could not be read'),
+      }));
     },
   };
-  return { options, skipped };
 }
 
 /** Splits CSV text into records (see `reading` for the rules). */
 export function readCsv(text: string): CsvRecord[] {
-  const { options, skipped } = reading();
-  const records = parseText<CsvRecord, string[]>(text, options);
-  return [...records, ...skipped];
+  const read = reading();
+  const records = parseText(text, read.options).map((fields) => read.record(fields));
+  return [...records, ...read.skipped()];
 }
 
 /**
@@ -68,13 +73,13 @@ export function readCsv(text: string): CsvRecord[] {
  * without holding the whole text: chunks may split a record, a quoted field or a CRLF anywhere.
  */
 export async function* readCsvStream(input: AsyncIterable<string | Uint8Array>): AsyncGenerator<CsvRecord> {
-  const { options, skipped } = reading();
-  const parser = parseStream(options);
+  const read = reading();
+  const parser = parseStream(read.options);
   // pipeline keeps the source paced to the reader and destroys both if either fails or the
   // caller stops early; a failure surfaces from the loop below.
   pipeline(Readable.from(input), parser, () => {});
-  for await (const record of parser) yield record as CsvRecord;
-  yield* skipped;
+  for await (const fields of parser) yield read.record(fields as string[]);
+  yield* read.skipped();
 }
 
 function countLineBreaks(field: string): number {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { json } from '../../db/json';
 import { DEMO_IDS } from '../../db/seed';
@@ -17,6 +17,7 @@ import {
 import { drainJobs } from '../../app/services/platform/jobs.server';
 import type { Principal } from '../../app/services/identity/principal';
 import { sendJson, startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server';
+import { capturedLogs } from '../support/logs';
 
 const admin: Principal = {
   kind: 'user', userId: DEMO_IDS.user('admin@vialcart.example'), name: 'vialcart Admin', email: 'admin@vialcart.example', role: 'admin', clinicId: null, pharmacyId: null,
@@ -132,13 +133,11 @@ describe('CSV catalog import', () => {
   });
 
   it('does not empty a catalog from a file with no usable rows', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const result = await importCsv('Product,Price\nGabapentin,4.00\n', { pharmacyId: DEMO_IDS.pharmacy('greatlakes') });
     expect(result.report.summary).toMatchObject({ accepted: 0, rejected: 1, unavailable: 0 });
     expect(result.report.missingColumns).toEqual(expect.arrayContaining(['sku', 'strength', 'form']));
     expect(result.report.warnings[0]).toMatch(/no offer was marked unavailable/);
     expect((await offersOf(DEMO_IDS.pharmacy('greatlakes'))).every((o) => o.available)).toBe(true);
-    warn.mockRestore();
   });
 
   it('is for admins only', async () => {
@@ -183,15 +182,13 @@ describe('JSON feed import', () => {
   it('fails the import, naming why, when the feed refuses the key', async () => {
     server = await startLocalHttpServer((_req, res) => sendJson(res, 401, { error: 'bad key' }));
     await getDb().updateTable('pharmacies').set({ connectionSettings: json({ feedUrl: `${server.url}/catalog.json`, feedKey: 'wrong' }) }).where('id', '=', lonestar).execute();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const before = await offersOf(lonestar);
     const { importId } = await startFeedFetch(admin, { pharmacyId: lonestar });
     await drainJobs();
     const result = await getImport(admin, importId);
     expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/HTTP 401/) });
     expect(await offersOf(lonestar)).toEqual(before);
-    expect(warn).toHaveBeenCalled();
-    warn.mockRestore();
+    expect(capturedLogs()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'catalog import failed', importId, task: 'catalog.import' }));
     // Running the job again does nothing twice.
     await runCatalogImport(importId);
     expect((await getImport(admin, importId)).status).toBe('failed');

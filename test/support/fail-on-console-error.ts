@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, vi } from 'vitest';
+import { installTestLogger, resetTestLogs, unexpectedErrorLogs } from './logs';
 
-// STYLE.md: console.error in a test fails it. Tests that expect an error log must
-// spy on console.error themselves (vi.spyOn(console, 'error').mockImplementation(...)).
+// console.error in a test fails it, and so does an error line of the application's logger.
+// A test that expects an error spies on console.error itself
+// (vi.spyOn(console, 'error').mockImplementation(...)) or reads `capturedLogs()`.
+installTestLogger();
 let calls: unknown[][] = [];
 beforeEach(() => {
   calls = [];
+  resetTestLogs();
   const original = console.error;
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
     calls.push(args);
@@ -17,5 +21,11 @@ afterEach(() => {
   if (calls.length > 0) {
     const first = calls[0]!.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ');
     throw new Error(`console.error was called during the test: ${first}`);
+  }
+  const errors = unexpectedErrorLogs();
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const err = first.err as { stack?: string } | undefined;
+    throw new Error(`an error was logged during the test: ${first.msg ?? ''}${err?.stack ? `\n${err.stack}` : ''}`);
   }
 });

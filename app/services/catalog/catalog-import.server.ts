@@ -14,6 +14,7 @@ import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
 import { badRequest, DomainError, notFound } from '../platform/errors';
 import { enqueue, registerCron, registerTasks } from '../platform/jobs.server';
+import { log } from '../platform/logger.server';
 import type { Principal } from '../identity/principal';
 
 /** Prices moving by more than this share (0.2 = 20 %) are flagged in the report, unless an import says otherwise. */
@@ -178,7 +179,7 @@ export async function sweepFeedFolder(options: { dataDir?: string; minAgeMs?: nu
           });
         importIds.push(id);
       } catch (error) {
-        console.warn(`[catalog] could not pick up ${from}: ${error instanceof Error ? error.message : String(error)}`);
+        log().warn({ err: error, file: from, pharmacyId: pharmacy.id }, 'catalog feed file could not be picked up');
       }
     }
   }
@@ -274,7 +275,7 @@ export async function runCatalogImport(importId: string): Promise<void> {
     await applyFeed(importId, pharmacy, feed, threshold);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.warn(`[catalog] import ${importId} failed: ${message}`);
+    log().warn({ err: error, importId }, 'catalog import failed');
     await db.updateTable('catalogImports').set({ status: 'failed', error: message.slice(0, 2000), finishedAt: now() }).where('id', '=', importId).execute();
   }
 }

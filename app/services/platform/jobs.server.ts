@@ -4,6 +4,7 @@ import pg from 'pg';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 import { now } from './clock.server';
+import { log, withLogger } from './logger.server';
 
 // The job queue is graphile-worker (docs/decisions/002-job-queue.md). Jobs are added with SQL
 // on the caller's transaction, so a job exists exactly when the business change committed.
@@ -45,7 +46,11 @@ export function registerTasks(tasks: Record<string, (payload: any, job: JobConte
   const g = globalThis as WithTasks;
   g[TASKS_KEY] ??= {};
   for (const [name, handler] of Object.entries(tasks)) {
-    g[TASKS_KEY][name] = (async (payload: unknown, helpers) => handler(payload, { abortSignal: helpers.abortSignal })) as Task;
+    g[TASKS_KEY][name] = (async (payload: unknown, helpers) => {
+      // Everything the handler logs names the job, its task and which attempt this is.
+      const jobLog = log().child({ jobId: String(helpers.job.id), task: helpers.job.task_identifier, attempt: helpers.job.attempts });
+      return withLogger(jobLog, () => handler(payload, { abortSignal: helpers.abortSignal }));
+    }) as Task;
   }
 }
 
@@ -70,9 +75,20 @@ export function registerCron(identifier: string, match: string, task: string): v
 }
 
 let shuttingDown = false;
-const quiet = new Logger((scope) => (level, message) => {
-  // While the process shuts down, PostgreSQL may stop first: its dropped connections are expected.
-  if (level === 'error' && !shuttingDown) console.warn(`[jobs${scope.label ? ` ${scope.label}` : ''}] ${message}`);
+/**
+ * graphile-worker's own messages, into our logger with the job's id and task. A failed attempt is
+ * a warning (the job is retried, or its task schedules its own retry); while the process shuts
+ * down, PostgreSQL may stop first, so its dropped connections are only debug.
+ */
+const workerLog = new Logger((scope) => (level, message, meta) => {
+  const fields = {
+    ...(scope.workerId ? { workerId: scope.workerId } : {}),
+    ...(scope.jobId !== undefined ? { jobId: String(scope.jobId) } : {}),
+    ...(scope.taskIdentifier ? { task: scope.taskIdentifier } : {}),
+    ...(meta?.error instanceof Error ? { err: meta.error } : {}),
+  };
+  const target = level === 'error' || level === 'warning' ? (shuttingDown ? 'debug' : 'warn') : level === 'info' ? 'info' : 'debug';
+  log()[target](fields, message);
 });
 
 /** Marks the process as shutting down, so expected connection losses are not reported as errors. */
@@ -96,7 +112,7 @@ export async function startWorker(options: { concurrency?: number; pollInterval?
     concurrency,
     pollInterval: options.pollInterval ?? 1000,
     noHandleSignals: true,
-    logger: quiet,
+    logger: workerLog,
     taskList: taskList(),
     parsedCronItems: parseCronItems((g[CRON_KEY] ?? []).map((c) => ({ task: c.task, match: c.match, identifier: c.identifier, options: { backfillPeriod: 0 } }))),
   });
@@ -124,7 +140,7 @@ export async function drainJobs(options: { until?: Date; maxRounds?: number } = 
       select count(*)::int as n from graphile_worker._private_jobs
       where run_at <= now() and is_available and (flags is null or true)`.execute(db);
     if ((due.rows[0]?.n ?? 0) === 0) break;
-    await runOnce({ connectionString: process.env.DATABASE_URL, logger: quiet, taskList: taskList() });
+    await runOnce({ connectionString: process.env.DATABASE_URL, logger: workerLog, taskList: taskList() });
   }
   return rounds;
 }

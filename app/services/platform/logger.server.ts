@@ -1,0 +1,102 @@
+/**
+ * The one logger (pino; docs/decisions/007-logging-with-pino.md). Every line is one JSON object
+ * in production; on a developer's terminal it is pretty-printed. Code logs through `log()`, which
+ * answers the logger of what is running now: inside a request it carries the request id, inside a
+ * job the job id, task and attempt, so no caller passes ids around.
+ *
+ *   log().info({ importId }, 'catalog import started');
+ *   log().warn({ err }, 'could not pick up the file');
+ *
+ * Settings (env module): LOG_LEVEL (default info), LOG_FORMAT json | pretty (default pretty when
+ * NODE_ENV=development and stdout is a terminal, else json). Tests configure it themselves
+ * (`configureLogger`, see test/support/logs.ts).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import { pino, stdSerializers, type DestinationStream, type Level, type Logger } from 'pino';
+import { parseLogEnv } from '../../env.server';
+
+export type { Logger } from 'pino';
+export type LogLevel = Level | 'silent';
+
+type LoggerState = { root: Logger; scope: AsyncLocalStorage<Logger> };
+
+// One state per process: the server entry (tsx) and the Remix build each load this module, and
+// both must log through the same logger and see the same request scope.
+const STATE_KEY = Symbol.for('vialcart.logger');
+type WithLogger = typeof globalThis & { [STATE_KEY]?: LoggerState };
+
+function state(): LoggerState {
+  const g = globalThis as WithLogger;
+  g[STATE_KEY] ??= { root: createLogger(), scope: new AsyncLocalStorage<Logger>() };
+  return g[STATE_KEY];
+}
+
+/** The logger for what runs now: the request's or the job's, else the process's. */
+export function log(): Logger {
+  const { root, scope } = state();
+  return scope.getStore() ?? root;
+}
+
+/** Runs `fn` (and everything it starts) with `logger` as what `log()` answers. */
+export function withLogger<T>(logger: Logger, fn: () => T): T {
+  return state().scope.run(logger, fn);
+}
+
+/** A URL's path as logged: no query string (it may hold tokens), and secret link tokens masked. */
+export function pathForLog(url: string | undefined): string {
+  const path = (url ?? '/').replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0]! || '/';
+  return path.replace(/^\/o\/(track|unsubscribe)\/[^/]+/, '/o/$1/[token]');
+}
+
+/** Options of a logger; unset ones come from the environment. */
+export type LoggerOptions = {
+  level?: LogLevel;
+  /** Where lines go (default stdout). */
+  destination?: DestinationStream;
+  pretty?: boolean;
+};
+
+/** Builds a logger; `configureLogger` makes one the process's. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const env = parseLogEnv();
+  const level = options.level ?? env.LOG_LEVEL ?? 'info';
+  const base = {
+    level,
+    // No pid/hostname: the platform running the process adds where a line came from.
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    serializers: { err: stdSerializers.err, error: stdSerializers.err },
+    // Secrets never reach a log line, whichever object carries them.
+    redact: {
+      paths: ['password', '*.password', 'headers.cookie', 'headers.authorization', '*.headers.cookie', '*.headers.authorization', 'apiKey', '*.apiKey'],
+      censor: '[redacted]',
+    },
+  };
+  if (options.destination) return pino(base, options.destination);
+  const pretty = options.pretty ?? (env.LOG_FORMAT ? env.LOG_FORMAT === 'pretty' : env.NODE_ENV === 'development' && process.stdout.isTTY === true);
+  const out = (pretty ? loadPretty(1) : undefined) ?? pino.destination({ dest: 1, sync: true });
+  const err = (pretty ? loadPretty(2) : undefined) ?? pino.destination({ dest: 2, sync: true });
+  // Errors and worse go to stderr, the rest to stdout (dedupe: each line is written once).
+  return pino(base, pino.multistream([{ level: 'trace', stream: out }, { level: 'error', stream: err }], { dedupe: true }));
+}
+
+/** Replaces the process's logger (tests, command-line tools). */
+export function configureLogger(options: LoggerOptions): Logger {
+  const root = createLogger(options);
+  const g = globalThis as WithLogger;
+  g[STATE_KEY] = { root, scope: g[STATE_KEY]?.scope ?? new AsyncLocalStorage<Logger>() };
+  return root;
+}
+
+// pino-pretty is a development dependency: production installs leave it out and log JSON.
+function loadPretty(fd: 1 | 2): DestinationStream | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+    return pretty({ destination: fd, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  } catch {
+    return undefined;
+  }
+}
