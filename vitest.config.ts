@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-postgres.ts'],
-          setupFiles: ['test/support/fail-on-console-error.ts'],
+          setupFiles: ['test/support/fail-on-console-error.ts', 'test/support/fail-on-browser-error.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',

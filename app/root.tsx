@@ -1,6 +1,6 @@
 import type { LinksFunction, MetaFunction } from '@remix-run/node';
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, Link } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, Link } from '@remix-run/react';
+import { useEffect, type ReactNode } from 'react';
 import styles from '~/styles/app.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
@@ -11,6 +11,12 @@ export const meta: MetaFunction = () => [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const location = useLocation();
+  // `<html data-hydrated="true">` once React runs in the browser, set again after every
+  // navigation: browser tests wait for it to know a page's scripts loaded and took over.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true';
+  }, [location]);
   return (
     <html lang="en">
       <head>
