@@ -31,7 +31,8 @@ describe('an owner’s refill request, from the public form to the refill-day ca
     await owner.getByRole('button', { name: 'Send refill request' }).click();
     await owner.waitForURL(/\/c\/riverside\/refill\/RR-[0-9A-Z]{7}$/);
     const reference = owner.url().split('/').pop()!;
-    expect(await owner.getByRole('heading', { level: 1 }).textContent()).toMatch(/we have your request/);
+    // The URL changes as the navigation commits; the new page renders just after.
+    await expect.poll(() => owner.getByRole('heading', { level: 1 }).textContent()).toMatch(/we have your request/);
     expect(await owner.locator('main').textContent()).toContain(reference);
     await screenshot(owner, 'requests-owner-confirmation');
     await owner.close();
