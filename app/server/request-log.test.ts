@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureLogger, log } from '../services/platform/logger.server';
+import { addLogFields, configureLogger, log } from '../services/platform/logger.server';
 import { installTestLogger } from '../../test/support/logs';
 import { requestId, requestLogging } from './request-log';
 
@@ -17,6 +17,12 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     log().info({ step: 'inside' }, 'doing the work');
     res.status(201).send('ok');
+  });
+  app.get('/clinic-page', (_req, res) => {
+    log().info('before the user is known');
+    addLogFields({ clinicId: 'clinic-1', userId: 'user-1' });
+    log().info('after');
+    res.send('ok');
   });
   app.get('/o/track/:token', (_req, res) => void res.send('tracked'));
   app.get('/boom', () => {
@@ -54,6 +60,20 @@ describe('request logging', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(requestId('x'.repeat(129))).not.toBe('x'.repeat(129));
     expect(requestId(['first', 'second'])).toBe('first');
+  });
+
+  it('puts fields added while serving (the clinic, the user) on the later lines and the completion line', async () => {
+    const res = await fetch(`${base}/clinic-page`);
+    const id = res.headers.get('x-request-id')!;
+    await expect.poll(() => linesOf(id).length).toBe(3);
+    const [before, after, done] = linesOf(id);
+    expect(before).not.toHaveProperty('clinicId');
+    expect(after).toMatchObject({ msg: 'after', clinicId: 'clinic-1', userId: 'user-1' });
+    expect(done).toMatchObject({ msg: 'request completed', clinicId: 'clinic-1', userId: 'user-1', status: 200 });
+    // The next request starts without them.
+    const next = await fetch(`${base}/work`);
+    await expect.poll(() => linesOf(next.headers.get('x-request-id')!).length).toBe(2);
+    expect(linesOf(next.headers.get('x-request-id')!).some((l) => 'clinicId' in l)).toBe(false);
   });
 
   it('logs a failed request as an error with its status, and masks link tokens in paths', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import { log, pathForLog, withLogger, type Logger } from '../services/platform/logger.server';
+import { log, logFields, pathForLog, withLogger, type Logger } from '../services/platform/logger.server';
 
 /** The header a request id comes in and goes back out in. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -20,7 +20,7 @@ export function requestId(incoming: string | string[] | undefined): string {
 /**
  * Express middleware: gives each request an id (echoed in `X-Request-Id`), makes every line
  * logged while serving it carry `reqId` (through `log()`), and logs one line when it completes
- * with method, path, status and duration. Static assets that load fine are logged at debug.
+ * with method, path, status, duration and the fields added on the way (`addLogFields`). Static assets that load fine are logged at debug.
  */
 export function requestLogging(): RequestHandler[] {
   const http = pinoHttp({
@@ -38,6 +38,8 @@ export function requestLogging(): RequestHandler[] {
       if (res.statusCode >= 400) return 'warn';
       return /^\/(build\/|favicon)/.test(req.url ?? '') ? 'debug' : 'info';
     },
+    // Fields added while serving (`addLogFields`: the clinic, the user) go on the completion line.
+    customProps: (req) => (req as { logFields?: Record<string, unknown> }).logFields ?? {},
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     customSuccessObject: (req, res, value: Record<string, unknown>) => ({
@@ -54,6 +56,10 @@ export function requestLogging(): RequestHandler[] {
       err: error,
     }),
   });
-  const scope: RequestHandler = (req, _res, next) => withLogger((req as unknown as { log: Logger }).log, next);
+  const scope: RequestHandler = (req, _res, next) =>
+    withLogger((req as unknown as { log: Logger }).log, () => {
+      (req as { logFields?: Record<string, unknown> }).logFields = logFields();
+      next();
+    });
   return [http as unknown as RequestHandler, scope];
 }

@@ -7,6 +7,7 @@ import type { Role } from '../../../db/schema';
 import { getEnv } from '../../env.server';
 import { now } from '../platform/clock.server';
 import { DomainError } from '../platform/errors';
+import { addLogFields } from '../platform/logger.server';
 import type { Principal, UserPrincipal } from './principal';
 import { clearRateLimit, hitRateLimit } from './rate-limit.server';
 
@@ -77,6 +78,7 @@ async function loadUser(userId: string): Promise<UserPrincipal | null> {
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!row || !row.active) return null;
+  addLogFields({ userId: row.id, ...(row.clinicId ? { clinicId: row.clinicId } : {}), ...(row.pharmacyId ? { pharmacyId: row.pharmacyId } : {}) });
   return { kind: 'user', userId: row.id, name: row.name, email: row.email, role: row.role, clinicId: row.clinicId, pharmacyId: row.pharmacyId };
 }
 
@@ -173,6 +175,7 @@ export async function requireApiKey(request: Request, kind: 'clinic' | 'pharmacy
     .where('keyHash', '=', hashApiKey(key))
     .executeTakeFirst();
   if (!row || row.revokedAt) throw new DomainError('unauthorized', 'That API key is not valid.');
+  addLogFields({ apiKeyId: row.id, ...(row.clinicId ? { clinicId: row.clinicId } : {}), ...(row.pharmacyId ? { pharmacyId: row.pharmacyId } : {}) });
   if (kind === 'clinic') {
     if (!row.clinicId) throw new DomainError('unauthorized', 'This API needs a clinic API key.');
     return { kind: 'clinic_key', keyId: row.id, clinicId: row.clinicId };

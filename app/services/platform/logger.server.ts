@@ -19,7 +19,9 @@ import { parseLogEnv } from '../../env.server';
 export type { Logger } from 'pino';
 export type LogLevel = Level | 'silent';
 
-type LoggerState = { root: Logger; scope: AsyncLocalStorage<Logger> };
+/** What runs now (a request, a job): its logger and the fields added to it along the way. */
+type Scope = { logger: Logger; fields: Record<string, unknown> };
+type LoggerState = { root: Logger; scope: AsyncLocalStorage<Scope> };
 
 // One state per process: the server entry (tsx) and the Remix build each load this module, and
 // both must log through the same logger and see the same request scope.
@@ -28,19 +30,35 @@ type WithLogger = typeof globalThis & { [STATE_KEY]?: LoggerState };
 
 function state(): LoggerState {
   const g = globalThis as WithLogger;
-  g[STATE_KEY] ??= { root: createLogger(), scope: new AsyncLocalStorage<Logger>() };
+  g[STATE_KEY] ??= { root: createLogger(), scope: new AsyncLocalStorage<Scope>() };
   return g[STATE_KEY];
 }
 
 /** The logger for what runs now: the request's or the job's, else the process's. */
 export function log(): Logger {
   const { root, scope } = state();
-  return scope.getStore() ?? root;
+  return scope.getStore()?.logger ?? root;
 }
 
 /** Runs `fn` (and everything it starts) with `logger` as what `log()` answers. */
 export function withLogger<T>(logger: Logger, fn: () => T): T {
-  return state().scope.run(logger, fn);
+  return state().scope.run({ logger, fields: {} }, fn);
+}
+
+/**
+ * Adds fields to every later line of what runs now (e.g. the clinic once the user is known);
+ * the request's completion line carries them too. Outside a request or job it does nothing.
+ */
+export function addLogFields(fields: Record<string, unknown>): void {
+  const current = state().scope.getStore();
+  if (!current) return;
+  Object.assign(current.fields, fields);
+  current.logger = current.logger.child(fields);
+}
+
+/** The fields added so far to what runs now (see `addLogFields`). */
+export function logFields(): Record<string, unknown> | undefined {
+  return state().scope.getStore()?.fields;
 }
 
 /** A URL's path as logged: no query string (it may hold tokens), and secret link tokens masked. */
@@ -86,7 +104,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export function configureLogger(options: LoggerOptions): Logger {
   const root = createLogger(options);
   const g = globalThis as WithLogger;
-  g[STATE_KEY] = { root, scope: g[STATE_KEY]?.scope ?? new AsyncLocalStorage<Logger>() };
+  g[STATE_KEY] = { root, scope: g[STATE_KEY]?.scope ?? new AsyncLocalStorage<Scope>() };
   return root;
 }
 
