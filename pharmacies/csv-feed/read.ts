@@ -1,5 +1,5 @@
 /**
- * CSV text → records, on `csv-parse` (docs/decisions/006-csv-with-csv-parse.md): the whole text at
+ * CSV text → records, on `csv-parse` (docs/decisions/007-csv-with-csv-parse.md): the whole text at
  * once (`readCsv`) or a stream read piece by piece (`readCsvStream`, for files too large to hold
  * twice in memory). Both read the same way: RFC 4180 plus what spreadsheets export (a BOM, CRLF,
  * LF or lone CR line ends, blank lines, a quote inside an unquoted field), and both say where each

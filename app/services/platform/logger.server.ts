@@ -1,5 +1,5 @@
 /**
- * The one logger (pino; docs/decisions/007-logging-with-pino.md). Every line is one JSON object
+ * The one logger (pino; docs/decisions/008-logging-with-pino.md). Every line is one JSON object
  * in production; on a developer's terminal it is pretty-printed. Code logs through `log()`, which
  * answers the logger of what is running now: inside a request it carries the request id, inside a
  * job the job id, task and attempt, so no caller passes ids around.
