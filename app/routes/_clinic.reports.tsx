@@ -10,7 +10,7 @@ import { formatMoney, formatNumber, humanize } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
 import { CHANNELS, REPORT_TITLES, type ReportId } from '~/lib/reports';
-import { getAllReports, parseRange, type ReportRange } from '~/services/reports/reports.server';
+import { getAllReports, reportRange, type ReportRange } from '~/services/reports/reports.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reports — vialcart' }];
 
@@ -20,11 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   let range: ReportRange;
   let rangeErrors: Record<string, string> | null = null;
   try {
-    range = parseRange(params);
+    range = await reportRange(user, params);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     rangeErrors = error.fields ?? null;
-    range = parseRange(new URLSearchParams());
+    range = await reportRange(user, new URLSearchParams());
   }
   const reports = await getAllReports(user, range);
   return json({ range, rangeErrors, typed: { from: params.get('from') ?? range.from, to: params.get('to') ?? range.to }, reports });

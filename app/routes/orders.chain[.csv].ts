@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { toErrorResponse } from '~/lib/api.server';
 import { authorizationChainCsv } from '~/services/audit/audit-chain.server';
 import { requireUser } from '~/services/identity/auth.server';
-import { parseRange } from '~/services/reports/reports.server';
+import { reportRange } from '~/services/reports/reports.server';
 
 // GET /orders/chain.csv?from=YYYY-MM-DD&to=YYYY-MM-DD — the authorization chain of every
 // line ordered in the range, one row per entry.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   try {
-    const range = parseRange(new URL(request.url).searchParams, 31);
+    const range = await reportRange(user, new URL(request.url).searchParams, 31);
     const csv = await authorizationChainCsv(user, range);
     return new Response(csv, {
       headers: {

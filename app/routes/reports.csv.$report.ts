@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { toErrorResponse } from '~/lib/api.server';
 import { requireUser } from '~/services/identity/auth.server';
-import { parseRange, reportCsv } from '~/services/reports/reports.server';
+import { reportCsv, reportRange } from '~/services/reports/reports.server';
 
 // GET /reports/csv/:report?from=YYYY-MM-DD&to=YYYY-MM-DD — one report as CSV (clinic users).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   try {
-    const range = parseRange(new URL(request.url).searchParams);
+    const range = await reportRange(user, new URL(request.url).searchParams);
     const csv = await reportCsv(user, params.report ?? '', range);
     return new Response(csv, {
       headers: {

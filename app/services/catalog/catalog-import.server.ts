@@ -16,6 +16,7 @@ import { badRequest, DomainError, notFound } from '../platform/errors';
 import { enqueue, registerCron, registerTasks } from '../platform/jobs.server';
 import { log } from '../platform/logger.server';
 import type { Principal } from '../identity/principal';
+import { medicationDisplayName } from './sql.server';
 
 /** Prices moving by more than this share (0.2 = 20 %) are flagged in the report, unless an import says otherwise. */
 export const DEFAULT_PRICE_MOVE_THRESHOLD = 0.2;
@@ -313,7 +314,7 @@ async function applyFeed(importId: string, pharmacy: { id: string; name: string 
       const existing = await tx
         .selectFrom('offers as o')
         .innerJoin('medications as m', 'm.id', 'o.medicationId')
-        .select(['o.sku', 'o.unitPriceCents', 'o.stockOnHand', 'o.reserved', 'o.turnaroundDays', 'o.shipStates', 'o.available', sql<string>`m.name || ' ' || m.strength || ' ' || m.form`.as('medication')])
+        .select(['o.sku', 'o.unitPriceCents', 'o.stockOnHand', 'o.reserved', 'o.turnaroundDays', 'o.shipStates', 'o.available', medicationDisplayName().as('medication')])
         .where('o.pharmacyId', '=', pharmacy.id)
         .execute();
       const warnings: string[] = [];

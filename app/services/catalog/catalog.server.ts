@@ -4,7 +4,7 @@ import type { Database, DeaSchedule } from '../../../db/schema';
 import { landedCostQuoter, type PharmacyFees, type PriceCartInput } from '../../lib/pricing';
 import { cartPricingInput } from '../cart/index.server';
 import { listPatients } from '../records/patients.server';
-import { today } from '../platform/clock.server';
+import { clinicToday } from '../records/clinics.server';
 import { clinicScope, type Principal } from '../identity/principal';
 
 /** What the catalog can be searched and filtered by. Every filter narrows both the medications and the offers shown. */
@@ -93,11 +93,12 @@ type OfferScope = { day: string };
  */
 export async function searchCatalog(principal: Principal, query: CatalogQuery = {}): Promise<CatalogPage> {
   // The cart (and so the landed costs) is the principal's own clinic's; other principals get a not-found.
-  clinicScope(principal);
+  const clinicId = clinicScope(principal);
   const db = getDb();
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 200);
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
-  const scope: OfferScope = { day: today() };
+  // Licences are valid through the clinic's calendar day.
+  const scope: OfferScope = { day: await clinicToday(clinicId, db) };
   const words = searchWords(query.q);
 
   // One statement for the page: the medications in order, each with its offers aggregated as
@@ -250,7 +251,7 @@ export async function patientsForCatalog(principal: Principal, query: { q: strin
           .where('patientId', 'in', patients.map((p) => p.id))
           .where('medicationId', '=', medicationId)
           .where('status', '=', 'active')
-          .where('expiresOn', '>=', today())
+          .where('expiresOn', '>=', await clinicToday(clinicId))
           .orderBy('writtenOn', 'desc')
           .execute()
       : [];

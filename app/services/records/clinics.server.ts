@@ -1,4 +1,8 @@
+import type { Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
+import type { Database } from '../../../db/schema';
+import { calendarDay, type IsoDate } from '../../../validators/vocabulary';
+import { clinicDay, now } from '../platform/clock.server';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 
@@ -23,4 +27,16 @@ export async function getPharmacyName(pharmacyId: string): Promise<string> {
   const row = await getDb().selectFrom('pharmacies').select('name').where('id', '=', pharmacyId).executeTakeFirst();
   if (!row) throw notFound('Pharmacy');
   return row.name;
+}
+
+/** Today in a clinic's time zone (`clinicDay`), for a service that holds only the clinic's id. */
+export async function clinicToday(clinicId: string, db: Kysely<Database> = getDb()): Promise<IsoDate> {
+  const clinic = await db.selectFrom('clinics').select('timezone').where('id', '=', clinicId).executeTakeFirst();
+  return clinic ? clinicDay(clinic.timezone) : calendarDay(now(), 'UTC');
+}
+
+/** Today for whoever acts: their clinic's day; UTC for a pharmacy or an administrator without a clinic. */
+export function principalToday(principal: Principal, db: Kysely<Database> = getDb()): Promise<IsoDate> {
+  const clinicId = principal.kind === 'pharmacy_key' ? null : principal.clinicId;
+  return clinicId ? clinicToday(clinicId, db) : Promise.resolve(calendarDay(now(), 'UTC'));
 }

@@ -1,6 +1,6 @@
 import { getDb } from '../../../db/client';
-import { today } from '../platform/clock.server';
 import { clinicScope, type Principal } from '../identity/principal';
+import { clinicToday, principalToday } from './clinics.server';
 
 /** The clinic's prescribers with their state licenses and DEA registrations. */
 export async function listPrescribers(principal: Principal) {
@@ -13,13 +13,15 @@ export async function listPrescribers(principal: Principal) {
     .orderBy('name')
     .execute();
   const ids = prescribers.map((p) => p.id);
-  const [licenses, dea] = ids.length
-    ? await Promise.all([
-        db.selectFrom('prescriberLicenses').select(['prescriberId', 'state', 'number', 'expiresOn']).where('prescriberId', 'in', ids).orderBy('state').execute(),
-        db.selectFrom('deaRegistrations').select(['prescriberId', 'state', 'number', 'schedules', 'expiresOn']).where('prescriberId', 'in', ids).orderBy('state').execute(),
-      ])
-    : [[], []];
-  const day = today();
+  const [[licenses, dea], day] = await Promise.all([
+    ids.length
+      ? Promise.all([
+          db.selectFrom('prescriberLicenses').select(['prescriberId', 'state', 'number', 'expiresOn']).where('prescriberId', 'in', ids).orderBy('state').execute(),
+          db.selectFrom('deaRegistrations').select(['prescriberId', 'state', 'number', 'schedules', 'expiresOn']).where('prescriberId', 'in', ids).orderBy('state').execute(),
+        ])
+      : Promise.resolve([[], []] as const),
+    clinicToday(clinicId, db),
+  ]);
   return prescribers.map((p) => ({
     ...p,
     licenses: licenses.filter((l) => l.prescriberId === p.id).map(({ prescriberId: _, ...l }) => ({ ...l, active: l.expiresOn >= day })),
@@ -28,9 +30,9 @@ export async function listPrescribers(principal: Principal) {
 }
 
 /** Partner pharmacies (shared by every clinic) with their licensed ship-to states. */
-export async function listPharmacies(_principal: Principal) {
+export async function listPharmacies(principal: Principal) {
   const db = getDb();
-  const [pharmacies, licenses] = await Promise.all([
+  const [pharmacies, licenses, day] = await Promise.all([
     db
       .selectFrom('pharmacies')
       .select(['id', 'slug', 'name', 'residentState', 'turnaroundDays', 'connectionKind', 'shippingCents', 'coldChainFeeCents'])
@@ -38,8 +40,8 @@ export async function listPharmacies(_principal: Principal) {
       .orderBy('name')
       .execute(),
     db.selectFrom('pharmacyShipLicenses').select(['pharmacyId', 'state', 'expiresOn']).orderBy('state').execute(),
+    principalToday(principal, db),
   ]);
-  const day = today();
   return pharmacies.map((p) => ({
     ...p,
     connection: p.connectionKind,

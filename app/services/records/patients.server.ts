@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
+import { medicationDisplayName } from '../catalog/sql.server';
 
 export type PatientListQuery = { q?: string; limit?: number; offset?: number; status?: 'active' | 'inactive' | 'deceased' };
 
@@ -76,7 +77,7 @@ export async function getPatient(principal: Principal, patientId: string) {
       .innerJoin('medications as m', 'm.id', 'rx.medicationId')
       .innerJoin('prescribers as pr', 'pr.id', 'rx.prescriberId')
       .select([
-        'rx.id', 'rx.medicationId', sql<string>`m.name || ' ' || m.strength || ' ' || m.form`.as('medicationName'),
+        'rx.id', 'rx.medicationId', medicationDisplayName().as('medicationName'),
         'm.controlledSchedule', 'm.compounded', 'rx.sig', 'rx.quantity', 'rx.refillsAuthorized', 'rx.refillsUsed',
         'rx.writtenOn', 'rx.expiresOn', 'rx.status', 'rx.prescriberId', 'pr.name as prescriberName', 'rx.standingOrder',
         'rx.lastDoseChangeOn',
@@ -92,7 +93,7 @@ export async function getPatient(principal: Principal, patientId: string) {
       .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
       .select([
         'ol.id', 'ol.orderId', 'o.status', 'o.createdAt', 'ol.offerId', 'ol.medicationId',
-        sql<string>`m.name || ' ' || m.strength || ' ' || m.form`.as('medicationName'),
+        medicationDisplayName().as('medicationName'),
         'ph.name as pharmacyName', 'o.pharmacyId', 'ol.quantity', 'ol.sig', 'ol.prescriberId', 'ol.prescriptionId',
         'ol.shipTo', 'ol.unitPriceCents', 'ol.landedCostCents', 'ol.filledOn', 'ol.daysSupply', 'o.carrier', 'o.trackingNumber',
       ])

@@ -1,7 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import { getDb } from '../../../db/client';
 import { toCsv } from '../audit/audit-chain.server';
+import { addDays, type IsoDate } from '../../../validators/vocabulary';
 import { now } from '../platform/clock.server';
+import { clinicToday } from '../records/clinics.server';
 import { badRequest } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { CHANNELS, REPORTS, type ReportId } from '../../lib/reports';
@@ -34,17 +36,25 @@ export type ReportData = {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The range from the query string; default the last 90 days up to today (UTC date). */
-export function parseRange(params: URLSearchParams, defaultDays = 90): ReportRange {
-  const to = params.get('to') || now().toISOString().slice(0, 10);
-  const from = params.get('from') || new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * 86_400_000).toISOString().slice(0, 10);
+/** The range from the query string; default the last `defaultDays` days up to `today` (the clinic's day). */
+export function parseRange(params: URLSearchParams, today: IsoDate, defaultDays = 90): ReportRange {
+  const to = params.get('to') || today;
+  const toIsDate = DATE.test(to) && !Number.isNaN(Date.parse(to));
+  // Without a start, the range ends at `to`; a bad `to` is named below, not a crash here.
+  const from = params.get('from') || (toIsDate ? addDays(to, -(defaultDays - 1)) : null);
   const fields: Record<string, string> = {};
-  if (!DATE.test(from) || Number.isNaN(Date.parse(from))) fields.from = 'Use a date like 2026-01-31';
-  if (!DATE.test(to) || Number.isNaN(Date.parse(to))) fields.to = 'Use a date like 2026-01-31';
-  if (!fields.from && !fields.to && from > to) fields.to = 'The end is before the start';
-  if (!fields.from && !fields.to && Date.parse(to) - Date.parse(from) > 731 * 86_400_000) fields.from = 'At most two years at a time';
+  if (from !== null && (!DATE.test(from) || Number.isNaN(Date.parse(from)))) fields.from = 'Use a date like 2026-01-31';
+  if (!toIsDate) fields.to = 'Use a date like 2026-01-31';
+  if (from === null || fields.from || fields.to) throw badRequest('The date range is not valid', fields);
+  if (from > to) fields.to = 'The end is before the start';
+  if (!fields.to && Date.parse(to) - Date.parse(from) > 731 * 86_400_000) fields.from = 'At most two years at a time';
   if (Object.keys(fields).length) throw badRequest('The date range is not valid', fields);
   return { from, to };
+}
+
+/** The range a clinic user asked for, defaulting to the days up to the clinic's today. */
+export async function reportRange(principal: Principal, params: URLSearchParams, defaultDays = 90): Promise<ReportRange> {
+  return parseRange(params, await clinicToday(clinicScope(principal)), defaultDays);
 }
 
 async function clinicZone(clinicId: string): Promise<string> {
