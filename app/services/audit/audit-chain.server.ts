@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
+import { isUuid } from '../../../validators/vocabulary';
 import { badRequest, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 
@@ -268,7 +269,7 @@ export async function loadLineChains(db: Kysely<Database>, clinicId: string, lin
  */
 export async function getAuthorizationChain(principal: Principal, id: string): Promise<{ orderId: string; lines: LineChain[] }> {
   const clinicId = clinicScope(principal);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Order line');
+  if (!isUuid(id)) throw notFound('Order line');
   const db = getDb();
   const line = await db.selectFrom('orderLines').select(['id', 'orderId']).where('id', '=', id).where('clinicId', '=', clinicId).executeTakeFirst();
   if (line) return { orderId: line.orderId, lines: await loadLineChains(db, clinicId, [line.id]) };

@@ -9,6 +9,7 @@ import { planImport, type ImportSummary, type PriceFlag } from '../../../pharmac
 import { getAdapter } from '../../../pharmacies/registry';
 import type { CatalogFeedItem, RejectedRow } from '../../../pharmacies/types';
 import { scheduleForMedicationName } from '../../../validators';
+import { isUuid } from '../../../validators/vocabulary';
 import { getEnv } from '../../env.server';
 import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
@@ -96,7 +97,7 @@ async function createImport(
 }
 
 async function pharmacyOrNotFound(pharmacyId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(pharmacyId)) throw notFound('Pharmacy');
+  if (!isUuid(pharmacyId)) throw notFound('Pharmacy');
   const pharmacy = await getDb()
     .selectFrom('pharmacies')
     .select(['id', 'slug', 'name', 'connectionSettings'])
@@ -230,7 +231,7 @@ export async function listImports(principal: Principal, query: { pharmacyId?: st
 /** One import with its whole report. */
 export async function getImport(principal: Principal, importId: string) {
   requireAdmin(principal);
-  if (!/^[0-9a-f-]{36}$/i.test(importId)) throw notFound('Import');
+  if (!isUuid(importId)) throw notFound('Import');
   const row = await getDb()
     .selectFrom('catalogImports as ci')
     .innerJoin('pharmacies as ph', 'ph.id', 'ci.pharmacyId')

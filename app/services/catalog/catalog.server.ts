@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database, DeaSchedule } from '../../../db/schema';
+import { isUuid } from '../../../validators/vocabulary';
 import { landedCostQuoter, type PharmacyFees, type PriceCartInput } from '../../lib/pricing';
 import { cartPricingInput } from '../cart/index.server';
 import { listPatients } from '../records/patients.server';
@@ -241,7 +242,7 @@ function cartVials(cart: PriceCartInput): number {
 export async function patientsForCatalog(principal: Principal, query: { q: string; medicationId?: string; limit?: number }) {
   const clinicId = clinicScope(principal);
   const { patients } = await listPatients(principal, { q: query.q, status: 'active', limit: Math.min(query.limit ?? 8, 20) });
-  const medicationId = query.medicationId && /^[0-9a-f-]{36}$/i.test(query.medicationId) ? query.medicationId : undefined;
+  const medicationId = query.medicationId && isUuid(query.medicationId) ? query.medicationId : undefined;
   const prescriptions =
     medicationId && patients.length > 0
       ? await getDb()

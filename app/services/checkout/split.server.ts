@@ -11,9 +11,10 @@ import { audit } from '../audit/audit.server';
 import { createOpenCart, lockCart, setCartStatus } from '../cart/store.server';
 import type { Principal } from '../identity/principal';
 import { enqueueOrderDelivery } from '../orders/index.server';
-import { now, today } from '../platform/clock.server';
+import { now } from '../platform/clock.server';
 import { conflict, notFound } from '../platform/errors';
 import { enqueue } from '../platform/jobs.server';
+import { clinicToday } from '../records/clinics.server';
 import type { PaymentTaken } from '../payments/index.server';
 import { CHECKOUT_SYSTEM as SYSTEM, type CheckoutPlan, type Db, type PlanLine, type Tx } from './model';
 import { loadSnapshots } from './snapshot.server';
@@ -101,7 +102,7 @@ export async function splitInTx(tx: Tx, checkoutId: string, known?: CheckoutPlan
   if (checkout.status !== 'paid') throw conflict(`Checkout ${checkoutId} is ${checkout.status}, not paid: it cannot be split.`);
   const plan = known ?? (checkout.plan as CheckoutPlan);
   const at = now();
-  const filledOn = today();
+  const filledOn = await clinicToday(checkout.clinicId, tx);
   const snapshot = await loadSnapshots(tx, checkout.clinicId, plan);
 
   // One order per pharmacy, in the order the pharmacy first appears in the cart.

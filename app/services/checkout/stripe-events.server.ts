@@ -10,6 +10,7 @@
  * - charge refunded: what Stripe says was refunded is recorded (never lowered)
  */
 import { getDb } from '../../../db/client';
+import { isUuid } from '../../../validators/vocabulary';
 import { audit } from '../audit/audit.server';
 import { recordChargeRefunded, verifyStripeEvent, type SessionRef } from '../payments/index.server';
 import { releaseCheckout } from './expiry.server';
@@ -20,7 +21,6 @@ import { confirmPayment } from './split.server';
 export type WebhookOutcome = { received: true; eventId: string; type: string; duplicate: boolean; action: string };
 
 const SYSTEM = { actorType: 'system' as const, actorLabel: 'Stripe webhook' };
-const UUID_LIKE = /^[0-9a-f-]{36}$/i;
 
 /**
  * Verifies a Stripe delivery (a `bad_request`, and nothing changes, for a missing, forged or
@@ -75,7 +75,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
 
 /** The checkout a session pays for: by the metadata we sent, else by the session id we stored. */
 async function checkoutOf(tx: Tx, session: SessionRef): Promise<string | null> {
-  if (session.checkoutId && UUID_LIKE.test(session.checkoutId)) {
+  if (session.checkoutId && isUuid(session.checkoutId)) {
     const row = await tx.selectFrom('checkouts').select('id').where('id', '=', session.checkoutId).executeTakeFirst();
     if (row) return row.id;
   }

@@ -4,6 +4,8 @@
  */
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
+import { isUuid } from '../../../validators/vocabulary';
+import { medicationDisplayName } from '../catalog/sql.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { notFound } from '../platform/errors';
 import { getPaymentProvider } from '../payments/index.server';
@@ -72,7 +74,7 @@ export async function checkoutView(db: Db, clinicId: string, checkoutId: string)
 /** One checkout of the clinic, with its orders (the confirmation page and `GET` in the API). */
 export async function getCheckout(principal: Principal, checkoutId: string): Promise<CheckoutView> {
   const clinicId = clinicScope(principal);
-  if (!/^[0-9a-f-]{36}$/i.test(checkoutId)) throw notFound('Checkout');
+  if (!isUuid(checkoutId)) throw notFound('Checkout');
   return checkoutView(getDb(), clinicId, checkoutId);
 }
 
@@ -88,7 +90,7 @@ export async function getInvoice(principal: Principal, checkoutId: string) {
       .innerJoin('orders as o', 'o.id', 'l.orderId')
       .innerJoin('patients as p', 'p.id', 'l.patientId')
       .innerJoin('medications as m', 'm.id', 'l.medicationId')
-      .select(['l.id', 'l.orderId', 'p.name as patientName', sql<string>`m.name || ' ' || m.strength || ' ' || m.form`.as('medicationName'), 'l.quantity', 'l.unitPriceCents', 'l.lineTotalCents', 'l.landedCostCents'])
+      .select(['l.id', 'l.orderId', 'p.name as patientName', medicationDisplayName().as('medicationName'), 'l.quantity', 'l.unitPriceCents', 'l.lineTotalCents', 'l.landedCostCents'])
       .where('o.checkoutId', '=', checkoutId)
       .where('l.clinicId', '=', clinicId)
       .orderBy('l.createdAt')

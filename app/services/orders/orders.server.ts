@@ -6,13 +6,14 @@
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { OrderStatus } from '../../../db/schema';
+import { isUuid } from '../../../validators/vocabulary';
 import { trackingUrl } from '../../lib/order-flow';
 import { orderAuditTrail } from '../audit/audit-chain.server';
+import { medicationDisplayName } from '../catalog/sql.server';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { orderEventsOf } from './events.server';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Filters of the order list. */
 export type OrderQuery = { status?: OrderStatus | undefined; limit?: number | undefined; offset?: number | undefined; checkoutId?: string };
@@ -51,7 +52,7 @@ async function loadOrders(clinicId: string, where: { ids?: string[]; query?: Ord
       .innerJoin('prescribers as pr', 'pr.id', 'ol.prescriberId')
       .select([
         'ol.id', 'ol.orderId', 'ol.patientId', 'p.name as patientName', 'p.species', sql<string>`c.first_name || ' ' || c.last_name`.as('ownerName'),
-        sql<string>`m.name || ' ' || m.strength || ' ' || m.form`.as('medicationName'), 'm.controlledSchedule', 'ol.quantity', 'ol.sig',
+        medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'ol.quantity', 'ol.sig',
         'ol.prescriberId', 'pr.name as prescriberName', 'ol.shipTo', 'ol.shipState', 'ol.unitPriceCents', 'ol.lineTotalCents', 'ol.landedCostCents',
         'ol.daysSupply',
       ])
@@ -108,7 +109,7 @@ export async function listOrders(principal: Principal, query: OrderQuery = {}): 
 /** One order with its delivery log and authorization chain (`GET /api/v1/orders/:id`). */
 export async function getOrder(principal: Principal, orderId: string) {
   const clinicId = clinicScope(principal);
-  if (!UUID.test(orderId)) throw notFound('Order');
+  if (!isUuid(orderId)) throw notFound('Order');
   const [order] = await loadOrders(clinicId, { ids: [orderId] });
   if (!order) throw notFound('Order');
   const [attempts, audit] = await Promise.all([

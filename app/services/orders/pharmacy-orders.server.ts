@@ -10,6 +10,7 @@ import type { Database, OrderStatus } from '../../../db/schema';
 import { verifySignature } from '../../../pharmacies/signature';
 import { parseOrderStatusEvent } from '../../../pharmacies/status-event';
 import type { OrderDocumentV1Input, OrderStatusEvent } from '../../../pharmacies/types';
+import { isUuid } from '../../../validators/vocabulary';
 import { normalizeCarrier, trackingUrl, transitionFor } from '../../lib/order-flow';
 import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
@@ -23,7 +24,6 @@ import { pharmacyScope, type Principal } from '../identity/principal';
 
 /** Statuses an order has once its pharmacy has it; the list shows these unless asked otherwise. */
 const ROUTED: OrderStatus[] = ['submitted', 'accepted', 'compounding', 'shipped', 'delivered', 'rejected', 'cancelled'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Doc = OrderDocumentV1Input;
 
@@ -126,7 +126,7 @@ export function pharmacyOrderCounts(principal: Principal): Promise<Record<string
 /** One of the acting pharmacy's orders; another pharmacy's (or no) order is not found. */
 export async function getPharmacyOrder(principal: Principal, orderId: string): Promise<PharmacyOrder> {
   const pharmacyId = pharmacyScope(principal);
-  if (!UUID.test(orderId)) throw notFound('Order');
+  if (!isUuid(orderId)) throw notFound('Order');
   const db = getDb();
   const row = await db.selectFrom('orders').select(ORDER_COLUMNS).where('id', '=', orderId).where('pharmacyId', '=', pharmacyId).executeTakeFirst();
   if (!row) throw notFound('Order');
@@ -151,7 +151,7 @@ function actorName(principal: Principal, slug: string): string {
  */
 export async function recordPharmacyEvent(principal: Principal, orderId: string, event: OrderStatusEvent): Promise<{ replayed: boolean; answer: EventAnswer }> {
   const pharmacyId = pharmacyScope(principal);
-  if (!UUID.test(orderId)) throw notFound('Order');
+  if (!isUuid(orderId)) throw notFound('Order');
   return getDb()
     .transaction()
     .execute(async (tx) => {

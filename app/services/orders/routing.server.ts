@@ -16,6 +16,7 @@ import { getDb } from '../../../db/client';
 import type { Database, OrderStatus } from '../../../db/schema';
 import { getAdapter } from '../../../pharmacies/registry';
 import type { OrderDocumentV1, PharmacySettings, SubmitResult } from '../../../pharmacies/types';
+import { isUuid } from '../../../validators/vocabulary';
 import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
 import { conflict, notFound } from '../platform/errors';
@@ -232,7 +233,7 @@ function retryScope(principal: Principal): string | null {
  */
 export async function retryOrderDelivery(principal: Principal, orderId: string): Promise<void> {
   const clinicId = retryScope(principal);
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw notFound('Order');
+  if (!isUuid(orderId)) throw notFound('Order');
   await getDb()
     .transaction()
     .execute(async (tx) => {

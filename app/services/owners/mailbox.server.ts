@@ -1,5 +1,6 @@
 import { getDb } from '../../../db/client';
 import type { Notification } from '../../../db/schema';
+import { isUuid } from '../../../validators/vocabulary';
 import { notFound } from '../platform/errors';
 import { requeueNotification } from './notifications.server';
 import { clinicScope, type Principal } from '../identity/principal';
@@ -47,7 +48,7 @@ export async function listMailbox(principal: Principal, query: { status: Mailbox
 /** Puts a failed message back in the send queue; audited. */
 export async function retryMessage(principal: Principal, id: string): Promise<void> {
   const clinicId = clinicScope(principal);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Message');
+  if (!isUuid(id)) throw notFound('Message');
   await getDb()
     .transaction()
     .execute(async (tx) => {

@@ -1,13 +1,7 @@
 import { sql } from 'kysely';
-import { today } from '../platform/clock.server';
+import { addDays } from '../../../validators/vocabulary';
+import { clinicToday } from '../records/clinics.server';
 import type { PaymentProvider } from './types';
-
-/** 'YYYY-MM-DD' plus `days` calendar days. */
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * Pay on account: the checkout is confirmed at once against an invoice the clinic settles
@@ -19,7 +13,8 @@ export const invoiceProvider: PaymentProvider = {
   external: false,
   async start(db, request) {
     const { rows } = await sql<{ n: string }>`select nextval('invoice_number_seq')::text as n`.execute(db);
-    const issuedOn = today();
+    // Issued, and due, on the clinic's calendar days.
+    const issuedOn = await clinicToday(request.clinicId, db);
     return {
       kind: 'confirmed',
       invoiceNumber: `INV-${issuedOn.slice(0, 4)}-${rows[0]!.n.padStart(6, '0')}`,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
+import { isUuid } from '../../../validators/vocabulary';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { medicationDisplayName } from '../catalog/sql.server';
@@ -49,7 +50,7 @@ export async function listPatients(principal: Principal, query: PatientListQuery
 export async function getPatient(principal: Principal, patientId: string) {
   const clinicId = clinicScope(principal);
   const db = getDb();
-  if (!/^[0-9a-f-]{36}$/i.test(patientId)) throw notFound('Patient');
+  if (!isUuid(patientId)) throw notFound('Patient');
   const patient = await db
     .selectFrom('patients')
     .selectAll()
