@@ -10,6 +10,8 @@ import { FormField } from '~/components/form-field';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatDate, formatSpecies } from '~/lib/format';
+import { parseFormData, type FormErrors } from '~/lib/forms';
+import { addDueLinesSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addDueToCart, dueForRefill } from '~/services/cart/index.server';
 import { DomainError } from '~/services/platform/errors';
@@ -26,14 +28,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const form = await request.formData();
-  const ids = form.getAll('orderLineId').map(String);
-  if (ids.length === 0) return json({ formError: 'Choose at least one patient to add.' }, { status: 400 });
+  const parsed = parseFormData(await request.formData(), addDueLinesSchema);
+  if (!parsed.ok) {
+    const fieldErrors = parsed.errors.fieldErrors ?? {};
+    return json<FormErrors>({ fieldErrors, formError: Object.values(fieldErrors)[0] ?? 'Choose at least one patient to add.' }, { status: 400 });
+  }
   try {
-    const result = await addDueToCart(user, ids);
+    const result = await addDueToCart(user, parsed.data.orderLineId);
     return redirect(`/refill-day?added=${result.lineIds.length}`);
   } catch (error) {
-    if (error instanceof DomainError) return json({ formError: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
+    if (error instanceof DomainError) return json<FormErrors>({ formError: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
     throw error;
   }
 }

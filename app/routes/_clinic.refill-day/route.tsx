@@ -1,0 +1,198 @@
+/**
+ * The refill-day cart page (`/refill-day`): the clinic's open cart with its findings, the
+ * keyboard fast-entry row, inline editing, "switch pharmacy" and removal with undo. The
+ * components beside this file draw its parts; `~/schemas/refill-day` is what the action accepts.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { useEffect, useState } from 'react';
+import { Button, ButtonLink } from '~/components/button';
+import { EmptyState } from '~/components/empty-state';
+import { Money } from '~/components/money';
+import { PageHeader } from '~/components/page-header';
+import { formatMoney } from '~/lib/format';
+import { parseFormData, type FormErrors } from '~/lib/forms';
+import { refillDayActionSchema } from '~/schemas/refill-day';
+import { requireUser } from '~/services/identity/auth.server';
+import { addCartLines, loadCartView, removeCartLine, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
+import { listPrescribers } from '~/services/records/directory.server';
+import { DomainError } from '~/services/platform/errors';
+import { acknowledgeWarning } from '~/services/validation/validation.server';
+import { CartTable } from './cart-table';
+import { FastEntry } from './fast-entry';
+import { FindingsSummary } from './findings-summary';
+import { RecentlyRemoved } from './recently-removed';
+import { ShipmentTotals } from './shipment-totals';
+import { StatusLine } from './status-line';
+import type { ActionResult, Editing } from './types';
+
+export const meta: MetaFunction = () => [{ title: 'Refill day — vialcart' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const [cart, prescribers] = await Promise.all([loadCartView(user), listPrescribers(user)]);
+  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), userName: user.name });
+}
+
+/** The fields each form shows next to its inputs; an error on any other field (a hidden one) is said for the whole form. */
+const SHOWN_FIELDS: Partial<Record<string, readonly string[]>> = {
+  update: ['quantity', 'sig', 'prescriberId', 'shipTo', 'flavor', 'needBy'],
+  add: ['patientId', 'offerId', 'quantity', 'sig', 'prescriberId', 'shipTo'],
+};
+
+/** Bad input as the page shows it: by field, and on the line or form it came from. */
+function badInput(errors: FormErrors): ActionResult {
+  const raw = errors.values ?? {};
+  const intent = typeof raw.intent === 'string' ? raw.intent : '';
+  const lineId = typeof raw.lineId === 'string' ? raw.lineId : undefined;
+  const shown = SHOWN_FIELDS[intent] ?? [];
+  const hidden = Object.entries(errors.fieldErrors ?? {}).find(([field]) => !shown.includes(field));
+  return { intent, ...(lineId !== undefined ? { lineId } : {}), ...errors, ...(hidden ? { formError: hidden[1] } : {}) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const answer = (body: ActionResult, status = 200) => json(body, { status });
+  const parsed = parseFormData(await request.formData(), refillDayActionSchema);
+  if (!parsed.ok) return answer(badInput(parsed.errors), 400);
+  const input = parsed.data;
+  const { intent } = input;
+  const lineId = input.intent === 'add' ? undefined : input.lineId;
+  try {
+    switch (input.intent) {
+      case 'update': {
+        const { intent: _intent, lineId: id, ...fields } = input;
+        await updateCartLine(user, id, fields);
+        return answer({ intent, lineId, ok: true, message: 'Line saved.' });
+      }
+      case 'set-prescriber': {
+        await updateCartLine(user, input.lineId, { version: input.version, prescriberId: input.prescriberId });
+        return answer({ intent, lineId, ok: true, message: 'Prescriber changed.' });
+      }
+      case 'switch': {
+        const result = await switchOffer(user, input.lineId, { version: input.version, offerId: input.offerId });
+        const diff = result.differenceCents;
+        return answer({
+          intent,
+          lineId,
+          ok: true,
+          message: `Switched pharmacy: landed cost ${formatMoney(result.landedCostCents)} per vial (${diff === 0 ? 'no change' : `${formatMoney(diff, { signed: true })} per vial`}).`,
+        });
+      }
+      case 'remove': {
+        await removeCartLine(user, input.lineId, { version: input.version });
+        return answer({ intent, lineId, ok: true, removed: { lineId: input.lineId, label: input.label } });
+      }
+      case 'undo': {
+        await undoRemoveCartLine(user, input.lineId);
+        return answer({ intent, lineId, ok: true, message: 'Line put back.' });
+      }
+      case 'acknowledge': {
+        await acknowledgeWarning(user, { lineId: input.lineId, rule: input.rule });
+        return answer({ intent, lineId, ok: true, message: 'Warning acknowledged.' });
+      }
+      case 'add': {
+        const { intent: _intent, ...line } = input;
+        await addCartLines(user, [{ ...line, source: 'manual' }]);
+        return answer({ intent, ok: true, message: 'Line added.' });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    if (error.code === 'conflict') {
+      return answer({ intent, lineId, conflict: { message: error.message, current: (error.details?.current as Record<string, unknown>) ?? {} } }, 409);
+    }
+    // Service fields of a batch ("lines.0.quantity") land on the single form's field.
+    const fieldErrors = error.fields ? Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k.replace(/^lines\.\d+\./, ''), v])) : undefined;
+    return answer({ intent, lineId, formError: error.message, ...(fieldErrors ? { fieldErrors } : {}) }, error.code === 'not_found' ? 404 : 400);
+  }
+}
+
+export default function RefillDay() {
+  const { cart, prescribers } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionResult | undefined;
+  const [params, setParams] = useSearchParams();
+  const groupBy = params.get('group') === 'pharmacy' ? 'pharmacy' : 'patient';
+  const [editing, setEditing] = useState<Editing>(null);
+  const [switching, setSwitching] = useState<string | null>(null);
+
+  // A saved edit closes its editor; a switch closes the switch panel.
+  useEffect(() => {
+    if (actionData?.ok && actionData.intent === 'update') setEditing(null);
+    if (actionData?.ok && actionData.intent === 'switch') setSwitching(null);
+  }, [actionData]);
+
+  const patients = new Set(cart.lines.map((l) => l.patientId)).size;
+  const canPay = cart.lines.length > 0 && cart.blockingCount === 0 && cart.warningCount === 0;
+  const added = params.get('added');
+
+  return (
+    <div className="stack-lg refill-day">
+      <PageHeader
+        title="Refill day"
+        description={`${cart.lines.length} ${cart.lines.length === 1 ? 'line' : 'lines'} · ${patients} ${patients === 1 ? 'patient' : 'patients'} · ${cart.shipments.length} ${cart.shipments.length === 1 ? 'shipment' : 'shipments'} · cart version ${cart.version}`}
+        actions={
+          <>
+            <ButtonLink to="/refill-day/builder">Add due refills</ButtonLink>
+            {canPay ? (
+              <ButtonLink to="/refill-day/review" variant="primary">
+                Review and pay <Money cents={cart.totalCents} />
+              </ButtonLink>
+            ) : (
+              <span className="button button--primary is-disabled" role="link" aria-disabled="true" aria-describedby="pay-blocked">
+                Review and pay
+              </span>
+            )}
+          </>
+        }
+      />
+      <FindingsSummary cart={cart} />
+      <StatusLine actionData={actionData} added={added} />
+      <FastEntry prescribers={prescribers} actionData={actionData?.intent === 'add' ? actionData : undefined} />
+
+      {cart.lines.length === 0 ? (
+        <EmptyState
+          title="Your refill-day cart is empty"
+          description="Add patients whose supply runs out soon, quickfill from a patient's history, or type a line above."
+          action={<ButtonLink to="/refill-day/builder" variant="primary">Add due refills</ButtonLink>}
+        />
+      ) : (
+        <>
+          <div className="toolbar" role="group" aria-label="Group lines">
+            <span className="text-sm muted">Group by</span>
+            <Button
+              size="sm"
+              variant={groupBy === 'patient' ? 'primary' : 'secondary'}
+              aria-pressed={groupBy === 'patient'}
+              onClick={() => setParams((p) => (p.delete('group'), p), { replace: true, preventScrollReset: true })}
+            >
+              Patient
+            </Button>
+            <Button
+              size="sm"
+              variant={groupBy === 'pharmacy' ? 'primary' : 'secondary'}
+              aria-pressed={groupBy === 'pharmacy'}
+              onClick={() => setParams((p) => (p.set('group', 'pharmacy'), p), { replace: true, preventScrollReset: true })}
+            >
+              Pharmacy / shipment
+            </Button>
+            <span className="toolbar__spacer" />
+            <RecentlyRemoved cart={cart} />
+          </div>
+          <CartTable
+            cart={cart}
+            groupBy={groupBy}
+            prescribers={prescribers}
+            editing={editing}
+            setEditing={setEditing}
+            switching={switching}
+            setSwitching={setSwitching}
+            actionData={actionData}
+          />
+          <ShipmentTotals cart={cart} />
+        </>
+      )}
+    </div>
+  );
+}

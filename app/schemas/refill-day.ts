@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { fastEntryFormSchema, lineEditFormSchema } from './cart';
+
+/**
+ * What the refill-day pages post, one schema per action: the cart page's intents as a union on
+ * `intent`, and the builder's chosen lines. The browser and the action share them, so a form
+ * that passes here is the form the action accepts.
+ */
+
+// Demo and imported ids are UUID-shaped but not always RFC 4122 variants, so accept any GUID.
+const lineId = z.guid({ message: 'This line is not in the cart any more: reload the page.' });
+/** The line version the button was rendered with (a stale one is a conflict, not bad input). */
+const version = z.coerce.number({ message: 'Reload the page: the line version is missing.' }).int('Reload the page: the line version is missing.').min(1, 'Reload the page: the line version is missing.');
+
+/** Every intent of the refill-day cart page's action. */
+export const refillDayActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    /** The inline line editor. */
+    lineEditFormSchema.extend({ intent: z.literal('update') }),
+    /** A finding's one-click "Use Dr. …". */
+    z.object({ intent: z.literal('set-prescriber'), lineId, version, prescriberId: z.guid({ message: 'Choose a prescriber.' }) }),
+    /** "Switch to <pharmacy>", from a finding or the switch panel. */
+    z.object({ intent: z.literal('switch'), lineId, version, offerId: z.guid({ message: 'Choose a pharmacy to switch to.' }) }),
+    /** Remove a line; `label` names it in the undo message. */
+    z.object({ intent: z.literal('remove'), lineId, version, label: z.string().trim().max(300).optional().transform((v) => v || 'the line') }),
+    /** Put a removed line back. */
+    z.object({ intent: z.literal('undo'), lineId }),
+    /** Acknowledge a warning of a line. */
+    z.object({ intent: z.literal('acknowledge'), lineId, rule: z.string({ message: 'Choose the warning to acknowledge.' }).trim().min(1, 'Choose the warning to acknowledge.').max(60) }),
+    /** The keyboard fast-entry row. */
+    fastEntryFormSchema.extend({ intent: z.literal('add') }),
+  ],
+  { error: 'Unknown action.' },
+);
+export type RefillDayAction = z.output<typeof refillDayActionSchema>;
+export type RefillDayIntent = RefillDayAction['intent'];
+
+/** The builder's "Add N lines": the chosen due lines (`orderLineId`, once per checkbox), in list order. */
+export const addDueLinesSchema = z.object({
+  orderLineId: z
+    .union([z.string(), z.array(z.string())], { message: 'Choose at least one patient to add.' })
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.guid({ message: 'This line is not on the due list any more: reload the page.' })).min(1, 'Choose at least one patient to add.')),
+});
