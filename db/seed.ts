@@ -3,6 +3,7 @@ import type { DB } from './client';
 import { hashApiKey, hashPassword, stableUuid } from './credentials';
 import { json } from './json';
 import type { Database } from './schema';
+import { addDays } from '../validators/vocabulary';
 import {
   ALL_STATES,
   CAT_BREEDS,
@@ -20,6 +21,8 @@ import {
 
 /** The password of every demo login. */
 export const DEMO_PASSWORD = 'vialcart-demo';
+/** Both demo clinics (Riverside, CA and Lakeside, NV) keep Pacific time. */
+export const DEMO_TIMEZONE = 'America/Los_Angeles';
 
 /** Demo logins printed by `npm start` and listed in the README. */
 export const DEMO_LOGINS = [
@@ -63,12 +66,6 @@ function prng(seed: number) {
     pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
     chance: (p: number) => next() < p,
   };
-}
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(iso + 'T00:00:00Z');
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 function daysBetween(fromIso: string, toIso: string): number {
@@ -291,7 +288,7 @@ async function seedClinic(
       postalCode: spec.zip,
       phone: spec.key === 'riverside' ? '+19165550100' : '+17755550100',
       email: `hello@${spec.key}.example`,
-      timezone: spec.key === 'riverside' ? 'America/Los_Angeles' : 'America/Los_Angeles',
+      timezone: DEMO_TIMEZONE,
       bookingUrl: `https://${spec.key}.example/book`,
       intakeSecret: `demo_${spec.key}_intake_secret`,
     },

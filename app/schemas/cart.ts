@@ -6,8 +6,8 @@ import { z } from 'zod';
  * exactly the same input.
  */
 
-// Demo and imported ids are UUID-shaped but not always RFC 4122 variants, so accept any GUID.
-const id = (what: string) => z.guid({ message: `Choose a ${what}.` });
+// Record ids are UUIDs; z.uuid() is the same strict check services make (validators/vocabulary/ids.ts).
+const id = (what: string) => z.uuid({ message: `Choose a ${what}.` });
 
 /** A 'YYYY-MM-DD' date, or empty for none. */
 const optionalDate = z
@@ -48,7 +48,7 @@ export const newCartLineSchema = z.object({
   prescriberId: id('prescriber'),
   shipTo: shipToSchema.default('clinic'),
   source: lineSourceSchema.optional(),
-  prescriptionId: z.guid().optional().nullable().or(z.literal('').transform(() => null)),
+  prescriptionId: z.uuid().optional().nullable().or(z.literal('').transform(() => null)),
   flavor: optionalText(60),
   needBy: optionalDate,
 });
@@ -91,6 +91,6 @@ export const lineEditFormSchema = cartLineEditSchema.extend({
 
 /** The keyboard fast-entry row. */
 export const fastEntryFormSchema = newCartLineSchema.pick({ patientId: true, offerId: true, quantity: true, sig: true, prescriberId: true, shipTo: true, prescriptionId: true }).extend({
-  patientId: z.guid({ message: 'Pick a patient from the list.' }),
-  offerId: z.guid({ message: 'Pick a medication from the list.' }),
+  patientId: z.uuid({ message: 'Pick a patient from the list.' }),
+  offerId: z.uuid({ message: 'Pick a medication from the list.' }),
 });

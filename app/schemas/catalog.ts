@@ -15,7 +15,7 @@ const flag = z
 export const catalogQuerySchema = z.object({
   q: z.string().trim().max(200, 'Keep the search under 200 characters.').optional(),
   pharmacyId: z
-    .union([z.literal(''), z.guid({ message: 'Not a pharmacy id.' })])
+    .union([z.literal(''), z.uuid({ message: 'Not a pharmacy id.' })])
     .optional()
     .transform((v) => v || undefined),
   inStock: flag,
@@ -41,14 +41,14 @@ export type CatalogQueryParams = z.output<typeof catalogQuerySchema>;
 export const addToCartFormSchema = newCartLineSchema
   .pick({ offerId: true, quantity: true, sig: true, prescriberId: true, shipTo: true, prescriptionId: true })
   .extend({
-    patientId: z.guid({ message: 'Pick a patient from the list.' }),
-    prescriberId: z.guid({ message: 'Choose a prescriber.' }),
+    patientId: z.uuid({ message: 'Pick a patient from the list.' }),
+    prescriberId: z.uuid({ message: 'Choose a prescriber.' }),
   });
 export type AddToCartForm = z.input<typeof addToCartFormSchema>;
 
 /** The admin's CSV upload form (the file itself is checked by the action). */
 export const catalogUploadFormSchema = z.object({
-  pharmacyId: z.guid({ message: 'Choose a pharmacy.' }),
+  pharmacyId: z.uuid({ message: 'Choose a pharmacy.' }),
   full: z
     .union([z.literal('on'), z.literal('true'), z.boolean()])
     .optional()

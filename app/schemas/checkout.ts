@@ -9,6 +9,6 @@ export const checkoutSchema = z.object({
     .number({ message: 'Say which cart version you reviewed.' })
     .int('The cart version is a whole number.')
     .min(1, 'The cart version is a whole number from 1.'),
-  cartId: z.guid({ message: 'Not a cart id.' }).optional(),
+  cartId: z.uuid({ message: 'Not a cart id.' }).optional(),
 });
 export type CheckoutBody = z.output<typeof checkoutSchema>;

@@ -194,7 +194,7 @@ export const intakeSettingsSchema = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v : null))
-    .pipe(z.guid('Choose a person.').nullable()),
+    .pipe(z.uuid('Choose a person.').nullable()),
   bookingUrl: z
     .string()
     .trim()

@@ -6,8 +6,8 @@ import { z } from 'zod';
  * `lines.N.field`.
  */
 
-// Demo and imported ids are UUID-shaped but not always RFC 4122 variants, so accept any GUID.
-const id = (what: string) => z.guid({ message: `Send the ${what}'s id.` });
+// Record ids are UUIDs; z.uuid() is the same strict check services make (validators/vocabulary/ids.ts).
+const id = (what: string) => z.uuid({ message: `Send the ${what}'s id.` });
 
 export const draftLineSchema = z.object({
   patientId: id('patient'),

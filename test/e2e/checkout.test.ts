@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '../../db/client';
 import { formatMoney } from '../../app/lib/format';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { startAppServer, type AppServer } from '../support/app-server';
 import { launchBrowser, screenshot, signInAs } from '../support/browser';
 import { TECH, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   database = await createTestDatabase('demo');
   // The cart is built through the cart service, against the database the app serves.
   process.env.DATABASE_URL = database.url;
-  const patients = await healthyPatientsOf(getDb(), 'riverside', 5, today());
+  const patients = await healthyPatientsOf(getDb(), 'riverside', 5, demoToday());
   const offers = await stapleOffers(getDb());
   const from = (slug: string, i = 0) => offers.filter((o) => o.pharmacySlug === slug)[i]!.id;
   await readyCart(

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEYS } from '../../db/seed';
 import { screenshot, signInAs } from '../support/browser';
 import { setUpBrowserApp } from '../support/browser-app';
+import { demoToday } from '../support/demo-day';
 import { loadRxCases, pick } from '../support/refill-cases';
 
 const app = setUpBrowserApp();
 
 describe('an owner’s refill request, from the public form to the refill-day cart', () => {
   it('the owner submits the form; the veterinarian finds it in vet review, approves it, and the line is in the cart', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const c = pick(await loadRxCases(app.db), 'compounded', today, new Set())[0]!;
+    const c = pick(await loadRxCases(app.db), 'compounded', demoToday(), new Set())[0]!;
 
     // The owner, on a phone-sized screen, without signing in.
     const owner = await app.browser.newPage({ viewport: { width: 390, height: 844 } });

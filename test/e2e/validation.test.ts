@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, createDb, setDb, type DB } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { validateClinicCart } from '../../app/services/validation/validation.server';
 import { RULE_IDS, type RuleId } from '../../validators';
 import { startAppServer, type AppServer } from '../support/app-server';
@@ -40,7 +40,7 @@ let db: DB;
 const lineFor: Partial<Record<RuleId, string[]>> = {};
 
 const patientOf = (species: 'cat' | 'dog', status: 'active' | 'deceased', exam: 'recent' | 'overdue', skip = 0) =>
-  riversidePatient(db, today(), { species, status, exam, skip });
+  riversidePatient(db, demoToday(), { species, status, exam, skip });
 
 /** An offer of the medication from whichever California-licensed pharmacy carries it. */
 async function californiaOffer(medication: string) {
@@ -52,7 +52,7 @@ async function californiaOffer(medication: string) {
 }
 
 async function seedFailingCart(): Promise<void> {
-  const patients = await healthyPatients(db, 12, today());
+  const patients = await healthyPatients(db, 12, demoToday());
   const pacific = await offerOf(db, 'pacific', METHIMAZOLE);
   const greatlakes = await offerOf(db, 'greatlakes', METHIMAZOLE);
   const lonestar = await offerOf(db, 'lonestar', METHIMAZOLE);
@@ -72,7 +72,7 @@ async function seedFailingCart(): Promise<void> {
     .executeTakeFirstOrThrow();
   const expired = await db
     .insertInto('prescriptions')
-    .values({ clinicId: DEMO_IDS.riverside, patientId: patients[9]!, prescriberId: ALVAREZ, medicationId: METHIMAZOLE, sig: CLEAN_SIG, quantity: 1, refillsAuthorized: 5, writtenOn: addDays(today(), -400), expiresOn: addDays(today(), -35) })
+    .values({ clinicId: DEMO_IDS.riverside, patientId: patients[9]!, prescriberId: ALVAREZ, medicationId: METHIMAZOLE, sig: CLEAN_SIG, quantity: 1, refillsAuthorized: 5, writtenOn: addDays(demoToday(), -400), expiresOn: addDays(demoToday(), -35) })
     .returning('id')
     .executeTakeFirstOrThrow();
 

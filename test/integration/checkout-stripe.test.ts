@@ -4,7 +4,8 @@ import { DEMO_IDS } from '../../db/seed';
 import * as webhookRoute from '../../app/routes/webhooks.stripe';
 import { addCartLines } from '../../app/services/cart/index.server';
 import { CHECKOUT_TTL_MS, cancelCheckout, checkoutCart } from '../../app/services/checkout/index.server';
-import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
+import { manualClock, setClock } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { DomainError } from '../../app/services/platform/errors';
 import { drainJobs } from '../../app/services/platform/jobs.server';
 import { configureStripe, refundOrder, transferToPharmacy } from '../../app/services/payments/index.server';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   stripe = await startStripeServer();
   configureStripe(stripe.connection);
   registerAllTasks();
-  patients = await healthyPatientsOf(db(), 'riverside', 40, today());
+  patients = await healthyPatientsOf(db(), 'riverside', 40, demoToday());
   offers = await stapleOffers(db());
   await db().updateTable('clinics').set({ platformFeeCents: PLATFORM_FEE_PER_VIAL }).where('id', '=', DEMO_IDS.riverside).execute();
   await db().updateTable('pharmacies').set({ stripeAccountId: 'acct_pacific_test' }).where('id', '=', DEMO_IDS.pharmacy('pacific')).execute();

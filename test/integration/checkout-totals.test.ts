@@ -4,7 +4,7 @@ import { getDb } from '../../db/client';
 import { DEMO_IDS } from '../../db/seed';
 import { loadCartView } from '../../app/services/cart/index.server';
 import { checkoutCart } from '../../app/services/checkout/index.server';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { CA_PHARMACIES, TECH, emptyOpenCart, healthyPatientsOf, readyCart, stapleOffers } from '../support/checkout-fixtures';
 import { offerOf } from '../support/validation-fixtures';
 
@@ -13,7 +13,7 @@ let patients: string[];
 let pool: { id: string; pharmacySlug: string }[];
 
 beforeAll(async () => {
-  patients = await healthyPatientsOf(db(), 'riverside', 40, today());
+  patients = await healthyPatientsOf(db(), 'riverside', 40, demoToday());
   const staples = await stapleOffers(db(), 100_000);
   // A cold-chain medication too, so shipments carry the cold-chain fee: doxycycline where it is carried.
   const doxy = await db().selectFrom('medications').select('id').where('name', '=', 'Doxycycline').where('coldChain', '=', true).executeTakeFirst();

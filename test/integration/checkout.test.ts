@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCheckout from '../../app/routes/api.v1.carts.current.checkout';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { checkoutCart, splitCheckout } from '../../app/services/checkout/index.server';
 import { DomainError } from '../../app/services/platform/errors';
 import { pendingJobs } from '../../app/services/platform/jobs.server';
@@ -30,7 +30,7 @@ let offers: Awaited<ReturnType<typeof stapleOffers>>;
 const offerFrom = (slug: string, i = 0) => offers.filter((o) => o.pharmacySlug === slug)[i]!;
 
 beforeAll(async () => {
-  patients = await healthyPatientsOf(db(), 'riverside', 40, today());
+  patients = await healthyPatientsOf(db(), 'riverside', 40, demoToday());
   offers = await stapleOffers(db());
 });
 
@@ -69,7 +69,7 @@ describe('checkout on account (invoice)', () => {
     expect(checkout).toMatchObject({ status: 'split', provider: 'invoice', cartId: cart.id, cartVersion: cart.version });
     expect(checkout.invoiceNumber).toMatch(/^INV-\d{4}-\d{6}$/);
     const clinic = await db().selectFrom('clinics').select('paymentTermsDays').where('id', '=', DEMO_IDS.riverside).executeTakeFirstOrThrow();
-    const due = new Date(`${today()}T00:00:00Z`);
+    const due = new Date(`${demoToday()}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + clinic.paymentTermsDays);
     expect(checkout.dueOn).toBe(due.toISOString().slice(0, 10));
 
@@ -130,7 +130,7 @@ describe('checkout on account (invoice)', () => {
       .where('p.status', '=', 'active')
       .where('m.controlledSchedule', 'is', null)
       .where(sql<boolean>`p.refills_used < p.refills_authorized`)
-      .where('p.expiresOn', '>', today())
+      .where('p.expiresOn', '>', demoToday())
       .orderBy('p.id')
       .executeTakeFirst();
     expect(rx, 'the demo has an active prescription with refills left for a healthy patient').toBeDefined();
@@ -219,7 +219,7 @@ describe('stock under concurrency', () => {
   it('two clinics racing for the last 5 vials: one pays, the other gets a pharmacy.stock finding naming an alternative; stock never goes negative', async () => {
     const offer = offerFrom('sierra'); // Sierra ships to CA and NV
     const [riversidePatient] = patients;
-    const [lakesidePatient] = await healthyPatientsOf(db(), 'lakeside', 1, today());
+    const [lakesidePatient] = await healthyPatientsOf(db(), 'lakeside', 1, demoToday());
     const lakesideTech = demoUser('tech@lakeside.example', 'Lee Tran', 'technician', 'lakeside');
     const a = await readyCart(TECH, [{ patientId: riversidePatient!, offerId: offer.id, quantity: 5 }], TECH);
     const b = await readyCart(lakesideTech, [{ patientId: lakesidePatient!, offerId: offer.id, quantity: 5 }], lakesideTech, RIVERS);

@@ -4,7 +4,7 @@ import { signPayload } from '../../pharmacies/signature';
 import { action as formAction, loader as formLoader } from '../../app/routes/c.$clinicSlug.refill';
 import { loader as confirmationLoader } from '../../app/routes/c.$clinicSlug.refill_.$reference';
 import { action as webhookAction } from '../../app/routes/webhooks.intake.$clinicSlug';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, type RxCase } from '../support/refill-cases';
 
@@ -48,7 +48,7 @@ function pimsEvent(c: RxCase, id: string, extra: Record<string, unknown> = {}) {
 
 describe('signed intake webhook', () => {
   it('takes a PIMS prescription.requested event once, however often it is delivered', async () => {
-    const c = pick(cases, 'routine', today(), used)[0]!;
+    const c = pick(cases, 'routine', demoToday(), used)[0]!;
     const body = pimsEvent(c, 'evt_1001');
     const first = await hook(signed(body, 'application/json'));
     expect(first.status).toBe(201);
@@ -129,7 +129,7 @@ describe('public refill form /c/:clinicSlug/refill', () => {
   });
 
   it('takes a request and confirms it with a reference', async () => {
-    const c = pick(cases, 'compounded', today(), used)[0]!;
+    const c = pick(cases, 'compounded', demoToday(), used)[0]!;
     const res = await call(formAction, form({ ownerName: c.ownerName, ownerPhone: c.phone, patientName: c.petName, medication: c.medicationName, dosesLeft: '4', smsConsent: 'on' }), { clinicSlug: 'riverside' });
     expect(res.status).toBe(302);
     const location = res.headers.get('Location')!;

@@ -4,7 +4,7 @@ import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
 import { action as decisionAction } from '../../app/routes/api.v1.refill-requests.$id.decision';
 import { action as queuesAction, loader as queuesLoader } from '../../app/routes/_clinic.requests';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { call, request, signIn } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
 
@@ -41,7 +41,7 @@ async function notifications(requestId: string) {
 
 describe('approving a compounded refill', () => {
   it('a technician cannot; the veterinarian approves it into the open cart with the SIG, prescriber and sign-off', async () => {
-    const c = pick(cases, 'compounded', today(), used)[0]!;
+    const c = pick(cases, 'compounded', demoToday(), used)[0]!;
     const r = await submit(requestBody(c));
     expect(r.queue).toBe('vet_review');
 
@@ -74,7 +74,7 @@ describe('approving a compounded refill', () => {
   });
 
   it('a controlled refill is not approved by a technician or an API key', async () => {
-    const c = pick(cases, 'controlled', today(), used)[0]!;
+    const c = pick(cases, 'controlled', demoToday(), used)[0]!;
     const r = await submit(requestBody(c));
     expect((await act(tech, { intent: 'approve', id: r.id })).status).toBe(403);
     const api = await decideByApi(r.id, { decision: 'approve' });
@@ -86,7 +86,7 @@ describe('approving a compounded refill', () => {
 
 describe('commercial refills and the other decisions', () => {
   it('a technician approves a standing-order refill onto the to-dispense list; dispensing uses the refill and tells the owner', async () => {
-    const c = pick(cases, 'routine', today(), used, 1, (x) => x.standingOrder)[0]!;
+    const c = pick(cases, 'routine', demoToday(), used, 1, (x) => x.standingOrder)[0]!;
     const r = await submit(requestBody(c));
     expect(r.queue).toBe('tech_standard');
     expect((await act(tech, { intent: 'approve', id: r.id })).body.message).toMatch(/to-dispense/);
@@ -100,7 +100,7 @@ describe('commercial refills and the other decisions', () => {
   });
 
   it('without a standing order the technician is told a veterinarian decides', async () => {
-    const c = pick(cases, 'routine', today(), used, 1, (x) => !x.standingOrder)[0]!;
+    const c = pick(cases, 'routine', demoToday(), used, 1, (x) => !x.standingOrder)[0]!;
     const r = await submit(requestBody(c));
     const res = await act(tech, { intent: 'approve', id: r.id });
     expect(res.status).toBe(403);
@@ -108,7 +108,7 @@ describe('commercial refills and the other decisions', () => {
   });
 
   it('the API denies with a reason (required), requests an exam, and refuses a second decision', async () => {
-    const c = pick(cases, 'routine', today(), used)[0]!;
+    const c = pick(cases, 'routine', demoToday(), used)[0]!;
     const r = await submit(requestBody(c));
     const noReason = await decideByApi(r.id, { decision: 'deny' });
     expect(noReason.status).toBe(400);
@@ -120,7 +120,7 @@ describe('commercial refills and the other decisions', () => {
     expect((await decideByApi(r.id, { decision: 'approve' })).status).toBe(409);
     expect(await notifications(r.id)).toEqual(['request.acknowledged', 'request.denied']);
 
-    const exam = await submit(requestBody(pick(cases, 'exam_overdue', today(), used)[0]!));
+    const exam = await submit(requestBody(pick(cases, 'exam_overdue', demoToday(), used)[0]!));
     expect(exam.queue).toBe('exception_exam');
     const asked = await decideByApi(exam.id, { decision: 'request_exam' });
     expect(asked.body.request.status).toBe('exam_requested');
@@ -128,7 +128,7 @@ describe('commercial refills and the other decisions', () => {
   });
 
   it('records owner calls and notes, assigns, and lets the front desk settle an ambiguous match', async () => {
-    const c = pick(cases, 'compounded', today(), used)[0]!;
+    const c = pick(cases, 'compounded', demoToday(), used)[0]!;
     const r = await submit({ ...requestBody(c), medication: 'insulin' });
     expect(r.queue).toBe('front_desk');
     expect((await act(desk, { intent: 'assign', id: r.id })).status).toBe(200);

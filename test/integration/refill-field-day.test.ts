@@ -5,7 +5,7 @@ import { signPayload } from '../../pharmacies/signature';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
 import { action as formAction } from '../../app/routes/c.$clinicSlug.refill';
 import { action as webhookAction } from '../../app/routes/webhooks.intake.$clinicSlug';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { queueSummary } from '../../app/services/requests/index.server';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
@@ -24,7 +24,7 @@ describe('a day of refill requests at Riverside (3 veterinarians)', () => {
     expect(vets.length).toBe(3);
     const cases = await loadRxCases(db);
     const used = new Set<string>();
-    const d = today();
+    const d = demoToday();
     const plan: Planned[] = [];
     const channels = ['api', 'web', 'pims', 'sms'] as const;
     const add = (label: string, expected: string, list: RxCase[], extra: Record<string, unknown> = {}) =>

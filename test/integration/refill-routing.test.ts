@@ -3,7 +3,7 @@ import { getDb } from '../../db/client';
 import { DEMO_API_KEYS } from '../../db/seed';
 import { action as createAction, loader as listLoader } from '../../app/routes/api.v1.refill-requests';
 import { loader as oneLoader } from '../../app/routes/api.v1.refill-requests.$id';
-import { today } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { pendingJobs } from '../../app/services/platform/jobs.server';
 import { call, request } from '../support/requests';
 import { loadRxCases, pick, requestBody, type RxCase } from '../support/refill-cases';
@@ -33,29 +33,29 @@ type Row = {
 };
 
 const ROWS: Row[] = [
-  { row: 'routine chronic med, eligible', queue: 'tech_standard', targetMinutes: 240, build: () => requestBody(pick(cases, 'routine', today(), used)[0]!, { dosesLeft: 20 }) },
-  { row: 'running out today, eligible', queue: 'tech_urgent', targetMinutes: 120, build: () => requestBody(pick(cases, 'routine', today(), used)[0]!, { urgency: 'today' }) },
-  { row: 'running out in 1–2 days (doses left), eligible', queue: 'tech_urgent', targetMinutes: 120, build: () => requestBody(pick(cases, 'routine', today(), used)[0]!, { dosesLeft: 1 }) },
-  { row: 'controlled substance', queue: 'vet_review', targetMinutes: 120, failed: ['medication.controlled'], build: () => requestBody(pick(cases, 'controlled', today(), used)[0]!) },
-  { row: 'compounded', queue: 'vet_review', targetMinutes: 120, failed: ['medication.compounded'], build: () => requestBody(pick(cases, 'compounded', today(), used)[0]!) },
-  { row: 'recent dose change', queue: 'vet_review', targetMinutes: 120, failed: ['prescription.dose_change'], build: () => requestBody(pick(cases, 'dose_change', today(), used)[0]!) },
-  { row: 'prescription expired', queue: 'exception_prescription', targetMinutes: 'same_day', failed: ['prescription.active'], build: () => requestBody(pick(cases, 'expired', today(), used)[0]!) },
-  { row: 'no refills left', queue: 'exception_prescription', targetMinutes: 'same_day', failed: ['prescription.active'], build: () => requestBody(pick(cases, 'no_refills', today(), used)[0]!) },
-  { row: 'wellness exam overdue', queue: 'exception_exam', targetMinutes: 1440, failed: ['patient.wellness'], build: () => requestBody(pick(cases, 'exam_overdue', today(), used)[0]!) },
+  { row: 'routine chronic med, eligible', queue: 'tech_standard', targetMinutes: 240, build: () => requestBody(pick(cases, 'routine', demoToday(), used)[0]!, { dosesLeft: 20 }) },
+  { row: 'running out today, eligible', queue: 'tech_urgent', targetMinutes: 120, build: () => requestBody(pick(cases, 'routine', demoToday(), used)[0]!, { urgency: 'today' }) },
+  { row: 'running out in 1–2 days (doses left), eligible', queue: 'tech_urgent', targetMinutes: 120, build: () => requestBody(pick(cases, 'routine', demoToday(), used)[0]!, { dosesLeft: 1 }) },
+  { row: 'controlled substance', queue: 'vet_review', targetMinutes: 120, failed: ['medication.controlled'], build: () => requestBody(pick(cases, 'controlled', demoToday(), used)[0]!) },
+  { row: 'compounded', queue: 'vet_review', targetMinutes: 120, failed: ['medication.compounded'], build: () => requestBody(pick(cases, 'compounded', demoToday(), used)[0]!) },
+  { row: 'recent dose change', queue: 'vet_review', targetMinutes: 120, failed: ['prescription.dose_change'], build: () => requestBody(pick(cases, 'dose_change', demoToday(), used)[0]!) },
+  { row: 'prescription expired', queue: 'exception_prescription', targetMinutes: 'same_day', failed: ['prescription.active'], build: () => requestBody(pick(cases, 'expired', demoToday(), used)[0]!) },
+  { row: 'no refills left', queue: 'exception_prescription', targetMinutes: 'same_day', failed: ['prescription.active'], build: () => requestBody(pick(cases, 'no_refills', demoToday(), used)[0]!) },
+  { row: 'wellness exam overdue', queue: 'exception_exam', targetMinutes: 1440, failed: ['patient.wellness'], build: () => requestBody(pick(cases, 'exam_overdue', demoToday(), used)[0]!) },
   { row: 'owner not found', queue: 'front_desk', targetMinutes: 60, failed: ['match.owner'], build: () => ({ ownerName: 'Pat Nobody', ownerPhone: '+12025550199', patientName: 'Ghost', medication: 'methimazole' }) },
   {
     row: 'patient not found',
     queue: 'front_desk',
     targetMinutes: 60,
     failed: ['match.patient'],
-    build: () => ({ ...requestBody(pick(cases, 'routine', today(), used)[0]!), patientName: 'Zzyzx' }),
+    build: () => ({ ...requestBody(pick(cases, 'routine', demoToday(), used)[0]!), patientName: 'Zzyzx' }),
   },
   {
     row: 'prescription not found',
     queue: 'front_desk',
     targetMinutes: 60,
     failed: ['match.prescription'],
-    build: () => ({ ...requestBody(pick(cases, 'routine', today(), used)[0]!), medication: 'insulin glargine' }),
+    build: () => ({ ...requestBody(pick(cases, 'routine', demoToday(), used)[0]!), medication: 'insulin glargine' }),
   },
 ];
 
@@ -106,7 +106,7 @@ describe('routing table (DESIGN.md) through POST /api/v1/refill-requests', () =>
   });
 
   it('answers the first response again for a replayed Idempotency-Key, and 409 for the same key with another body', async () => {
-    const c = pick(cases, 'routine', today(), used)[0]!;
+    const c = pick(cases, 'routine', demoToday(), used)[0]!;
     const first = await submit(requestBody(c), { 'Idempotency-Key': 'pims-req-1' });
     const again = await submit(requestBody(c), { 'Idempotency-Key': 'pims-req-1' });
     expect(first.status).toBe(201);
@@ -119,7 +119,7 @@ describe('routing table (DESIGN.md) through POST /api/v1/refill-requests', () =>
   });
 
   it('keeps tenants apart: another clinic’s key gets 404 for this request', async () => {
-    const c = pick(cases, 'routine', today(), used)[0]!;
+    const c = pick(cases, 'routine', demoToday(), used)[0]!;
     const mine = await submit(requestBody(c));
     const theirs = await call(oneLoader, request(`/api/v1/refill-requests/${mine.body.request.id}`, { apiKey: DEMO_API_KEYS.lakeside }), { id: mine.body.request.id });
     expect(theirs.status).toBe(404);

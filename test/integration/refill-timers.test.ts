@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import { action as createAction } from '../../app/routes/api.v1.refill-requests';
-import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
+import { manualClock, setClock } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { drainJobs, pendingJobs, startWorker } from '../../app/services/platform/jobs.server';
 import { assignToMe, enqueueSlaSweep } from '../../app/services/requests/index.server';
 import { registerAllTasks } from '../../app/services/platform/tasks.server';
@@ -52,8 +53,8 @@ async function row(id: string) {
 describe('SLA timers', () => {
   it('remind at the target (30 min for urgent) and escalate to the manager at 4 h, once each', async () => {
     const start = clock.now();
-    const urgent = await submit(requestBody(pick(cases, 'routine', today(), used)[0]!, { urgency: 'today' }));
-    const standard = await submit(requestBody(pick(cases, 'routine', today(), used)[0]!));
+    const urgent = await submit(requestBody(pick(cases, 'routine', demoToday(), used)[0]!, { urgency: 'today' }));
+    const standard = await submit(requestBody(pick(cases, 'routine', demoToday(), used)[0]!));
     const desk = await submit({ ownerName: 'Pat Nobody', ownerPhone: '+12025550111', patientName: 'Ghost', medication: 'carprofen' });
     expect([urgent.queue, standard.queue, desk.queue]).toEqual(['tech_urgent', 'tech_standard', 'front_desk']);
     const tech: UserPrincipal = { kind: 'user', userId: DEMO_IDS.user('tech@riverside.example'), name: 'Tina Morales', email: 'tech@riverside.example', role: 'technician', clinicId: DEMO_IDS.riverside, pharmacyId: null };
@@ -94,8 +95,8 @@ describe('SLA timers', () => {
 
   it('survive a worker restart, and a lost job is caught by the sweep', async () => {
     const start = clock.now();
-    const kept = await submit(requestBody(pick(cases, 'routine', today(), used)[0]!));
-    const orphan = await submit(requestBody(pick(cases, 'routine', today(), used)[0]!));
+    const kept = await submit(requestBody(pick(cases, 'routine', demoToday(), used)[0]!));
+    const orphan = await submit(requestBody(pick(cases, 'routine', demoToday(), used)[0]!));
     // A worker starts and stops (a deploy) while the timers are hours away.
     const worker = await startWorker({ pollInterval: 50 });
     await new Promise((r) => setTimeout(r, 300));

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, getDb, setDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as validateRoute from '../../app/routes/api.v1.validate';
-import { manualClock, setClock, today } from '../../app/services/platform/clock.server';
+import { manualClock, setClock } from '../../app/services/platform/clock.server';
+import { demoToday } from '../support/demo-day';
 import { DomainError } from '../../app/services/platform/errors';
 import {
   acknowledgeWarning,
@@ -34,7 +35,7 @@ import {
 
 const db = () => getDb();
 const rules = (findings: readonly Finding[] | undefined) => (findings ?? []).map((f) => f.rule);
-const day = today();
+const day = demoToday();
 
 type Offer = { id: string; unitPriceCents: number };
 let patients: string[];

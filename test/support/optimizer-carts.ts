@@ -4,7 +4,8 @@
  * turnaround, and a cart built the way the demo builds one (each line repeats the pharmacy of
  * its last fill, taken in cart order while that offer has the stock).
  */
-import { arrivesInTime, addDays, dispenses, shipsTo } from '../../app/services/optimizer/problem';
+import { arrivesInTime, dispenses, shipsTo } from '../../app/services/optimizer/problem';
+import { addDays } from '../../validators/vocabulary';
 import type {
   ControlledSchedule,
   OptimizeInput,

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { DEMO_IDS } from '../../db/seed';
 import type { Database } from '../../db/schema';
+import { addDays } from '../../validators/vocabulary';
 
 /** One demo prescription with what routing looks at, to build refill requests the seed can answer. */
 export type RxCase = {
@@ -28,10 +29,6 @@ export type RxCase = {
 
 /** The kinds of request the routing table distinguishes. */
 export type CaseKind = 'routine' | 'controlled' | 'compounded' | 'dose_change' | 'expired' | 'no_refills' | 'exam_overdue';
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * Every prescription of the clinic's active patients whose pet name is unique in its household

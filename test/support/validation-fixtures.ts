@@ -8,6 +8,7 @@ import { stableUuid } from '../../db/credentials';
 import type { CartLinesTable, Role } from '../../db/schema';
 import { DEMO_IDS } from '../../db/seed';
 import type { UserPrincipal } from '../../app/services/identity/principal';
+import { addDays } from '../../validators/vocabulary';
 
 /** A signed-in demo user as services see them. */
 export function demoUser(email: string, name: string, role: Role, clinic: 'riverside' | 'lakeside'): UserPrincipal {
@@ -63,12 +64,8 @@ export async function healthyPatients(db: DB, count: number, today: string): Pro
   return rows.map((r) => r.id);
 }
 
-/** `iso` moved by `days` days. */
-export function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+/** `iso` moved by `days` days (the shared vocabulary's). */
+export { addDays };
 
 /** A Riverside patient whose owner lives in CA: `recent` seen within 300 days, `overdue` not for 400. */
 export async function riversidePatient(

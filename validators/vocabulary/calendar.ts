@@ -27,7 +27,11 @@ export function calendarDay(at: Date, timeZone: string): IsoDate {
   return format.format(at);
 }
 
-/** `day` plus `days` calendar days (negative to go back). */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `day` plus `days` calendar days (negative to go back). Throws a RangeError for a string that is no ISO date. */
 export function addDays(day: IsoDate, days: number): IsoDate {
-  return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const t = ISO_DAY.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(t)) throw new RangeError(`not an ISO date: ${day}`);
+  return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
 }

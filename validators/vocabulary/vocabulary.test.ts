@@ -62,6 +62,8 @@ describe('calendar', () => {
     expect(calendarDay(lateEvening, 'Not/AZone')).toBe('2026-03-04');
     expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
     expect(addDays('2026-03-08', -8)).toBe('2026-02-28');
+    expect(addDays('2026-11-01', 1)).toBe('2026-11-02'); // across the end of daylight saving time
+    expect(() => addDays('31/01/2026', 1)).toThrow(RangeError);
   });
 });
 

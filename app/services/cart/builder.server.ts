@@ -4,11 +4,12 @@
  */
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
-import { today } from '../platform/clock.server';
+import { clinicToday } from '../records/clinics.server';
 import { badRequest, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { addFromHistory, historyRows, planFromHistory } from './history.server';
-import { isGuid, ownerName } from './queries.server';
+import { isUuid } from '../../../validators/vocabulary';
+import { clientFullName } from '../records/sql.server';
 import { getOpenCart } from './store.server';
 
 /**
@@ -23,7 +24,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
   const db = getDb();
   const withinDays = Math.max(0, Math.min(365, Math.floor(opts.withinDays)));
   const graceDays = opts.graceDays ?? 30;
-  const day = today();
+  const day = await clinicToday(clinicId, db);
   const cart = await getOpenCart(principal);
   const latest = await sql<{ id: string; dueOn: string; filledOn: string; daysSupply: number }>`
     select last.id, last.filled_on::text as "filledOn", last.days_supply as "daysSupply", (last.filled_on + last.days_supply)::text as "dueOn"
@@ -50,7 +51,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
     db
       .selectFrom('patients as p')
       .innerJoin('clients as c', 'c.id', 'p.clientId')
-      .select(['p.id', 'p.species', ownerName.as('ownerName')])
+      .select(['p.id', 'p.species', clientFullName().as('ownerName')])
       .where('p.id', 'in', [...new Set(rows.map((r) => r.patientId))])
       .execute(),
     db
@@ -120,7 +121,7 @@ export async function addDueToCart(principal: Principal, orderLineIds: string[])
   const clinicId = clinicScope(principal);
   const ids = [...new Set(orderLineIds)];
   if (ids.length === 0) throw badRequest('Choose at least one patient.', { orderLineIds: 'Choose at least one patient.' });
-  const bad = ids.findIndex((id) => !isGuid(id));
+  const bad = ids.findIndex((id) => !isUuid(id));
   if (bad >= 0) throw badRequest('Some lines are not valid.', { [`orderLineIds.${bad}`]: 'Not a valid id.' });
   const found = await historyRows(getDb(), clinicId, { orderLineIds: ids });
   if (found.length !== ids.length) throw notFound('Order line');

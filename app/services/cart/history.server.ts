@@ -10,7 +10,10 @@ import { clinicScope, type Principal } from '../identity/principal';
 import { addCartLines } from './lines.server';
 import type { NewCartLineInput } from './input.server';
 import { bestOffer, candidateOffers, offerProblem, type Candidate } from './offers.server';
-import { clinicRow, destinationKey, isGuid, medicationName, shipStateFor, withTx, type Db, type Tx } from './queries.server';
+import { clinicRow, destinationKey, shipStateFor, withTx, type Db, type Tx } from './queries.server';
+import { isUuid } from '../../../validators/vocabulary';
+import { clinicDay } from '../platform/clock.server';
+import { medicationDisplayName } from '../catalog/sql.server';
 import { cartPricingInput } from './view.server';
 
 /** A past line whose offer cannot be used now, and the offer proposed instead. */
@@ -34,7 +37,7 @@ export async function historyRows(db: Db, clinicId: string, where: { orderLineId
     .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
     .select([
       'ol.id', 'ol.orderId', 'ol.patientId', 'p.name as patientName', 'p.clientId', 'c.state as ownerState', 'ol.offerId', 'ol.medicationId',
-      medicationName.as('medicationName'), 'ol.quantity', 'ol.sig', 'ol.prescriberId', 'ol.shipTo', 'ol.prescriptionId', 'ph.name as pharmacyName',
+      medicationDisplayName().as('medicationName'), 'ol.quantity', 'ol.sig', 'ol.prescriberId', 'ol.shipTo', 'ol.prescriptionId', 'ph.name as pharmacyName',
     ])
     .where('ol.clinicId', '=', clinicId)
     .orderBy('ol.createdAt')
@@ -58,7 +61,7 @@ export async function planFromHistory(db: Db, principal: Principal, rows: Histor
   const clinic = await clinicRow(db, clinicId);
   const shipStateOf = (r: HistoryRow) => shipStateFor(r.shipTo, clinic.state, r.ownerState) ?? clinic.state;
   const [candidates, pricing] = await Promise.all([
-    candidateOffers(db, rows.map((r) => r.medicationId), rows.map(shipStateOf)),
+    candidateOffers(db, rows.map((r) => r.medicationId), rows.map(shipStateOf), clinicDay(clinic.timezone)),
     cartPricingInput(principal, { tx: db }),
   ]);
   const byId = new Map(candidates.map((c) => [c.id, c]));
@@ -133,7 +136,7 @@ export async function addFromHistory(
  */
 export async function quickfillFromOrderLine(principal: Principal, orderLineId: string, opts: { offerId?: string } = {}) {
   const clinicId = clinicScope(principal);
-  if (!isGuid(orderLineId)) throw notFound('Order line');
+  if (!isUuid(orderLineId)) throw notFound('Order line');
   const rows = await historyRows(getDb(), clinicId, { orderLineIds: [orderLineId] });
   if (rows.length === 0) throw notFound('Order line');
   return addFromHistory(principal, rows, 'quickfill', { substitute: false, ...(opts.offerId ? { offerOverrides: { [orderLineId]: opts.offerId } } : {}) });
@@ -145,7 +148,7 @@ export async function quickfillFromOrderLine(principal: Principal, orderLineId: 
  */
 export async function reorderOrder(principal: Principal, orderId: string, opts: { patientId?: string } = {}) {
   const clinicId = clinicScope(principal);
-  if (!isGuid(orderId) || (opts.patientId !== undefined && !isGuid(opts.patientId))) throw notFound('Order');
+  if (!isUuid(orderId) || (opts.patientId !== undefined && !isUuid(opts.patientId))) throw notFound('Order');
   const rows = await historyRows(getDb(), clinicId, { orderId, ...(opts.patientId ? { patientId: opts.patientId } : {}) });
   if (rows.length === 0) throw notFound('Order');
   return addFromHistory(principal, rows, 'reorder', { substitute: false });

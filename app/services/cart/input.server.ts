@@ -4,7 +4,8 @@
  * be in range. Bad input comes back as field path → message.
  */
 import type { LineSource } from '../../../db/schema';
-import { isGuid, shipStateFor, type Db } from './queries.server';
+import { shipStateFor, type Db } from './queries.server';
+import { isUuid } from '../../../validators/vocabulary';
 
 /** A line to add to the clinic's open cart. */
 export type NewCartLineInput = {
@@ -47,7 +48,7 @@ export async function loadRefs(
   clinicId: string,
   ids: { patientIds: string[]; offerIds: string[]; prescriberIds: string[]; prescriptionIds: string[]; userIds: string[] },
 ) {
-  const uniq = (xs: string[]) => [...new Set(xs.filter(isGuid))];
+  const uniq = (xs: string[]) => [...new Set(xs.filter(isUuid))];
   const patientIds = uniq(ids.patientIds);
   const offerIds = uniq(ids.offerIds);
   const prescriberIds = uniq(ids.prescriberIds);

@@ -11,7 +11,8 @@ import { DomainError, badRequest, conflict, notFound } from '../platform/errors'
 import { idempotent } from '../platform/idempotency.server';
 import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 import { checkInput, loadRefs, type CartLinePatch, type NewCartLineInput } from './input.server';
-import { clinicRow, isGuid, shipStateFor, withTx, type Tx, type TxOption } from './queries.server';
+import { clinicRow, shipStateFor, withTx, type Tx, type TxOption } from './queries.server';
+import { isUuid } from '../../../validators/vocabulary';
 import { appendCartLines, bumpCartVersion, lockOpenCart } from './store.server';
 import { loadCartView } from './view.server';
 
@@ -96,7 +97,7 @@ export async function addCartLines(
 }
 
 async function lineForChange(tx: Tx, clinicId: string, cartId: string, lineId: string) {
-  if (!isGuid(lineId)) throw notFound('Cart line');
+  if (!isUuid(lineId)) throw notFound('Cart line');
   const line = await tx
     .selectFrom('cartLines as l')
     .innerJoin('offers as o', 'o.id', 'l.offerId')

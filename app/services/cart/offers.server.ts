@@ -6,21 +6,22 @@
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { landedCostQuoter, priceCart, type PriceCartInput } from '~/lib/pricing';
-import { today } from '../platform/clock.server';
+import { clinicToday } from '../records/clinics.server';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { updateCartLine } from './lines.server';
-import { isGuid, medicationName, type Db } from './queries.server';
+import { type Db } from './queries.server';
+import { isUuid, type IsoDate } from '../../../validators/vocabulary';
+import { medicationDisplayName } from '../catalog/sql.server';
 import { getOpenCart } from './store.server';
 import { cartPricingInput } from './view.server';
 
 /**
  * Every active offer of the medications, with its pharmacy's fees, free stock and the states
- * among `states` it may ship to today (licence not expired, and the offer's own list if any).
+ * among `states` it may ship to on `day`, the clinic's (licence not expired, and the offer's own list if any).
  */
-export async function candidateOffers(db: Db, medicationIds: string[], states: string[]) {
+export async function candidateOffers(db: Db, medicationIds: string[], states: string[], day: IsoDate) {
   if (medicationIds.length === 0) return [];
-  const day = today();
   const [offers, licenses] = await Promise.all([
     db
       .selectFrom('offers as o')
@@ -76,7 +77,7 @@ export async function offerAlternatives(principal: Principal, lineId: string) {
   const db = getDb();
   const input = await cartPricingInput(principal);
   const cart = await getOpenCart(principal);
-  if (!isGuid(lineId)) throw notFound('Cart line');
+  if (!isUuid(lineId)) throw notFound('Cart line');
   const line = await db
     .selectFrom('cartLines as l')
     .innerJoin('offers as o', 'o.id', 'l.offerId')
@@ -91,7 +92,7 @@ export async function offerAlternatives(principal: Principal, lineId: string) {
   const current = priced.lines.find((l) => l.id === lineId)!;
   const self = input.lines.find((l) => l.id === lineId)!;
   const rest: PriceCartInput = { ...input, lines: input.lines.filter((l) => l.id !== lineId) };
-  const candidates = await candidateOffers(db, [line.medicationId], [line.shipState]);
+  const candidates = await candidateOffers(db, [line.medicationId], [line.shipState], await clinicToday(clinicId, db));
   const pharmacies = { ...rest.pharmacies } as Record<string, { shippingCents: number; coldChainCents: number }>;
   for (const c of candidates) pharmacies[c.pharmacyId] = { shippingCents: c.shippingCents, coldChainCents: c.coldChainFeeCents };
   const quote = landedCostQuoter({ ...rest, pharmacies });
@@ -149,7 +150,7 @@ export async function searchOffersForCart(principal: Principal, query: { q: stri
   const db = getDb();
   const q = query.q.trim();
   const limit = Math.min(Math.max(query.limit ?? 12, 1), 50);
-  const patientId = query.patientId && isGuid(query.patientId) ? query.patientId : undefined;
+  const patientId = query.patientId && isUuid(query.patientId) ? query.patientId : undefined;
   const prescriptions = patientId
     ? await db
         .selectFrom('prescriptions as rx')
@@ -167,7 +168,7 @@ export async function searchOffersForCart(principal: Principal, query: { q: stri
     .innerJoin('medications as m', 'm.id', 'o.medicationId')
     .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
     .select([
-      'o.id', 'o.medicationId', medicationName.as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.pharmacyId', 'ph.name as pharmacyName',
+      'o.id', 'o.medicationId', medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.pharmacyId', 'ph.name as pharmacyName',
       'o.packageDescription', 'o.unitPriceCents', 'o.stockOnHand', 'o.reserved', 'o.flavors', 'ph.shippingCents', 'ph.coldChainFeeCents',
     ])
     .where('o.available', '=', true)
@@ -175,7 +176,7 @@ export async function searchOffersForCart(principal: Principal, query: { q: stri
   if (q) {
     base = base.where((eb) =>
       eb.or([
-        eb(medicationName, 'ilike', like),
+        eb(medicationDisplayName(), 'ilike', like),
         eb('ph.name', 'ilike', like),
         eb(sql<string>`array_to_string(m.synonyms, ' ')`, 'ilike', like),
       ]),

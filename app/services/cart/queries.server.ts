@@ -1,8 +1,8 @@
 /**
  * Reads and small helpers the cart room's files share: the clinic row, the live lines of a cart
- * as pricing reads them, the display names in SQL, and where a line ships.
+ * as pricing reads them, and where a line ships.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 
@@ -13,28 +13,19 @@ export type TxOption = { tx?: Transaction<Database> };
 /** Reads may run on the pool or inside a caller's transaction. */
 export type ReadOption = { tx?: Kysely<Database> };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Whether a value can name a row: anything else must not reach a uuid cast. */
-export const isGuid = (v: unknown): v is string => typeof v === 'string' && GUID.test(v);
-
 /** Runs `fn` in the caller's transaction, or in a new one. */
 export function withTx<T>(opts: TxOption | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return opts?.tx ? fn(opts.tx) : getDb().transaction().execute(fn);
 }
 
-/** The clinic fields the cart reads: its state (where clinic shipments go) and platform fee. */
+/** The clinic fields the cart reads: its state (where clinic shipments go), platform fee and time zone (its calendar day). */
 export async function clinicRow(db: Db, clinicId: string) {
   return db
     .selectFrom('clinics')
-    .select(['id', 'state', 'platformFeeCents', 'wellnessPolicy', 'name'])
+    .select(['id', 'state', 'platformFeeCents', 'wellnessPolicy', 'name', 'timezone'])
     .where('id', '=', clinicId)
     .executeTakeFirstOrThrow();
 }
-
-/** A medication's display name in SQL (`m` is `medications`), e.g. "Methimazole 5 mg/mL oral suspension". */
-export const medicationName = sql<string>`m.name || ' ' || m.strength || ' ' || m.form`;
-/** An owner's display name in SQL (`c` is `clients`). */
-export const ownerName = sql<string>`c.first_name || ' ' || c.last_name`;
 
 /** The pricing key of a line's shipment: the clinic, or one owner's address. */
 export function destinationKey(shipTo: 'clinic' | 'owner', clientId: string): string {

@@ -7,7 +7,9 @@ import { getDb } from '../../../db/client';
 import { priceCart, type CartLineInput, type PriceCartInput } from '~/lib/pricing';
 import { clinicScope, type Principal } from '../identity/principal';
 import { toPublicFinding, validateClinicCart } from '../validation/validation.server';
-import { clinicRow, destinationKey, medicationName, ownerName, pricingLinesQuery, type ReadOption } from './queries.server';
+import { clinicRow, destinationKey, pricingLinesQuery, type ReadOption } from './queries.server';
+import { medicationDisplayName } from '../catalog/sql.server';
+import { clientFullName } from '../records/sql.server';
 import { getOpenCart } from './store.server';
 
 /** A finding as the cart shows it: the rule's finding plus who acknowledged it, and when. */
@@ -58,8 +60,8 @@ export async function loadCartView(principal: Principal, opts: ReadOption = {}) 
       .innerJoin('prescribers as pr', 'pr.id', 'l.prescriberId')
       .select([
         'l.id', 'l.version', 'l.position', 'l.source', 'l.patientId', 'p.name as patientName', 'p.species', 'p.status as patientStatus',
-        'p.clientId', ownerName.as('ownerName'), 'c.state as ownerState', 'l.offerId', 'o.pharmacyId', 'ph.name as pharmacyName',
-        'o.medicationId', medicationName.as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.packageDescription', 'o.flavors',
+        'p.clientId', clientFullName().as('ownerName'), 'c.state as ownerState', 'l.offerId', 'o.pharmacyId', 'ph.name as pharmacyName',
+        'o.medicationId', medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.packageDescription', 'o.flavors',
         'l.quantity', 'l.sig', 'l.prescriberId', 'pr.name as prescriberName', 'l.prescriptionId', 'l.shipTo', 'l.shipState', 'l.flavor',
         'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.vetSignoffBy', 'l.vetSignoffAt', 'l.updatedAt', 'l.returnedReason',
         'ph.shippingCents', 'ph.coldChainFeeCents',
@@ -71,7 +73,7 @@ export async function loadCartView(principal: Principal, opts: ReadOption = {}) 
       .innerJoin('patients as p', 'p.id', 'l.patientId')
       .innerJoin('offers as o', 'o.id', 'l.offerId')
       .innerJoin('medications as m', 'm.id', 'o.medicationId')
-      .select(['l.id', 'l.version', 'p.name as patientName', medicationName.as('medicationName'), 'l.removedAt'])
+      .select(['l.id', 'l.version', 'p.name as patientName', medicationDisplayName().as('medicationName'), 'l.removedAt'])
       .where('l.cartId', '=', cart.id)
       .where('l.clinicId', '=', clinicId)
       .where('l.removedAt', 'is not', null)

@@ -8,7 +8,8 @@ import { formatMoney } from '../../lib/format';
 import { priceCart, type CartLineInput, type PharmacyFees, type PricedCart } from '../../lib/pricing';
 import type { Ledger } from './ledger';
 import type { Binding, ConstraintKind, Move, MoveReason, OptimizeInput, OptimizerLine, OptimizerOffer, Placement, Proposal, Unplaceable } from './model';
-import { addDays, offerProblem, problemText, type Problem } from './problem';
+import { addDays } from '../../../validators/vocabulary';
+import { offerProblem, problemText, type Problem } from './problem';
 
 export type Explained = Pick<
   Proposal,

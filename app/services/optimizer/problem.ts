@@ -4,6 +4,7 @@
  * pinned lines fixed, lines with no candidate at all set aside with the constraint that left
  * none. See docs/optimizer.md.
  */
+import { addDays } from '../../../validators/vocabulary';
 import type {
   ConstraintKind,
   IsoDate,
@@ -236,13 +237,6 @@ export function dispenses(pharmacy: OptimizerPharmacy, line: OptimizerLine): boo
 /** Ordered today, it arrives `turnaroundDays` calendar days later, on or before the need-by date. */
 export function arrivesInTime(offer: OptimizerOffer, line: OptimizerLine, today: IsoDate): boolean {
   return line.needBy === null || addDays(today, offer.turnaroundDays) <= line.needBy;
-}
-
-/** `date` plus `days` calendar days, as an ISO date. */
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const t = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(t)) throw new RangeError(`not an ISO date: ${date}`);
-  return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Sentence fragments naming why an offer cannot take a line, for moves and pinned lines. */

@@ -7,9 +7,9 @@
  * Batched: any number of orders in a fixed number of queries (the pharmacy's order list).
  */
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { parsedSigSchema, type OrderDocumentV1Input } from '../../../pharmacies/types';
+import { clientFullName } from '../records/sql.server';
 
 type ShipTo = OrderDocumentV1Input['shipTo'];
 type DocPrescriber = OrderDocumentV1Input['prescribers'][number];
@@ -54,7 +54,7 @@ export async function buildOrderDocuments(db: Kysely<Database>, orderIds: string
       'ol.id', 'ol.orderId', 'ol.patientId', 'ol.prescriberId', 'ol.quantity', 'ol.sig', 'ol.sigParsed', 'ol.shipTo',
       'ol.daysSupply', 'ol.snapshot', 'ol.createdAt',
       'p.name as patientName', 'p.species', 'p.sex', 'p.birthDate', 'p.weightKg',
-      sql<string>`cl.first_name || ' ' || cl.last_name`.as('ownerName'), 'cl.phone as ownerPhone', 'cl.email as ownerEmail',
+      clientFullName('cl').as('ownerName'), 'cl.phone as ownerPhone', 'cl.email as ownerEmail',
       'cl.addressLine1 as ownerLine1', 'cl.addressLine2 as ownerLine2', 'cl.city as ownerCity', 'cl.state as ownerState',
       'cl.postalCode as ownerPostalCode',
       'm.name as medicationName', 'm.strength', 'm.form', 'm.controlledSchedule', 'm.coldChain', 'of.sku',

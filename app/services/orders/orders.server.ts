@@ -3,13 +3,13 @@
  * their status history, per-line and per-patient tracking, and the delivery log while an order
  * is on its way to the pharmacy. Scoped to the acting clinic; another clinic's order is not found.
  */
-import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { OrderStatus } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
 import { trackingUrl } from '../../lib/order-flow';
 import { orderAuditTrail } from '../audit/audit-chain.server';
 import { medicationDisplayName } from '../catalog/sql.server';
+import { clientFullName } from '../records/sql.server';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { orderEventsOf } from './events.server';
@@ -51,7 +51,7 @@ async function loadOrders(clinicId: string, where: { ids?: string[]; query?: Ord
       .innerJoin('medications as m', 'm.id', 'ol.medicationId')
       .innerJoin('prescribers as pr', 'pr.id', 'ol.prescriberId')
       .select([
-        'ol.id', 'ol.orderId', 'ol.patientId', 'p.name as patientName', 'p.species', sql<string>`c.first_name || ' ' || c.last_name`.as('ownerName'),
+        'ol.id', 'ol.orderId', 'ol.patientId', 'p.name as patientName', 'p.species', clientFullName().as('ownerName'),
         medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'ol.quantity', 'ol.sig',
         'ol.prescriberId', 'pr.name as prescriberName', 'ol.shipTo', 'ol.shipState', 'ol.unitPriceCents', 'ol.lineTotalCents', 'ol.landedCostCents',
         'ol.daysSupply',

@@ -20,14 +20,6 @@ export function clinicDay(timeZone: string): IsoDate {
   return calendarDay(now(), timeZone);
 }
 
-/** @deprecated UTC day; use {@link clinicDay}. Kept until every caller has moved. */
-export function today(): string {
-  return now().toISOString().slice(0, 10);
-}
-
-/** @deprecated use {@link clinicDay}. */
-export const todayIn = clinicDay;
-
 /** Replaces the clock (tests); `undefined` restores the system clock. */
 export function setClock(clock: Clock | undefined): void {
   (globalThis as WithClock)[CLOCK_KEY] = clock;

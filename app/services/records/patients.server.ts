@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { isUuid } from '../../../validators/vocabulary';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { medicationDisplayName } from '../catalog/sql.server';
+import { clientFullName } from './sql.server';
 
 export type PatientListQuery = { q?: string; limit?: number; offset?: number; status?: 'active' | 'inactive' | 'deceased' };
 
@@ -24,7 +24,7 @@ export async function listPatients(principal: Principal, query: PatientListQuery
     base = base.where((eb) =>
       eb.or([
         eb('p.name', 'ilike', like),
-        eb(sql<string>`c.first_name || ' ' || c.last_name`, 'ilike', like),
+        eb(clientFullName(), 'ilike', like),
         ...(digits ? [eb('c.phone', 'like', `%${digits}%`)] : []),
       ]),
     );
@@ -34,7 +34,7 @@ export async function listPatients(principal: Principal, query: PatientListQuery
     base
       .select([
         'p.id', 'p.name', 'p.species', 'p.breed', 'p.status', 'p.weightKg', 'p.lastWellnessExamOn',
-        'c.id as clientId', sql<string>`c.first_name || ' ' || c.last_name`.as('clientName'),
+        'c.id as clientId', clientFullName().as('clientName'),
       ])
       .orderBy('p.name')
       .orderBy('p.id')

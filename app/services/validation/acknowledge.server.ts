@@ -7,7 +7,7 @@ import { audit } from '../audit/audit.server';
 import { DomainError, badRequest, conflict, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { validateClinicCart, type Acknowledgement, type ClinicCartValidation } from './carts.server';
-import { UUID } from './loader.server';
+import { isUuid } from '../../../validators/vocabulary';
 
 /**
  * A named user acknowledges a warning on a line of the clinic's current cart: stored once per
@@ -27,7 +27,7 @@ export async function acknowledgeWarning(
     throw badRequest('Unknown rule.', { rule: `must be one of ${RULE_IDS.join(', ')}` });
   }
   const rule = input.rule as RuleId;
-  if (!UUID.test(input.lineId)) throw notFound('Cart line');
+  if (!isUuid(input.lineId)) throw notFound('Cart line');
   return getDb().transaction().execute(async (tx) => {
     const line = await tx
       .selectFrom('cartLines as l')

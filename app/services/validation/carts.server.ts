@@ -9,7 +9,8 @@ import { validateCart, type CartValidation, type Finding, type LineSource, type 
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { clinicCartQuery, openCartQuery } from '../cart/store.server';
-import { UUID, buildLines, load, type Db, type DraftLine, type ValidationLineInput } from './loader.server';
+import { isUuid } from '../../../validators/vocabulary';
+import { buildLines, load, type Db, type DraftLine, type ValidationLineInput } from './loader.server';
 
 /** Who acknowledged a warning on a line, and when. */
 export type Acknowledgement = { rule: string; userId: string; userName: string; at: string };
@@ -56,7 +57,7 @@ type StoredLineRow = {
  * looked up line by line, which on a 1,000-line cart is most of the query's time.
  */
 async function loadCartLines(db: Db, clinicId: string, cartId: string | undefined): Promise<StoredLineRow[]> {
-  if (cartId !== undefined && !UUID.test(cartId)) throw notFound('Cart');
+  if (cartId !== undefined && !isUuid(cartId)) throw notFound('Cart');
   return db
     .with('cart', (qb) => (cartId !== undefined ? clinicCartQuery(qb, clinicId, cartId) : openCartQuery(qb, clinicId)).select(['id', 'version']))
     .with('acks', (qb) =>

@@ -23,7 +23,8 @@ import {
   type ValidationContext,
   type ValidationLine,
 } from '../../../validators';
-import { today, todayIn } from '../platform/clock.server';
+import { clinicDay } from '../platform/clock.server';
+import { isUuid } from '../../../validators/vocabulary';
 import { badRequest, notFound } from '../platform/errors';
 import { parsedSigOf } from './sig-cache.server';
 
@@ -58,13 +59,10 @@ export type ValidationLineInput = {
 /** A line of a cart that is validated without being stored (`POST /api/v1/validate`). */
 export type DraftLine = Pick<ValidationLineInput, 'patientId' | 'offerId' | 'quantity' | 'sig' | 'prescriberId' | 'shipTo' | 'source' | 'prescriptionId'>;
 
-/** A well-formed uuid: anything else cannot name a row. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The distinct well-formed ids among `values`: anything else cannot name a row, and must not reach a uuid cast. */
 function uuids(values: Iterable<string | null | undefined>): string[] {
   const out = new Set<string>();
-  for (const v of values) if (v && UUID.test(v)) out.add(v.toLowerCase());
+  for (const v of values) if (v && isUuid(v)) out.add(v.toLowerCase());
   return [...out];
 }
 
@@ -224,7 +222,7 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
 
   const ctx: ValidationContext = {
     // Expiry and exam dates are the clinic's calendar days, not UTC's (5 pm in California is already tomorrow in UTC).
-    today: day ?? (clinic ? todayIn(clinic.timezone) : today()),
+    today: day ?? clinicDay(clinic.timezone),
     clinic: { state: clinic.state, wellnessWindowMonths: clinic.wellnessWindowMonths, wellnessPolicy: clinic.wellnessPolicy },
     patients: byId(patientRows),
     prescribers: byId(prescriberRows),
