@@ -7,8 +7,8 @@ import { fastEntryFormSchema, lineEditFormSchema } from './cart';
  * that passes here is the form the action accepts.
  */
 
-// Demo and imported ids are UUID-shaped but not always RFC 4122 variants, so accept any GUID.
-const lineId = z.guid({ message: 'This line is not in the cart any more: reload the page.' });
+// Record ids are UUIDs; z.uuid() is the same strict check services make (validators/vocabulary/ids.ts).
+const lineId = z.uuid({ message: 'This line is not in the cart any more: reload the page.' });
 /** The line version the button was rendered with (a stale one is a conflict, not bad input). */
 const version = z.coerce.number({ message: 'Reload the page: the line version is missing.' }).int('Reload the page: the line version is missing.').min(1, 'Reload the page: the line version is missing.');
 
@@ -19,9 +19,9 @@ export const refillDayActionSchema = z.discriminatedUnion(
     /** The inline line editor. */
     lineEditFormSchema.extend({ intent: z.literal('update') }),
     /** A finding's one-click "Use Dr. …". */
-    z.object({ intent: z.literal('set-prescriber'), lineId, version, prescriberId: z.guid({ message: 'Choose a prescriber.' }) }),
+    z.object({ intent: z.literal('set-prescriber'), lineId, version, prescriberId: z.uuid({ message: 'Choose a prescriber.' }) }),
     /** "Switch to <pharmacy>", from a finding or the switch panel. */
-    z.object({ intent: z.literal('switch'), lineId, version, offerId: z.guid({ message: 'Choose a pharmacy to switch to.' }) }),
+    z.object({ intent: z.literal('switch'), lineId, version, offerId: z.uuid({ message: 'Choose a pharmacy to switch to.' }) }),
     /** Remove a line; `label` names it in the undo message. */
     z.object({ intent: z.literal('remove'), lineId, version, label: z.string().trim().max(300).optional().transform((v) => v || 'the line') }),
     /** Put a removed line back. */
@@ -41,5 +41,5 @@ export const addDueLinesSchema = z.object({
   orderLineId: z
     .union([z.string(), z.array(z.string())], { message: 'Choose at least one patient to add.' })
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.guid({ message: 'This line is not on the due list any more: reload the page.' })).min(1, 'Choose at least one patient to add.')),
+    .pipe(z.array(z.uuid({ message: 'This line is not on the due list any more: reload the page.' })).min(1, 'Choose at least one patient to add.')),
 });
