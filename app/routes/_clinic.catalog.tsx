@@ -11,7 +11,7 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { PatientTypeahead, type PatientOption } from '~/components/patient-typeahead';
 import { Toaster } from '~/components/toast';
-import { US_STATE_NAMES } from '../../validators/vocabulary';
+import { US_STATE_NAMES, medicationLabel } from '../../validators/vocabulary';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import { addToCartFormSchema, catalogQuerySchema, type CatalogQueryParams } from '~/schemas/catalog';
 import { requireUser } from '~/services/identity/auth.server';
@@ -366,7 +366,7 @@ function AddToCartDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const navigation = useNavigation();
   const [patient, setPatient] = useState<PatientOption | null>(null);
-  const label = `${offer.medication.name} ${offer.medication.strength} ${offer.medication.form}`;
+  const label = medicationLabel(offer.medication);
   const { register, onSubmit, errorOf, setValue, clearErrors } = useRemixForm(addToCartFormSchema, {
     defaultValues: { offerId: offer.id, patientId: '', quantity: 1, sig: '', prescriberId: '', shipTo: 'clinic', prescriptionId: '' },
     actionData,

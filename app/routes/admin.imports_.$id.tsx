@@ -11,6 +11,7 @@ import { formatNumber } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { getImport } from '~/services/catalog/catalog-import.server';
 import { DomainError } from '~/services/platform/errors';
+import { medicationLabel } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Import report — vialcart admin' }];
 
@@ -113,7 +114,7 @@ export default function ImportReportPage() {
                 getRowKey={(m) => `${m.name}|${m.strength}|${m.form}`}
                 compact
                 columns={[
-                  { key: 'name', header: 'Medication', rowHeader: true, cell: (m) => `${m.name} ${m.strength} ${m.form}` },
+                  { key: 'name', header: 'Medication', rowHeader: true, cell: (m) => medicationLabel(m) },
                   { key: 'schedule', header: 'DEA schedule', cell: (m) => (m.controlledSchedule ? `C-${m.controlledSchedule}` : 'Not controlled') },
                 ]}
               />

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
+import type { CheckoutStatus } from '../../../validators/vocabulary';
 import type { PricedLine, PricedShipment } from '~/lib/pricing';
 
 export type Db = Kysely<Database>;
@@ -60,7 +61,7 @@ export type CheckoutView = {
   id: string;
   cartId: string;
   cartVersion: number;
-  status: 'pending' | 'awaiting_payment' | 'paid' | 'split' | 'expired' | 'failed';
+  status: CheckoutStatus;
   provider: 'stripe' | 'invoice';
   amountCents: number;
   createdAt: string;

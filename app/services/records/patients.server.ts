@@ -1,11 +1,11 @@
 import { getDb } from '../../../db/client';
-import { isUuid } from '../../../validators/vocabulary';
+import { isUuid, type PatientStatus } from '../../../validators/vocabulary';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { medicationDisplayName } from '../catalog/sql.server';
 import { clientFullName } from './sql.server';
 
-export type PatientListQuery = { q?: string; limit?: number; offset?: number; status?: 'active' | 'inactive' | 'deceased' };
+export type PatientListQuery = { q?: string; limit?: number; offset?: number; status?: PatientStatus };
 
 /** Patients of the acting clinic, searchable by pet or owner name; newest-first by name. */
 export async function listPatients(principal: Principal, query: PatientListQuery = {}) {
