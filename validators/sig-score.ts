@@ -1,12 +1,16 @@
 /**
- * Scores parseSig against the public labelled SIG sets (../shared/data/sig/*.jsonl). Each set
+ * Scores parseSig against the public labelled SIG sets (test/data/sig/*.jsonl). Each set
  * follows its own parser's conventions, so each has an adapter that turns its labels into the
  * few facts we can compare — dose amount, times per day, daily maximum, duration, as-needed,
  * route — and only the facts a row actually labels are counted.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseSig, type ParsedSig } from './sig';
+
+/** Where the public SIG sets are kept in the repository (sources and licences in its README). */
+export const SIG_SETS_DIR = fileURLToPath(new URL('../test/data/sig', import.meta.url));
 
 /** The comparable facts a label gives; absent = not labelled by that row. */
 export type SigLabel = {
@@ -36,7 +40,7 @@ type Row = { sig: string; expected?: Record<string, unknown>; context?: Record<s
 const FIELDS: SigField[] = ['dose', 'timesPerDay', 'dailyMax', 'durationDays', 'asNeeded', 'route'];
 
 /** Loads every labelled set (sig_cases_*.jsonl) in dir and scores parseSig on it. */
-export function scoreSigSets(dir: string): SetScore[] {
+export function scoreSigSets(dir: string = SIG_SETS_DIR): SetScore[] {
   const files = readdirSync(dir)
     .filter((f) => /^sig_cases_.*\.jsonl$/.test(f))
     .sort();

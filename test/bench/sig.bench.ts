@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSig } from '../../validators/sig';
-import { scoreSigSets } from '../../validators/sig-score';
+import { SIG_SETS_DIR, scoreSigSets } from '../../validators/sig-score';
 import { time } from './support';
 import type { Bench, BenchResult } from './types';
 
-// The labelled and unlabelled SIG sets live beside the repository (shared/data/sig, see its
-// README); SIG_DATA_DIR points elsewhere when a checkout has them in another place.
-const DATA_DIR = process.env.SIG_DATA_DIR ?? path.resolve(import.meta.dirname, '../../../shared/data/sig');
+// The labelled and unlabelled SIG sets are kept in test/data/sig (sources and licences in its
+// README); SIG_DATA_DIR points elsewhere to score another copy.
+const DATA_DIR = process.env.SIG_DATA_DIR ?? SIG_SETS_DIR;
 const UNLABELLED = ['human_sigs_unlabeled_parserx.jsonl', 'vet_sigs_unlabeled_ecfr21.jsonl'];
 const RUNS = 200;
 
