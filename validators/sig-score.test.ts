@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factsOf, formatScores, scoreSigSets } from './sig-score';
+import { factsOf, formatScores, scoreRows, scoreSigSets } from './sig-score';
 import { parseSig } from './sig';
 
 function setDir(files: Record<string, unknown[]>): string {
@@ -41,6 +41,19 @@ describe('scoreSigSets', () => {
     expect(advanced?.fields.find((f) => f.field === 'dailyMax')).toMatchObject({ correct: 1, total: 2, accuracy: 0.5 });
     expect(advanced?.misses).toEqual([{ sig: 'take 2 tablets in the morning and 1 at night', field: 'dailyMax', expected: 3, actual: 4 }]);
     expect(formatScores(scores)).toContain('advanced_sig_parser | 2/3 | 100% (1/1) | – | 50% (1/2)');
+  });
+});
+
+describe('scoreRows', () => {
+  it('parses each row with the product form it was labelled with', () => {
+    const rows = [
+      { sig: 'Give 0.4 ml q6h', context: { form: 'injectable solution' } },
+      { sig: 'Give 0.4 ml q6h', context: { dosageForm: 'oral suspension' } },
+      { sig: 'Give 0.4 ml q6h' },
+    ];
+    const score = scoreRows('forms', rows, () => ({ route: 'oral' }));
+    expect(score.fields).toEqual([{ field: 'route', correct: 2, total: 3, accuracy: 2 / 3 }]);
+    expect(score.misses).toEqual([{ sig: 'Give 0.4 ml q6h', field: 'route', expected: 'oral', actual: undefined }]);
   });
 });
 

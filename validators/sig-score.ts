@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSig, type ParsedSig } from './sig';
+import { parseSig, type ParsedSig, type SigContext } from './sig';
 
 /** Where the public SIG sets are kept in the repository (sources and licences in its README). */
 export const SIG_SETS_DIR = fileURLToPath(new URL('../test/data/sig', import.meta.url));
@@ -60,7 +60,7 @@ export function scoreRows(set: string, rows: Row[], adapter: (row: Row) => SigLa
   for (const row of rows) {
     const label = adapter(row);
     if (!label) continue;
-    const parsed = parseSig(row.sig);
+    const parsed = parseSig(row.sig, contextOf(row));
     const actual = factsOf(parsed);
     let any = false;
     for (const field of FIELDS) {
@@ -82,6 +82,15 @@ export function scoreRows(set: string, rows: Row[], adapter: (row: Row) => SigLa
     return { field, correct: t.correct, total: t.total, accuracy: t.total === 0 ? 0 : t.correct / t.total };
   });
   return { set, rows: rows.length, scoredRows, fields, misses };
+}
+
+/**
+ * The product form a row was labelled with, passed on as a cart line passes its product's:
+ * "form", or ezmedicationinput's "dosageForm".
+ */
+function contextOf(row: Row): SigContext | undefined {
+  const form = row.context?.form ?? row.context?.dosageForm;
+  return typeof form === 'string' ? { form } : undefined;
 }
 
 /** What parseSig says, in label terms. */

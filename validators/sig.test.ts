@@ -1,55 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysSupply, parseSig, type ParsedSig, type SigPart, type SigRoute } from './sig';
-
-/**
- * What a case asserts. Only the keys given are checked; `null` means "must be absent".
- * frequency is [count, period, periodUnit]; dose is [amount, unit] or [amount, amountMax, unit].
- */
-type Expect = {
-  dose?: [number, string?] | [number, number, string?] | null;
-  route?: SigRoute | null;
-  inferred?: boolean;
-  freq?: [number, number, 'h' | 'd' | 'wk' | 'mo'] | null;
-  perDay?: number;
-  prn?: boolean;
-  days?: number | null;
-  site?: string | null;
-  missing?: SigPart[];
-};
-
-function check(text: string, e: Expect): void {
-  const p = parseSig(text);
-  if (e.dose === null) expect(p.dose, 'dose').toBeUndefined();
-  else if (e.dose) {
-    const [amount, second, third] = e.dose;
-    const dose: ParsedSig['dose'] = typeof second === 'number' ? { amount, amountMax: second } : { amount };
-    const unit = typeof second === 'number' ? third : second;
-    if (unit !== undefined) dose.unit = unit;
-    expect(p.dose, 'dose').toEqual(dose);
-  }
-  if (e.route === null) {
-    expect(p.route, 'route').toBeUndefined();
-    expect(p.routeInferred, 'routeInferred').toBeUndefined();
-  } else if (e.route) expect(p.route, 'route').toBe(e.route);
-  if (e.inferred !== undefined) expect(p.routeInferred, 'routeInferred').toBe(e.inferred);
-  if (e.freq === null) {
-    expect(p.frequency, 'frequency').toBeUndefined();
-    expect(p.timesPerDay, 'timesPerDay').toBeUndefined();
-  } else if (e.freq) {
-    const [count, period, periodUnit] = e.freq;
-    expect(p.frequency, 'frequency').toEqual({ count, period, periodUnit });
-  }
-  if (e.perDay !== undefined) expect(p.timesPerDay, 'timesPerDay').toBeCloseTo(e.perDay, 5);
-  expect(p.asNeeded, 'asNeeded').toBe(e.prn ?? false);
-  if (e.days === null) expect(p.durationDays, 'durationDays').toBeUndefined();
-  else if (e.days !== undefined) expect(p.durationDays, 'durationDays').toBe(e.days);
-  if (e.site === null) expect(p.site, 'site').toBeUndefined();
-  else if (e.site !== undefined) expect(p.site, 'site').toBe(e.site);
-  const missing = e.missing ?? [];
-  expect(p.missing, 'missing').toEqual(missing);
-  expect(p.complete, 'complete').toBe(missing.length === 0);
-}
+import { daysSupply, parseSig, type SigPart } from './sig';
+import { describeSigTables, type SigExpectation as Expect } from './sig/expect-sig';
 
 const ALL: SigPart[] = ['dose', 'route', 'frequency'];
 
@@ -337,11 +289,7 @@ describe('parseSig', () => {
     ['human SIGs', humanCases],
     ['veterinary SIGs', vetCases],
   ];
-  for (const [name, cases] of groups) {
-    describe(name, () => {
-      it.each(cases)('%s', (text, e) => check(text, e));
-    });
-  }
+  describeSigTables(groups);
 
   it('has at least 150 table cases', () => {
     expect(groups.reduce((n, [, cases]) => n + cases.length, 0)).toBeGreaterThanOrEqual(150);

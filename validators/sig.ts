@@ -15,17 +15,21 @@ import { chooseRoute, readRouteHits, resolveOd, siteOf } from './sig/route';
 import { setAsideNotDoses } from './sig/set-aside';
 import { Text } from './sig/text';
 import { chooseFrequency, readDuration, readStatedFrequencies, takeClockTimes } from './sig/timing';
-import type { Frequency, ParsedSig, SigPart } from './sig/types';
+import type { Frequency, ParsedSig, SigContext, SigPart } from './sig/types';
 import { round } from './sig/vocabulary';
 
-export type { ParsedSig, SigPart, SigRoute } from './sig/types';
+export type { ParsedSig, SigContext, SigPart, SigRoute } from './sig/types';
 
 const ALL_MISSING: SigPart[] = ['dose', 'route', 'frequency'];
 
-/** Parses directions for use. Never throws: unreadable input gives an incomplete result. */
-export function parseSig(text: string): ParsedSig {
+/**
+ * Parses directions for use. Never throws: unreadable input gives an incomplete result.
+ * `context` tells what the caller knows about the product (its dosage form); without it the
+ * text alone decides.
+ */
+export function parseSig(text: string, context?: SigContext): ParsedSig {
   try {
-    return parse(typeof text === 'string' ? text : '');
+    return parse(typeof text === 'string' ? text : '', context);
   } catch {
     return { complete: false, missing: [...ALL_MISSING], asNeeded: false };
   }
@@ -63,7 +67,7 @@ function exactTimesPerDay(f: Frequency): number {
 
 const AS_NEEDED = /\b(?:prn|as needed|as need|as required|as reqd?|if needed|when needed|as necessary|if necessary|when necessary|if required|when required|on demand|as directed prn)\b|\bse(?:g[uú]n|gn) (?:se|sea) (?:necesit|necesari)/;
 
-function parse(raw: string): ParsedSig {
+function parse(raw: string, context: SigContext | undefined): ParsedSig {
   const t = new Text(` ${normalise(raw)} `);
   const asNeeded = AS_NEEDED.test(t.value);
 
@@ -79,7 +83,7 @@ function parse(raw: string): ParsedSig {
   if (singleDose && durationDays === undefined) durationDays = 1;
   dose ??= readBareDose(t);
 
-  const { route, routeInferred } = chooseRoute(t, routes, dose, units.candidates);
+  const { route, routeInferred } = chooseRoute(t, routes, dose, units.candidates, context);
   // Unwritten topical amounts: "apply topically bid" is one application each time.
   if (!dose && route === 'topical' && /\b(?:apply|rub|massage|spread|paint)\b/.test(t.value)) {
     dose = { amount: 1, unit: 'application' };

@@ -3,13 +3,12 @@
  */
 import type { Text } from './text';
 import type { Dose } from './types';
-import { FORM_ALT, NUM, RANGE, round, UNIT_ALT, UNITS } from './vocabulary';
+import { RANGE, round, UNIT_ALT, UNITS } from './vocabulary';
 
 /** An amount written with a unit, and where. */
 export type DoseCandidate = { index: number; end: number; rank: number; dose: Dose };
 
 const RE = {
-  withStrength: new RegExp(String.raw`(?<![\w.])${RANGE}\s+${NUM}\s*-?\s*(?:mg|mcg|g|milligrams?|micrograms?|grams?)\s+(${FORM_ALT})\b`, 'g'),
   withUnit: new RegExp(String.raw`(?<![\w.])${RANGE}\s*-?\s*(${UNIT_ALT})(?![\w/])`, 'g'),
   bareDose: new RegExp(String.raw`(?<![\w.\/])${RANGE}(?![\w.\/])(?!\s*(?:-\s*)?(?:hours?|hrs?|h|minutes?|mins?|seconds?|days?|weeks?|months?|years?|nights?|times?|mg\w*|mcg|%)\b)`, ''),
 };
@@ -20,15 +19,13 @@ const RE = {
  */
 export function readUnitDoses(t: Text): { dose?: Dose; candidates: DoseCandidate[] } {
   const candidates: DoseCandidate[] = [];
-  for (const m of t.value.matchAll(RE.withStrength)) {
-    const d = doseFrom(m[1], m[2], m[3]);
-    if (d) candidates.push({ index: m.index, end: m.index + m[0].length, rank: d.rank, dose: d.dose });
-  }
   for (const m of t.value.matchAll(RE.withUnit)) {
     const d = doseFrom(m[1], m[2], m[3]);
-    if (d && !candidates.some((c) => m.index >= c.index && m.index < c.end)) {
-      candidates.push({ index: m.index, end: m.index + m[0].length, rank: d.rank, dose: d.dose });
-    }
+    if (!d) continue;
+    // The volume of a concentration ("5 mg/5 ml syrup") is the dose only when no other amount of
+    // its kind is written ("apply 2.5 mg/0.1 ml" gives 0.1 ml; "… syrup, 2.5 ml q8h" gives 2.5).
+    const rank = t.value[m.index - 1] === '/' ? d.rank - 0.5 : d.rank;
+    candidates.push({ index: m.index, end: m.index + m[0].length, rank, dose: d.dose });
   }
   const best = candidates.reduce<DoseCandidate | undefined>((b, c) => (!b || c.rank > b.rank || (c.rank === b.rank && c.index < b.index) ? c : b), undefined);
   if (!best) return { candidates };

@@ -26,6 +26,9 @@ const SLOTS: Array<[string, RegExp]> = [
   ['night', /\b(?:night|nights|nightly|bedtime|bed time|at bed|hs|qhs|qn|nocte)\b/],
 ];
 
+const ANY_SLOT = new RegExp(SLOTS.map(([, re]) => re.source).join('|'));
+const ANY_WEEKDAY = /\b(?:mon|tue|wed|thu|fri|sat|sun)/;
+
 const WEAK_DAILY = /\b(?:daily|every ?day|each day|a day|per day|everyday)\b/;
 
 const CODES: Record<string, Frequency> = {};
@@ -136,7 +139,7 @@ export function chooseFrequency(t: Text, stated: FrequencyCandidate[], clockTime
   const thenAt = t.value.search(/\b(?:then|followed by|after that|thereafter)\b/);
   const firstStep = thenAt > 0 ? t.value.slice(0, thenAt) : t.value;
   const firstStrong = strong.find((c) => c.index < firstStep.length);
-  const weakInFirstStep = SLOTS.some(([, re]) => re.test(firstStep)) || WEAK_DAILY.test(firstStep);
+  const weakInFirstStep = ANY_SLOT.test(firstStep) || WEAK_DAILY.test(firstStep);
   const scope = firstStrong || weakInFirstStep ? firstStep : t.value;
   let frequency: Frequency | undefined = (firstStrong ?? (weakInFirstStep ? undefined : strong[0]))?.frequency;
   let singleDose = false;
@@ -195,6 +198,7 @@ function largest(spec: string): number {
 }
 
 function countWeekdays(s: string): number {
+  if (!ANY_WEEKDAY.test(s)) return 0;
   const full = WEEKDAYS.filter(([long]) => long.test(s)).length;
   const short = WEEKDAYS.filter(([long, abbr]) => long.test(s) || abbr.test(s)).length;
   return short >= 2 ? short : full;

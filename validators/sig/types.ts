@@ -61,3 +61,15 @@ export type SigPart = ParsedSig['missing'][number];
 export type Frequency = NonNullable<ParsedSig['frequency']>;
 export type Dose = NonNullable<ParsedSig['dose']>;
 
+
+/**
+ * What the caller knows about the product the SIG is for. The text decides everything else;
+ * the product only keeps the parser from guessing a route the product cannot take.
+ */
+export type SigContext = {
+  /**
+   * The dosage form as the catalog states it ("oral suspension", "injectable solution").
+   * With an injectable form, "give 0.4 ml q6h" names no route: it is not read as by mouth.
+   */
+  form?: string;
+};
