@@ -27,6 +27,7 @@ import {
   addDays,
   cleanLine,
   healthyPatients,
+  medicationId,
   offerOf,
   riversidePatient,
   storeCart,
@@ -84,6 +85,21 @@ describe('the loader fills what each rule reads, from the demo data', () => {
     const dea = findings!.find((f) => f.rule === 'prescriber.dea')!;
     expect(dea.severity).toBe('error');
     expect(dea.fix).toEqual({ kind: 'switch_prescriber', prescriberId: ALVAREZ, name: 'Dr. Maria Alvarez' });
+  });
+
+  it("reads each SIG with its product's form: an injectable's 'give 0.25 ml' names no route, an oral suspension's is by mouth", async () => {
+    const cyanocobalamin = medicationId('Cyanocobalamin', '1000 mcg/mL', 'injectable solution');
+    // The demo catalog carries it at some of the pharmacies that ship to CA.
+    const injectable = await offerOf(db(), 'pacific', cyanocobalamin)
+      .catch(() => offerOf(db(), 'sierra', cyanocobalamin))
+      .catch(() => offerOf(db(), 'greatlakes', cyanocobalamin));
+    const sig = 'Give 0.25 ml once weekly for 4 weeks';
+    const [injected, swallowed] = await findingsOf([cleanLine(patients[9]!, injectable, { sig }), cleanLine(patients[10]!, pacific, { sig })]);
+    const complete = injected!.find((f) => f.rule === 'sig.complete');
+    expect(complete?.severity).toBe('error');
+    expect(complete?.message).toBe('The directions (SIG) do not say the route.');
+    expect(complete?.fix).toEqual({ kind: 'edit_sig', missing: ['route'] });
+    expect(rules(swallowed)).not.toContain('sig.complete');
   });
 
   it("controlled.needs_vet reads vet_signoff_by as a user: Dr. Alvarez's sign-off clears it, a technician's does not", async () => {

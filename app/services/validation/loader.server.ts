@@ -261,7 +261,7 @@ export function buildLines(inputs: readonly ValidationLineInput[], loaded: Loade
       pharmacyId: offer?.pharmacyId ?? '',
       quantity: input.quantity,
       sig: input.sig,
-      parsedSig: parsedSigOf(input.sig),
+      parsedSig: parsedSigOf(input.sig, offer ? ctx.medications[offer.medicationId]?.form : undefined),
       prescriberId: input.prescriberId,
       shipTo: input.shipTo,
       shipState: input.shipState ?? shipStateOf(input, index, loaded),

@@ -15,16 +15,19 @@ let olderSigs = new Map<string, ParsedSig>();
  * unchanged, and `parseSig` is deterministic (its property test holds it to that), so each
  * distinct text is parsed once while it stays in use. Two generations instead of a strict LRU:
  * a hit costs one lookup, and texts unused for a whole generation are dropped together.
+ * The product's dosage form is part of the key: it can change the reading (an injectable's
+ * "give 0.4 ml q6h" names no route, an oral suspension's is by mouth; docs/sig-parser.md).
  */
-export function parsedSigOf(text: string): ParsedSig {
-  let parsed = recentSigs.get(text);
+export function parsedSigOf(text: string, form: string | undefined): ParsedSig {
+  const key = form === undefined ? text : `${form}\u0000${text}`;
+  let parsed = recentSigs.get(key);
   if (parsed) return parsed;
-  parsed = olderSigs.get(text) ?? deepFreeze(parseSig(text));
+  parsed = olderSigs.get(key) ?? deepFreeze(parseSig(text, form === undefined ? undefined : { form }));
   if (recentSigs.size >= SIG_CACHE_SIZE) {
     olderSigs = recentSigs;
     recentSigs = new Map();
   }
-  recentSigs.set(text, parsed);
+  recentSigs.set(key, parsed);
   return parsed;
 }
 
