@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { CheckoutStatus, OrderStatus, PatientStatus, PrescriptionStatus, RequestQueue, RequestStatus, Role } from '../validators/vocabulary';
+import type { CheckoutStatus, ExamKind, OrderStatus, PatientSex, PatientStatus, PrescriptionStatus, RequestQueue, RequestStatus, Role, Species, WeightUnit } from '../validators/vocabulary';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,8 +12,7 @@ export type Json<T> = ColumnType<T, string, string>;
 /** A jsonb column with a default. */
 export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
 
-export type { CheckoutStatus, OrderStatus, PatientStatus, PrescriptionStatus, RequestStatus, Role };
-export type Species = 'dog' | 'cat' | 'rabbit' | 'ferret' | 'horse' | 'bird' | 'other';
+export type { CheckoutStatus, ExamKind, OrderStatus, PatientSex, PatientStatus, PrescriptionStatus, RequestStatus, Role, Species, WeightUnit };
 export type DeaSchedule = 'II' | 'III' | 'IV' | 'V';
 /** A request queue (validators/vocabulary). */
 export type QueueName = RequestQueue;
@@ -154,6 +153,13 @@ export interface ClientsTable {
   unsubscribedAt: Timestamp | null;
   pimsId: string | null;
   createdAt: CreatedAt;
+  /** A second phone (E.164). */
+  phone2: string | null;
+  /** Set when this owner was merged into another: the survivor. Lists and searches skip merged owners. */
+  mergedIntoId: string | null;
+  mergedAt: Timestamp | null;
+  /** Generated: lower-case name, phones, email and PIMS id, trigram-indexed for search. */
+  searchText: ColumnType<string, never, never>;
 }
 
 export interface PatientsTable {
@@ -163,12 +169,57 @@ export interface PatientsTable {
   name: string;
   species: Species;
   breed: string | null;
-  sex: Generated<'male' | 'female' | 'male_neutered' | 'female_spayed' | 'unknown'>;
+  sex: Generated<PatientSex>;
   birthDate: DateOnly | null;
+  /** Whether `birthDate` was worked out from an age estimate. */
+  birthDateEstimated: Generated<boolean>;
+  /** The latest weight of `patient_weights` (cached by the records service with its history). */
   weightKg: number | null;
+  /** When the latest weight was measured. */
+  weightMeasuredOn: DateOnly | null;
   status: Generated<PatientStatus>;
+  /** The date of death; only while `status` is `deceased`. */
+  deceasedOn: DateOnly | null;
+  /** The latest wellness exam of `patient_exams` (cached by the records service with its history). */
   lastWellnessExamOn: DateOnly | null;
   pimsId: string | null;
+  allergies: string | null;
+  notes: string | null;
+  /** Set when this patient was merged into another: the survivor. Lists and searches skip merged patients. */
+  mergedIntoId: string | null;
+  mergedAt: Timestamp | null;
+  /** Generated: lower-case name and PIMS id, trigram-indexed for search. */
+  searchText: ColumnType<string, never, never>;
+  createdAt: CreatedAt;
+}
+
+/** One weighing of a patient: kilograms, and what was typed. */
+export interface PatientWeightsTable {
+  id: Generated<string>;
+  clinicId: string;
+  patientId: string;
+  kg: number;
+  enteredValue: number;
+  enteredUnit: WeightUnit;
+  measuredOn: DateOnly;
+  /** Why a weight outside the species' plausible range is right. */
+  overrideReason: string | null;
+  recordedBy: string | null;
+  /** Who recorded it, as the history shows it ("Tina Morales (technician)", "API key 1a2b3c4d"). */
+  recordedByLabel: string;
+  createdAt: CreatedAt;
+}
+
+/** One exam of a patient; the latest `wellness` one is `patients.last_wellness_exam_on`. */
+export interface PatientExamsTable {
+  id: Generated<string>;
+  clinicId: string;
+  patientId: string;
+  kind: Generated<ExamKind>;
+  examinedOn: DateOnly;
+  note: string | null;
+  recordedBy: string | null;
+  recordedByLabel: string;
   createdAt: CreatedAt;
 }
 
@@ -558,6 +609,8 @@ export interface Database {
   deaRegistrations: DeaRegistrationsTable;
   clients: ClientsTable;
   patients: PatientsTable;
+  patientWeights: PatientWeightsTable;
+  patientExams: PatientExamsTable;
   medications: MedicationsTable;
   offers: OffersTable;
   catalogImports: CatalogImportsTable;

@@ -141,6 +141,48 @@ function todayIso(): string {
 }
 
 /**
+ * Weight and exam histories for the demo's patients: two to four weighings over the last two
+ * years ending at the patient's current weight, and one to three yearly wellness exams ending
+ * at its last one. A generator of their own keeps every other demo row as it was.
+ */
+function seedRecordHistory(spec: ClinicSpec, clinicId: string, patients: Insertable<Database['patients']>[], today: string) {
+  const rnd = prng(spec.key === 'riverside' ? 9_101 : 9_202);
+  const staff = STAFF[spec.key];
+  const recorders = [...staff.others.filter((o) => o.role === 'technician'), ...staff.vets].map((p) => ({
+    recordedBy: DEMO_IDS.user(p.email),
+    recordedByLabel: `${p.name} (${'role' in p ? p.role : 'veterinarian'})`,
+  }));
+  const weights: Insertable<Database['patientWeights']>[] = [];
+  const exams: Insertable<Database['patientExams']>[] = [];
+  patients.forEach((p, i) => {
+    const born = p.birthDate ?? addDays(today, -3650);
+    const latestKg = Number(p.weightKg);
+    const count = rnd.int(2, 4);
+    let on = addDays(today, -rnd.int(3, 200));
+    if (on < born) on = born;
+    p.weightMeasuredOn = on;
+    for (let k = 0; k < count && on >= born; k++) {
+      const kg = k === 0 ? latestKg : Math.round(latestKg * (1 + (rnd.next() - 0.5) * 0.16) * 1000) / 1000;
+      const inPounds = k > 0 && rnd.chance(0.3);
+      weights.push({
+        id: stableUuid(`weight:${spec.key}:${i}:${k}`), clinicId, patientId: p.id!, kg,
+        enteredValue: inPounds ? Math.round((kg / 0.45359237) * 10) / 10 : kg, enteredUnit: inPounds ? 'lb' : 'kg',
+        measuredOn: on, ...rnd.pick(recorders),
+      });
+      on = addDays(on, -rnd.int(90, 240));
+    }
+    if (p.lastWellnessExamOn) {
+      let exam: string = p.lastWellnessExamOn;
+      for (let k = 0, n = rnd.int(1, 3); k < n && exam >= born; k++) {
+        exams.push({ id: stableUuid(`exam:${spec.key}:${i}:${k}`), clinicId, patientId: p.id!, kind: 'wellness', examinedOn: exam, ...rnd.pick(recorders) });
+        exam = addDays(exam, -rnd.int(340, 400));
+      }
+    }
+  });
+  return { weights, exams };
+}
+
+/**
  * Seeds the demo data: deterministic (same PRNG seed, stable ids) and idempotent (every
  * insert skips rows that exist), so running it twice leaves the same data. `today` anchors
  * the year of history; it defaults to the real date.
@@ -382,7 +424,10 @@ async function seedClinic(
       pimsId: `P${spec.key === 'riverside' ? 1 : 2}${String(i).padStart(5, '0')}`,
     });
   }
+  const history = seedRecordHistory(spec, clinicId, patientRows, today);
   await insertMany(tx, 'patients', patientRows);
+  await insertMany(tx, 'patientWeights', history.weights);
+  await insertMany(tx, 'patientExams', history.exams);
 
   // Prescriptions and a year of fills.
   const clinicOffers = (mi: number) => offers.filter((o) => o.medIndex === mi);
@@ -610,7 +655,7 @@ async function seedClinic(
 
 /** Counts of the demo's main tables (tests compare two seedings). */
 export async function demoFingerprint(db: DB): Promise<Record<string, number>> {
-  const tables = ['clinics', 'users', 'pharmacies', 'medications', 'offers', 'clients', 'patients', 'prescriptions', 'orders', 'order_lines', 'audit_events'];
+  const tables = ['clinics', 'users', 'pharmacies', 'medications', 'offers', 'clients', 'patients', 'patient_weights', 'patient_exams', 'prescriptions', 'orders', 'order_lines', 'audit_events'];
   const out: Record<string, number> = {};
   for (const t of tables) {
     const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db);

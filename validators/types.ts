@@ -4,7 +4,7 @@
  * Nothing here knows about the database or the app.
  */
 import type { ParsedSig } from './sig';
-import type { IsoDate, PatientStatus, PrescriptionStatus } from './vocabulary';
+import type { IsoDate, PatientStatus, PrescriptionStatus, Species } from './vocabulary';
 
 export type { ParsedSig };
 
@@ -55,7 +55,8 @@ export type DeaRegistrationSchedule = 'II' | 'IIN' | 'III' | 'IIIN' | 'IV' | 'V'
 /** How a line came into the cart. */
 export type LineSource = 'manual' | 'quickfill' | 'reorder' | 'request';
 
-export type Species = 'dog' | 'cat' | 'rabbit' | 'ferret' | 'horse' | 'bird' | 'other';
+/** A supported species (validators/vocabulary). */
+export type { Species };
 
 /** A unit a vial's contents are counted in, as the catalog states the package. */
 export type PackageUnit = 'ml' | 'tablet' | 'capsule' | 'chew' | 'g';

@@ -5,7 +5,8 @@ import { acknowledgementSchema, addCartLinesSchema, updateCartLineSchema } from 
 import { catalogQuerySchema } from '~/schemas/catalog';
 import { checkoutSchema } from '~/schemas/checkout';
 import { orderListQuerySchema } from '~/schemas/orders';
-import { patientListQuerySchema, refillDayQuerySchema } from '~/schemas/patients';
+import { apiOwnerPatchSchema, apiOwnerSchema, ownerListQuerySchema } from '~/schemas/owners';
+import { apiExamSchema, apiPatientPatchSchema, apiPatientSchema, apiWeightSchema, patientListQuerySchema, refillDayQuerySchema } from '~/schemas/patients';
 import { apiRefillRequestSchema, decisionSchema, listRequestsQuerySchema } from '~/schemas/refill-request';
 import { validateBodySchema } from '~/schemas/validate';
 
@@ -38,7 +39,17 @@ type Endpoint = {
 const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/v1/catalog', summary: 'Medications with every pharmacy offer and the landed cost per vial', security: 'clinicKey', query: catalogQuerySchema },
   { method: 'get', path: '/api/v1/patients', summary: "The clinic's patients", security: 'clinicKey', query: patientListQuerySchema },
-  { method: 'get', path: '/api/v1/patients/{id}', summary: 'One patient with owner, prescriptions and order lines', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'get', path: '/api/v1/patients/{id}', summary: 'One patient with owner, prescriptions, order lines, weights and exams (weightKg, weightMeasuredOn and lastWellnessExamOn are the latest)', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/patients', summary: 'Create a patient of an owner; a possible duplicate (same pet name and species, owner with the same phone) answers 409 with the candidates unless allowDuplicate', security: 'clinicKey', body: apiPatientSchema, idempotent: true, statuses: [409] },
+  { method: 'patch', path: '/api/v1/patients/{id}', summary: "Change a patient; marking it deceased cancels its open cart lines and requests and stops reminders (answered in `effects`)", security: 'clinicKey', body: apiPatientPatchSchema, params: ['id'], statuses: [404, 409] },
+  { method: 'get', path: '/api/v1/patients/{id}/weights', summary: "The patient's weighings, latest first", security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/patients/{id}/weights', summary: "Record a weight in kg; outside the species' plausible range it needs overrideReason", security: 'clinicKey', body: apiWeightSchema, params: ['id'], idempotent: true, statuses: [404] },
+  { method: 'get', path: '/api/v1/patients/{id}/exams', summary: "The patient's exams, latest first", security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/patients/{id}/exams', summary: 'Record an exam (wellness by default); lastWellnessExamOn follows', security: 'clinicKey', body: apiExamSchema, params: ['id'], idempotent: true, statuses: [404] },
+  { method: 'get', path: '/api/v1/owners', summary: "The clinic's owners, searchable by name, phone, email or PIMS id", security: 'clinicKey', query: ownerListQuerySchema },
+  { method: 'post', path: '/api/v1/owners', summary: 'Create an owner; the same phone or email as an owner on file answers 409 with the candidates unless allowDuplicate', security: 'clinicKey', body: apiOwnerSchema, idempotent: true, statuses: [409] },
+  { method: 'get', path: '/api/v1/owners/{id}', summary: 'One owner with their pets', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'patch', path: '/api/v1/owners/{id}', summary: "Change an owner's name, contact, address or preferences", security: 'clinicKey', body: apiOwnerPatchSchema, params: ['id'], statuses: [404, 409] },
   { method: 'get', path: '/api/v1/pharmacies', summary: 'Partner pharmacies with licensed ship-to states', security: 'clinicKey' },
   { method: 'get', path: '/api/v1/prescribers', summary: 'Prescribers with state licenses and DEA registrations', security: 'clinicKey' },
   { method: 'get', path: '/api/v1/refill-day', summary: 'Patients whose supply runs out within N days, with the line to reorder', security: 'clinicKey', query: refillDayQuerySchema },

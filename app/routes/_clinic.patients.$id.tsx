@@ -10,7 +10,7 @@ import { StatusBadge } from '~/components/status-badge';
 import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
-import { getPatient } from '~/services/records/patients.server';
+import { getPatient } from '~/services/records/index.server';
 import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.patient.name ?? 'Patient'} — vialcart` }];

@@ -8,7 +8,7 @@ import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { formatDate, formatSpecies, formatWeight } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
-import { listPatients } from '~/services/records/patients.server';
+import { listPatients } from '~/services/records/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Patients — vialcart' }];
 

@@ -22,7 +22,7 @@ import {
 } from '../../app/services/cart/index.server';
 import { DomainError } from '../../app/services/platform/errors';
 import { acknowledgeWarning } from '../../app/services/validation/validation.server';
-import { listPatients } from '../../app/services/records/patients.server';
+import { listPatients } from '../../app/services/records/index.server';
 import type { Principal } from '../../app/services/identity/principal';
 import { call, request } from '../support/requests';
 

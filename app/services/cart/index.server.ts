@@ -10,6 +10,8 @@
  * - `offers.server.ts`   alternatives and "switch pharmacy", the fast-entry offer search
  * - `history.server.ts`  quickfill and reorder from past orders
  * - `builder.server.ts`  the refill-day builder: who is due for a refill, "Add N lines"
+ * - `patient-lines.server.ts` a patient's lines when the record changes: removed when deceased,
+ *                        moved along when merged into another patient
  * - `queries.server.ts`  reads and helpers the files above share
  *
  * Other rooms use the cart through this file; routing (returned lines), validation (locating
@@ -23,3 +25,4 @@ export { cartPricingInput, loadCartView, type CartFinding, type CartLineView, ty
 export { offerAlternatives, searchOffersForCart, switchOffer } from './offers.server';
 export { quickfillFromOrderLine, reorderOrder, type OfferProposal } from './history.server';
 export { addDueToCart, dueForRefill } from './builder.server';
+export { reassignPatientLines, removePatientLines } from './patient-lines.server';

@@ -4,7 +4,7 @@ import type { Database, DeaSchedule } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
 import { landedCostQuoter, type PharmacyFees, type PriceCartInput } from '../../lib/pricing';
 import { cartPricingInput } from '../cart/index.server';
-import { listPatients } from '../records/patients.server';
+import { searchPatients } from '../records/index.server';
 import { clinicToday } from '../records/clinics.server';
 import { clinicScope, type Principal } from '../identity/principal';
 
@@ -241,7 +241,7 @@ function cartVials(cart: PriceCartInput): number {
  */
 export async function patientsForCatalog(principal: Principal, query: { q: string; medicationId?: string; limit?: number }) {
   const clinicId = clinicScope(principal);
-  const { patients } = await listPatients(principal, { q: query.q, status: 'active', limit: Math.min(query.limit ?? 8, 20) });
+  const patients = await searchPatients(principal, { q: query.q, status: 'active', limit: Math.min(query.limit ?? 8, 20) });
   const medicationId = query.medicationId && isUuid(query.medicationId) ? query.medicationId : undefined;
   const prescriptions =
     medicationId && patients.length > 0
@@ -263,6 +263,8 @@ export async function patientsForCatalog(principal: Principal, query: { q: strin
       name: p.name,
       species: p.species,
       clientName: p.clientName,
+      weightKg: p.weightKg,
+      weightMeasuredOn: p.weightMeasuredOn,
       prescription: rx ? { id: rx.id, sig: rx.sig, prescriberId: rx.prescriberId, quantity: rx.quantity } : null,
     };
   });

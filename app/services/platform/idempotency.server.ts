@@ -60,3 +60,17 @@ export async function idempotent(
     return winner;
   }
 }
+
+/**
+ * A create with an optional `Idempotency-Key`: with a key, {@link idempotent}; without one,
+ * the work in its own transaction, answered as a first answer.
+ */
+export async function createOnce(
+  scope: string,
+  key: string | null | undefined,
+  body: unknown,
+  work: (tx: Transaction<Database>) => Promise<{ status: number; body: unknown }>,
+): Promise<IdempotentAnswer> {
+  if (!key) return { ...(await getDb().transaction().execute(work)), replayed: false };
+  return idempotent(scope, key, body, work);
+}

@@ -1,67 +1,24 @@
+/**
+ * Reading a patient: the record with its owner, the owner's other pets, prescriptions, order
+ * history, and the weight and exam histories. Search and lists are in search.server.ts; writes
+ * in patients-write.server.ts.
+ */
 import { getDb } from '../../../db/client';
-import { isUuid, type PatientStatus } from '../../../validators/vocabulary';
-import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { medicationDisplayName } from '../catalog/sql.server';
-import { clientFullName } from './sql.server';
-
-export type PatientListQuery = { q?: string; limit?: number; offset?: number; status?: PatientStatus };
-
-/** Patients of the acting clinic, searchable by pet or owner name; newest-first by name. */
-export async function listPatients(principal: Principal, query: PatientListQuery = {}) {
-  const clinicId = clinicScope(principal);
-  const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-  const offset = Math.max(query.offset ?? 0, 0);
-  let base = getDb()
-    .selectFrom('patients as p')
-    .innerJoin('clients as c', 'c.id', 'p.clientId')
-    .where('p.clinicId', '=', clinicId);
-  const q = query.q?.trim();
-  if (q) {
-    const like = `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
-    // Digits also search phone numbers; a NUL placeholder would be rejected by Postgres (22021).
-    const digits = q.replace(/\D/g, '');
-    base = base.where((eb) =>
-      eb.or([
-        eb('p.name', 'ilike', like),
-        eb(clientFullName(), 'ilike', like),
-        ...(digits ? [eb('c.phone', 'like', `%${digits}%`)] : []),
-      ]),
-    );
-  }
-  if (query.status) base = base.where('p.status', '=', query.status);
-  const [rows, total] = await Promise.all([
-    base
-      .select([
-        'p.id', 'p.name', 'p.species', 'p.breed', 'p.status', 'p.weightKg', 'p.lastWellnessExamOn',
-        'c.id as clientId', clientFullName().as('clientName'),
-      ])
-      .orderBy('p.name')
-      .orderBy('p.id')
-      .limit(limit)
-      .offset(offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { patients: rows, total: Number(total.n) };
-}
+import { listExams } from './exams.server';
+import { patientRow } from './patients-row.server';
+import { listWeights } from './weights.server';
 
 /** One patient with owner, the owner's other pets, prescriptions and order history; 404 outside the clinic. */
 export async function getPatient(principal: Principal, patientId: string) {
   const clinicId = clinicScope(principal);
   const db = getDb();
-  if (!isUuid(patientId)) throw notFound('Patient');
-  const patient = await db
-    .selectFrom('patients')
-    .selectAll()
-    .where('id', '=', patientId)
-    .where('clinicId', '=', clinicId)
-    .executeTakeFirst();
-  if (!patient) throw notFound('Patient');
-  const [client, siblings, prescriptions, orderLines] = await Promise.all([
+  const patient = await patientRow(db, clinicId, patientId);
+  const [client, siblings, prescriptions, orderLines, weights, exams] = await Promise.all([
     db
       .selectFrom('clients')
-      .select(['id', 'firstName', 'lastName', 'phone', 'email', 'addressLine1', 'city', 'state', 'postalCode', 'preferredChannel'])
+      .select(['id', 'firstName', 'lastName', 'phone', 'phone2', 'email', 'addressLine1', 'city', 'state', 'postalCode', 'preferredChannel'])
       .where('id', '=', patient.clientId)
       .where('clinicId', '=', clinicId)
       .executeTakeFirstOrThrow(),
@@ -71,6 +28,7 @@ export async function getPatient(principal: Principal, patientId: string) {
       .where('clientId', '=', patient.clientId)
       .where('clinicId', '=', clinicId)
       .where('id', '!=', patientId)
+      .where('mergedIntoId', 'is', null)
       .orderBy('name')
       .execute(),
     db
@@ -103,6 +61,8 @@ export async function getPatient(principal: Principal, patientId: string) {
       .orderBy('o.createdAt', 'desc')
       .limit(200)
       .execute(),
+    listWeights(db, clinicId, patientId),
+    listExams(db, clinicId, patientId),
   ]);
   return {
     ...patient,
@@ -110,5 +70,7 @@ export async function getPatient(principal: Principal, patientId: string) {
     otherPets: siblings,
     prescriptions,
     orderLines,
+    weights,
+    exams,
   };
 }

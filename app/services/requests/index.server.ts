@@ -14,7 +14,8 @@
  * - decisions (decisions.server.ts, with who may approve in approval.ts): approve into the
  *   cart or the to-dispense list, deny, ask for an exam, dispense, take, call, note, resolve;
  * - timers (timers.server.ts): reminder and escalation jobs and the sweep behind them;
- * - refill reminders to owners when a fill runs out (reminders.server.ts).
+ * - refill reminders to owners when a fill runs out (reminders.server.ts);
+ * - what a patient leaving the books means for its requests and reminders (patient-status.server.ts).
  *
  * Queue names, statuses and ids come from the shared vocabulary (validators/vocabulary).
  * docs/refill-requests.md describes the behaviour.
@@ -38,6 +39,7 @@ export {
   type WebhookAnswer,
 } from './intake.server';
 export { dispatchReminders, registerReminderTasks, scheduleReminders } from './reminders.server';
+export { cancelPatientRequests, suppressPatientReminders } from './patient-status.server';
 export { getIntakeSettings, updateIntakeSettings } from './settings.server';
 export { enqueueSlaSweep, escalateIfDue, registerRefillRequestTasks, remindIfDue, runSlaSweep } from './timers.server';
 export { getRefillRequest, listRefillRequests, queueItems, queueSummary, requestView, type QueueItem, type RequestSla, type RequestView } from './views.server';

@@ -109,10 +109,11 @@ async function findOwners(db: Kysely<Database>, clinicId: string, contact: { pho
     .selectFrom('clients')
     .select(['id', 'firstName', 'lastName'])
     .where('clinicId', '=', clinicId)
+    .where('mergedIntoId', 'is', null)
     .where((eb) =>
       eb.or([
         ...(pimsClientId ? [eb('pimsId', '=', pimsClientId)] : []),
-        ...(phone ? [eb('phone', '=', phone)] : []),
+        ...(phone ? [eb('phone', '=', phone), eb('phone2', '=', phone)] : []),
         ...(email ? [eb(eb.fn('lower', ['email']), '=', email)] : []),
       ]),
     )
@@ -122,7 +123,7 @@ async function findOwners(db: Kysely<Database>, clinicId: string, contact: { pho
   if (clients.length === 0) return [];
   const ids = clients.map((c) => c.id);
   const [pets, rxs] = await Promise.all([
-    db.selectFrom('patients').select(['id', 'clientId', 'name', 'species', 'status', 'lastWellnessExamOn', 'pimsId']).where('clinicId', '=', clinicId).where('clientId', 'in', ids).execute(),
+    db.selectFrom('patients').select(['id', 'clientId', 'name', 'species', 'status', 'lastWellnessExamOn', 'pimsId']).where('clinicId', '=', clinicId).where('clientId', 'in', ids).where('mergedIntoId', 'is', null).execute(),
     db
       .selectFrom('prescriptions as rx')
       .innerJoin('patients as p', 'p.id', 'rx.patientId')

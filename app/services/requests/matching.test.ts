@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchRequest, medicationScore, normalizePhone, similarity } from './matching';
+import { matchRequest, medicationScore, similarity } from './matching';
 import { TODAY, owner, pet, rx } from './test-fixtures';
-
-describe('normalizePhone', () => {
-  it.each([
-    ['(916) 555-0123', '+19165550123'],
-    ['916.555.0123', '+19165550123'],
-    ['1 916 555 0123', '+19165550123'],
-    ['+44 20 7946 0958', '+442079460958'],
-    ['555-0123', null],
-    ['', null],
-  ])('%s → %s', (input, out) => expect(normalizePhone(input)).toBe(out));
-});
 
 describe('similarity', () => {
   it('allows a typo or a swap in longer words but never matches short different names', () => {

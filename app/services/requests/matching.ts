@@ -5,7 +5,7 @@
  */
 import { prescriptionLapse } from '../../../validators/lib/eligibility';
 import type { EligibilityCheck } from '../../../validators/requests';
-import { medicationLabel, type PatientStatus, type PrescriptionStatus } from '../../../validators/vocabulary';
+import { medicationLabel, normalizePhone, type PatientStatus, type PrescriptionStatus } from '../../../validators/vocabulary';
 
 /** A candidate the front desk picks from when a match is missing or ambiguous. */
 export type MatchCandidate = {
@@ -20,17 +20,8 @@ export type MatchCandidate = {
 // ---------------------------------------------------------------------------------------
 // Normalising what owners type
 
-/** E.164 for a phone number as owners type it; US numbers without a country code get +1. Null when it cannot be one. */
-export function normalizePhone(input: string | null | undefined): string | null {
-  if (!input) return null;
-  const trimmed = input.trim();
-  const digits = trimmed.replace(/\D/g, '');
-  if (trimmed.startsWith('+')) return /^[1-9]\d{7,14}$/.test(digits) ? `+${digits}` : null;
-  if (digits.length === 10 && /^[2-9]/.test(digits)) return `+1${digits}`;
-  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
-  if (trimmed.startsWith('00') && /^00[1-9]\d{7,14}$/.test(digits)) return `+${digits.slice(2)}`;
-  return null;
-}
+/** E.164 for a phone number as owners type it (the shared vocabulary's one normaliser). */
+export { normalizePhone };
 
 /** Lower-cased, trimmed email, or null. */
 export function normalizeEmail(input: string | null | undefined): string | null {
