@@ -590,7 +590,6 @@ export interface IdempotencyKeysTable {
   principal: string;
   key: string;
   requestHash: string;
-  statusCode: number;
   response: Json<unknown>;
   createdAt: CreatedAt;
 }

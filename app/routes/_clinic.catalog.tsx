@@ -12,14 +12,14 @@ import { PageHeader } from '~/components/page-header';
 import { PatientTypeahead, type PatientOption } from '~/components/patient-typeahead';
 import { Toaster } from '~/components/toast';
 import { US_STATE_NAMES, medicationLabel } from '../../validators/vocabulary';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
 import { addToCartFormSchema, catalogQuerySchema, type CatalogQueryParams } from '~/schemas/catalog';
 import { requireUser } from '~/services/identity/auth.server';
 import { addCartLines } from '~/services/cart/index.server';
 import { searchCatalog, type CatalogMedication, type CatalogOffer } from '~/services/catalog/catalog.server';
 import { getClinic } from '~/services/records/clinics.server';
 import { listPharmacies, listPrescribers } from '~/services/records/directory.server';
-import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Catalog — vialcart' }];
 
@@ -76,22 +76,18 @@ type ActionData = FormErrors & { ok?: boolean; message?: string; at?: number };
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const formData = await request.formData();
-  const parsed = parseFormData(formData, addToCartFormSchema);
-  if (!parsed.ok) return json<ActionData>({ ...parsed.errors, ok: false }, { status: 400 });
-  try {
-    await addCartLines(user, [{ ...parsed.data, source: 'manual' }]);
-  } catch (error) {
-    if (error instanceof DomainError && ['bad_request', 'not_found', 'conflict'].includes(error.code)) {
-      // The cart names fields per line (`lines.0.sig`); this form has one line.
-      const fieldErrors = Object.fromEntries(Object.entries(error.fields ?? {}).map(([key, message]) => [key.replace(/^lines\.\d+\./, ''), message]));
-      return json<ActionData>({ ok: false, fieldErrors, formError: error.message }, { status: error.code === 'conflict' ? 409 : 400 });
-    }
-    throw error;
-  }
-  const what = String(formData.get('offerLabel') ?? 'the medication');
-  const who = String(formData.get('patientLabel') ?? 'the patient');
-  const vials = parsed.data.quantity;
-  return json<ActionData>({ ok: true, at: Date.now(), message: `Added ${vials} ${vials === 1 ? 'vial' : 'vials'} of ${what} for ${who} to the cart.` });
+  return formAction(
+    async (): Promise<ActionData> => {
+      const line = readForm(formData, addToCartFormSchema);
+      await addCartLines(user, [{ ...line, source: 'manual' }]);
+      const what = String(formData.get('offerLabel') ?? 'the medication');
+      const who = String(formData.get('patientLabel') ?? 'the patient');
+      const vials = line.quantity;
+      return { ok: true, at: Date.now(), message: `Added ${vials} ${vials === 1 ? 'vial' : 'vials'} of ${what} for ${who} to the cart.` };
+    },
+    // The cart names fields per line (`lines.0.sig`); this form has one line.
+    { singleLine: true, extra: { ok: false } },
+  );
 }
 
 type Medication = CatalogMedication;

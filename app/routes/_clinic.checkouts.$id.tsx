@@ -12,16 +12,14 @@ import { StatusBadge } from '~/components/status-badge';
 import { checkoutStatusLook } from '~/lib/status';
 import { requireUser } from '~/services/identity/auth.server';
 import { cancelCheckout, getCheckout } from '~/services/checkout/index.server';
-import { DomainError } from '~/services/platform/errors';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { cancelCheckoutFormSchema } from '~/schemas/checkout';
 
 export const meta: MetaFunction = () => [{ title: 'Payment — vialcart' }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const checkout = await getCheckout(user, params.id ?? '').catch((error) => {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Not found', { status: 404 });
-    throw error;
-  });
+  const checkout = await getCheckout(user, params.id ?? '').catch(orNotFoundPage('Not found'));
   const url = new URL(request.url);
   return json({ checkout, cancelled: url.searchParams.get('cancelled') === '1' });
 }
@@ -29,14 +27,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
-  if (form.get('intent') !== 'cancel') return json({ formError: 'Unknown action.' }, { status: 400 });
-  try {
+  return formAction(async () => {
+    readForm(form, cancelCheckoutFormSchema);
     await cancelCheckout(user, params.id ?? '');
-  } catch (error) {
-    if (error instanceof DomainError) return json({ formError: error.message }, { status: error.code === 'not_found' ? 404 : 409 });
-    throw error;
-  }
-  return redirect('/refill-day/review');
+    return redirect('/refill-day/review');
+  });
 }
 
 

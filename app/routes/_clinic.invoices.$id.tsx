@@ -10,16 +10,13 @@ import { StatusBadge } from '~/components/status-badge';
 import { TimeZoneProvider } from '~/components/time-zone';
 import { requireUser } from '~/services/identity/auth.server';
 import { getInvoice } from '~/services/checkout/index.server';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.checkout.invoiceNumber ?? 'Receipt'} — vialcart` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const invoice = await getInvoice(user, params.id ?? '').catch((error) => {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Not found', { status: 404 });
-    throw error;
-  });
+  const invoice = await getInvoice(user, params.id ?? '').catch(orNotFoundPage('Not found'));
   return json(invoice);
 }
 

@@ -9,7 +9,8 @@ import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { formatNumber, humanize } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import { formAction, readForm } from '~/http/forms.server';
+import { retryMessageFormSchema } from '~/schemas/mailbox';
 import { MAILBOX_FILTERS } from '~/lib/mailbox';
 import { listMailbox, retryMessage } from '~/services/owners/mailbox.server';
 
@@ -25,14 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const id = String((await request.formData()).get('id') ?? '');
-  try {
-    await retryMessage(user, id);
-    return json({ ok: true });
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') return json({ ok: false, formError: 'That message is no longer failed.' }, { status: 404 });
-    throw error;
-  }
+  const form = await request.formData();
+  return formAction(
+    async () => {
+      await retryMessage(user, readForm(form, retryMessageFormSchema).id);
+      return { ok: true };
+    },
+    { extra: { ok: false } },
+  );
 }
 
 const TONE = { sent: 'success', outbox: 'info', pending: 'neutral', failed: 'danger', suppressed: 'warning' } as const;

@@ -10,33 +10,29 @@ import { StatusBadge } from '~/components/status-badge';
 import { Toaster } from '~/components/toast';
 import { formatSpecies, humanize } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import { firstError, formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { orderRetryFormSchema } from '~/schemas/orders';
 import { getOrder, retryOrderDelivery } from '~/services/orders/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.pharmacyName ?? 'Order'} order — vialcart` }];
 
-function orNotFound(error: unknown): never {
-  if (error instanceof DomainError && error.code === 'not_found') throw new Response('Order not found', { status: 404 });
-  throw error;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const order = await getOrder(user, params.id ?? '').catch(orNotFound);
+  const order = await getOrder(user, params.id ?? '').catch(orNotFoundPage('Order not found'));
   return json({ order });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
-  if (form.get('intent') !== 'retry') return json({ ok: false, message: 'Unknown action.' }, { status: 400 });
-  try {
-    await retryOrderDelivery(user, params.id ?? '');
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'conflict') return json({ ok: false, message: error.message }, { status: 409 });
-    orNotFound(error);
-  }
-  return json({ ok: true, message: 'Sending the order to the pharmacy again now.' });
+  return formAction(
+    async () => {
+      readForm(form, orderRetryFormSchema);
+      await retryOrderDelivery(user, params.id ?? '');
+      return { ok: true, message: 'Sending the order to the pharmacy again now.' };
+    },
+    { extra: (errors) => ({ ok: false, message: firstError(errors) }) },
+  );
 }
 
 /** Timeline wording of an event; a late pharmacy report says so rather than looking like a step back. */

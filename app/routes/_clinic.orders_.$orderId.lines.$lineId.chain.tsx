@@ -7,21 +7,16 @@ import { PageHeader } from '~/components/page-header';
 import { humanize } from '~/lib/format';
 import { getAuthorizationChain, type ChainStep } from '~/services/audit/audit-chain.server';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Authorization chain${data ? ` — ${data.chain.patientName}` : ''} — vialcart` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  try {
-    const { lines } = await getAuthorizationChain(user, params.lineId ?? '');
-    const chain = lines[0];
-    if (!chain || chain.orderId !== params.orderId) throw new Response('Order line not found.', { status: 404 });
-    return json({ chain });
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Order line not found.', { status: 404 });
-    throw error;
-  }
+  const { lines } = await getAuthorizationChain(user, params.lineId ?? '').catch(orNotFoundPage('Order line not found.'));
+  const chain = lines[0];
+  if (!chain || chain.orderId !== params.orderId) throw new Response('Order line not found.', { status: 404 });
+  return json({ chain });
 }
 
 const STEP_LABEL: Record<ChainStep, string> = {

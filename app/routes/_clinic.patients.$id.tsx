@@ -9,7 +9,8 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import { firstError, formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { patientHistoryActionSchema } from '~/schemas/patients';
 import { getPatient } from '~/services/records/index.server';
 import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/index.server';
 
@@ -17,31 +18,26 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  try {
-    return json({ patient: await getPatient(user, params.id ?? '') });
-  } catch (error) {
-    // Another clinic's patient is simply not there: 404, never 403 with a hint.
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Patient not found.', { status: 404 });
-    throw error;
-  }
+  // Another clinic's patient is simply not there: 404, never 403 with a hint.
+  return json({ patient: await getPatient(user, params.id ?? '').catch(orNotFoundPage('Patient not found.')) });
 }
 
 /** Quickfill one past line, or reorder this patient's lines of a past order, into the refill-day cart. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
-  const intent = String(form.get('intent') ?? '');
-  try {
-    const offerId = String(form.get('offerId') ?? '');
-    const result =
-      intent === 'reorder'
-        ? await reorderOrder(user, String(form.get('orderId') ?? ''), { patientId: params.id ?? '' })
-        : await quickfillFromOrderLine(user, String(form.get('orderLineId') ?? ''), offerId ? { offerId } : {});
-    return json({ added: result.lineIds.length, proposals: result.proposals as OfferProposal[], error: null as string | null });
-  } catch (error) {
-    if (error instanceof DomainError) return json({ added: 0, proposals: [] as OfferProposal[], error: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
-    throw error;
-  }
+  return formAction(
+    async () => {
+      const input = readForm(form, patientHistoryActionSchema);
+      const result =
+        input.intent === 'reorder'
+          ? await reorderOrder(user, input.orderId, { patientId: params.id ?? '' })
+          : await quickfillFromOrderLine(user, input.orderLineId, input.offerId ? { offerId: input.offerId } : {});
+      return { added: result.lineIds.length, proposals: result.proposals as OfferProposal[], error: null as string | null };
+    },
+    // The outcome box reads `error`.
+    { extra: (errors) => ({ added: 0, proposals: [] as OfferProposal[], error: firstError(errors) }) },
+  );
 }
 
 function HistoryOutcome() {

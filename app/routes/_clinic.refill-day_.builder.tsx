@@ -10,11 +10,11 @@ import { FormField } from '~/components/form-field';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatDate, formatSpecies } from '~/lib/format';
-import { parseFormData, type FormErrors } from '~/lib/forms';
+import type { FormErrors } from '~/lib/forms';
+import { firstError, formAction, readForm } from '~/http/forms.server';
 import { addDueLinesSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addDueToCart, dueForRefill } from '~/services/cart/index.server';
-import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Due refills — vialcart' }];
 
@@ -28,18 +28,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), addDueLinesSchema);
-  if (!parsed.ok) {
-    const fieldErrors = parsed.errors.fieldErrors ?? {};
-    return json<FormErrors>({ fieldErrors, formError: Object.values(fieldErrors)[0] ?? 'Choose at least one patient to add.' }, { status: 400 });
-  }
-  try {
-    const result = await addDueToCart(user, parsed.data.orderLineId);
-    return redirect(`/refill-day?added=${result.lineIds.length}`);
-  } catch (error) {
-    if (error instanceof DomainError) return json<FormErrors>({ formError: error.message }, { status: error.code === 'not_found' ? 404 : 400 });
-    throw error;
-  }
+  const form = await request.formData();
+  return formAction(
+    async () => {
+      const result = await addDueToCart(user, readForm(form, addDueLinesSchema).orderLineId);
+      return redirect(`/refill-day?added=${result.lineIds.length}`);
+    },
+    // The list has no field of its own to show an error on: the message goes on top of it.
+    { extra: (errors): FormErrors => ({ formError: firstError(errors, 'Choose at least one patient to add.') }) },
+  );
 }
 
 function dueText(daysLeft: number): string {

@@ -10,7 +10,8 @@ import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { formatMoney } from '~/lib/format';
-import { parseFormData } from '~/lib/forms';
+import { parseFormData, type FormErrors } from '~/lib/forms';
+import { formAction, InvalidForm } from '~/http/forms.server';
 import { checkoutSchema } from '~/schemas/checkout';
 import { requireUser } from '~/services/identity/auth.server';
 import { loadCartView } from '~/services/cart/index.server';
@@ -57,26 +58,36 @@ type ActionData = {
   findings?: { lineNumber: number; rule: string; severity: string; message: string; hint?: string }[];
 };
 
+/** What a refused checkout's error details carry. */
+type CheckoutRefusal = { reason?: string; findings?: ActionData['findings']; checkoutId?: string };
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), checkoutSchema);
-  if (!parsed.ok) return json<ActionData>({ formError: 'The page is out of date: reload it and review the cart again.' }, { status: 400 });
-  try {
-    const { checkout } = await checkoutCart(user, parsed.data);
-    // Stripe: off to its hosted page. Invoice: paid and split already.
-    if (checkout.redirectUrl) return redirect(checkout.redirectUrl);
-    return redirect(`/checkouts/${checkout.id}`);
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    const details = (error.details ?? {}) as { reason?: string; findings?: ActionData['findings']; checkoutId?: string };
-    if (details.reason === 'checkout_in_progress' && details.checkoutId) return redirect(`/checkouts/${details.checkoutId}`);
-    const status = error.code === 'conflict' ? 409 : error.code === 'unprocessable' ? 422 : 400;
-    const formError =
-      details.reason === 'stale_version'
-        ? 'The cart changed since you reviewed it, so nothing was charged. It has been checked again below: review it and pay again.'
-        : error.message;
-    return json<ActionData>({ formError, reason: details.reason, findings: details.findings }, { status });
-  }
+  const form = await request.formData();
+  return formAction(
+    async () => {
+      // The form's fields are hidden (the cart's id and version): refused means the page is old.
+      const parsed = parseFormData(form, checkoutSchema);
+      if (!parsed.ok) throw new InvalidForm({ formError: 'The page is out of date: reload it and review the cart again.' });
+      try {
+        const { checkout } = await checkoutCart(user, parsed.data);
+        // Stripe: off to its hosted page. Invoice: paid and split already.
+        return redirect(checkout.redirectUrl ?? `/checkouts/${checkout.id}`);
+      } catch (error) {
+        const details = (error instanceof DomainError ? (error.details ?? {}) : {}) as CheckoutRefusal;
+        if (details.reason === 'checkout_in_progress' && details.checkoutId) return redirect(`/checkouts/${details.checkoutId}`);
+        throw error;
+      }
+    },
+    {
+      extra: (errors, error): Omit<ActionData, 'formError'> & Pick<FormErrors, 'formError'> => {
+        const details = (error?.details ?? {}) as CheckoutRefusal;
+        const formError =
+          details.reason === 'stale_version' ? 'The cart changed since you reviewed it, so nothing was charged. It has been checked again below: review it and pay again.' : errors.formError;
+        return { formError, reason: details.reason, findings: details.findings };
+      },
+    },
+  );
 }
 
 export default function ReviewAndPay() {

@@ -12,10 +12,10 @@ import { TimeZoneProvider } from '~/components/time-zone';
 import { Toaster } from '~/components/toast';
 import { formatSpecies, formatWeight, humanize } from '~/lib/format';
 import { requestQueueLook } from '~/lib/status';
-import { decisionSchema, requestNoteSchema } from '~/schemas/refill-request';
+import { requestsActionSchema } from '~/schemas/refill-request';
+import { firstError, formAction, readForm } from '~/http/forms.server';
 import { requireUser } from '~/services/identity/auth.server';
 import { now } from '~/services/platform/clock.server';
-import { DomainError } from '~/services/platform/errors';
 import {
   addNote,
   assignToMe,
@@ -47,60 +47,46 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ tab, summary, items, now: now().toISOString(), timezone: settings.timezone, role: user.role });
 }
 
-const actionSchema = z.object({
-  intent: z.enum(['assign', 'approve', 'deny', 'request_exam', 'owner_called', 'note', 'dispensed', 'resolve']),
-  id: z.string().min(1).max(64),
-  reason: z.string().optional(),
-  text: z.string().optional(),
-  prescriptionId: z.string().optional(),
-});
-
 type ActionResult = { ok: boolean; message: string; id?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json<ActionResult>({ ok: false, message: 'That action is not available.' }, { status: 400 });
-  const { intent, id } = parsed.data;
-  try {
-    switch (intent) {
-      case 'assign':
-        await assignToMe(user, id);
-        return json<ActionResult>({ ok: true, message: 'Assigned to you.', id });
-      case 'approve':
-      case 'deny':
-      case 'request_exam': {
-        const decision = decisionSchema.safeParse({ decision: intent, ...(parsed.data.reason?.trim() ? { reason: parsed.data.reason } : {}) });
-        if (!decision.success) return json<ActionResult>({ ok: false, message: decision.error.issues[0]?.message ?? 'Check the decision.', id }, { status: 400 });
-        const out = await decideRefillRequest(user, id, decision.data);
-        const ref = out.request.reference;
-        const message =
-          out.status === 'approved' ? `${ref} approved: the line is in the refill-day cart.` : out.status === 'to_dispense' ? `${ref} approved: on the to-dispense list.` : out.status === 'denied' ? `${ref} denied; the owner is told why.` : `${ref}: exam requested; the owner gets the booking link.`;
-        return json<ActionResult>({ ok: true, message, id });
+  const form = await request.formData();
+  const id = String(form.get('id') ?? '') || undefined;
+  return formAction(
+    async (): Promise<ActionResult> => {
+      const input = readForm(form, requestsActionSchema);
+      const { id } = input;
+      switch (input.intent) {
+        case 'assign':
+          await assignToMe(user, id);
+          return { ok: true, message: 'Assigned to you.', id };
+        case 'approve':
+        case 'deny':
+        case 'request_exam': {
+          const out = await decideRefillRequest(user, id, { decision: input.intent, ...(input.reason ? { reason: input.reason } : {}) });
+          const ref = out.request.reference;
+          const message =
+            out.status === 'approved' ? `${ref} approved: the line is in the refill-day cart.` : out.status === 'to_dispense' ? `${ref} approved: on the to-dispense list.` : out.status === 'denied' ? `${ref} denied; the owner is told why.` : `${ref}: exam requested; the owner gets the booking link.`;
+          return { ok: true, message, id };
+        }
+        case 'owner_called':
+          await markOwnerCalled(user, id, input.text);
+          return { ok: true, message: 'Owner call recorded.', id };
+        case 'note':
+          await addNote(user, id, input.text);
+          return { ok: true, message: 'Note added.', id };
+        case 'dispensed':
+          await markDispensed(user, id);
+          return { ok: true, message: 'Marked dispensed; the owner is told it is ready for pickup.', id };
+        case 'resolve':
+          await resolveMatch(user, id, { prescriptionId: input.prescriptionId });
+          return { ok: true, message: 'Match confirmed; the request was routed again.', id };
       }
-      case 'owner_called':
-        await markOwnerCalled(user, id, parsed.data.text?.trim() || undefined);
-        return json<ActionResult>({ ok: true, message: 'Owner call recorded.', id });
-      case 'note': {
-        const note = requestNoteSchema.safeParse({ text: parsed.data.text ?? '' });
-        if (!note.success) return json<ActionResult>({ ok: false, message: note.error.issues[0]?.message ?? 'Write the note.', id }, { status: 400 });
-        await addNote(user, id, note.data.text);
-        return json<ActionResult>({ ok: true, message: 'Note added.', id });
-      }
-      case 'dispensed':
-        await markDispensed(user, id);
-        return json<ActionResult>({ ok: true, message: 'Marked dispensed; the owner is told it is ready for pickup.', id });
-      case 'resolve':
-        await resolveMatch(user, id, { prescriptionId: parsed.data.prescriptionId ?? '' });
-        return json<ActionResult>({ ok: true, message: 'Match confirmed; the request was routed again.', id });
-    }
-  } catch (error) {
-    if (error instanceof DomainError) {
-      const status = { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422, rate_limited: 429 }[error.code];
-      return json<ActionResult>({ ok: false, message: error.message, id }, { status });
-    }
-    throw error;
-  }
+    },
+    // The page's toast reads `message`; the row it belongs to is `id`.
+    { extra: (errors): ActionResult => ({ ok: false, message: firstError(errors, 'That action is not available.'), ...(id ? { id } : {}) }) },
+  );
 }
 
 export default function RequestsPage() {

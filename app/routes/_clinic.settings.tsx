@@ -6,11 +6,11 @@ import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
 import { formatRole } from '~/lib/format';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
 import { requestQueueLook } from '~/lib/status';
 import { intakeSettingsSchema } from '~/schemas/refill-request';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
 import { getIntakeSettings, updateIntakeSettings } from '~/services/requests/index.server';
 import { TARGETED_QUEUES, type TargetedQueue } from '../../validators/vocabulary';
 
@@ -30,10 +30,8 @@ type Saved = FormErrors & { saved?: boolean };
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
-  const parsed = parseFormData(form, intakeSettingsSchema);
-  if (!parsed.ok) return json<Saved>(parsed.errors, { status: 400 });
-  const d = parsed.data;
-  try {
+  return formAction(async (): Promise<Saved> => {
+    const d = readForm(form, intakeSettingsSchema);
     await updateIntakeSettings(user, {
       wellnessWindowMonths: d.wellnessWindowMonths,
       targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, d[q]])) as Record<TargetedQueue, number>,
@@ -43,13 +41,8 @@ export async function action({ request }: ActionFunctionArgs) {
       escalationUserId: d.escalationUserId,
       bookingUrl: d.bookingUrl,
     });
-    return json<Saved>({ saved: true });
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'forbidden' || error.code === 'bad_request')) {
-      return json<Saved>({ formError: error.message, fieldErrors: error.fields }, { status: error.code === 'forbidden' ? 403 : 400 });
-    }
-    throw error;
-  }
+    return { saved: true };
+  });
 }
 
 const TARGET_HINTS = {

@@ -7,11 +7,11 @@ import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
 import { DateTimeText } from '~/components/date';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
 import { renderTemplate, SAMPLE_VALUES, type NotificationChannel, type NotificationTemplate } from '~/lib/notification-templates';
-import { notificationTemplateKeySchema, notificationTemplateSchema } from '~/schemas/notification-template';
+import { notificationTemplateSchema, templateActionSchema } from '~/schemas/notification-template';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
 import { canEditTemplates, listClinicTemplates, resetClinicTemplate, saveClinicTemplate } from '~/services/owners/template-settings.server';
 
 export const meta: MetaFunction = () => [{ title: 'Message templates — Settings — vialcart' }];
@@ -44,34 +44,19 @@ type Result = FormErrors & { saved?: 'saved' | 'reset' };
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
-  try {
-    if (form.get('intent') === 'reset') {
-      const parsed = parseFormData(form, notificationTemplateKeySchema);
-      if (!parsed.ok) return json<Result>(parsed.errors, { status: 400 });
-      await resetClinicTemplate(user, parsed.data);
-      return json<Result>({ saved: 'reset' });
-    }
-    const parsed = parseFormData(form, notificationTemplateSchema);
-    if (!parsed.ok) return json<Result>(parsed.errors, { status: 400 });
-    await saveClinicTemplate(user, {
-      ...parsed.data,
-      subject: parsed.data.subject || null,
-    });
-    return json<Result>({ saved: 'saved' });
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'forbidden' || error.code === 'bad_request' || error.code === 'not_found')) {
-      const status = error.code === 'forbidden' ? 403 : error.code === 'not_found' ? 404 : 400;
-      return json<Result>(
-        {
-          formError: error.message,
-          fieldErrors: error.fields,
-          values: Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')),
-        },
-        { status }
-      );
-    }
-    throw error;
-  }
+  return formAction(
+    async (): Promise<Result> => {
+      const input = readForm(form, templateActionSchema);
+      if (input.intent === 'reset') {
+        await resetClinicTemplate(user, { template: input.template, channel: input.channel });
+        return { saved: 'reset' };
+      }
+      const { intent: _intent, ...wording } = input;
+      await saveClinicTemplate(user, { ...wording, subject: wording.subject || null });
+      return { saved: 'saved' };
+    },
+    { values: form },
+  );
 }
 
 function editHref(template: string, channel: string): string {

@@ -9,7 +9,8 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { Toaster } from '~/components/toast';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import { firstError, formAction, readForm } from '~/http/forms.server';
+import { deliveryRetryFormSchema } from '~/schemas/orders';
 import { listDeliveryProblems, retryOrderDelivery } from '~/services/orders/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Order deliveries — vialcart admin' }];
@@ -23,14 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'admin' });
-  const orderId = String((await request.formData()).get('orderId') ?? '');
-  try {
-    await retryOrderDelivery(user, orderId);
-  } catch (error) {
-    if (error instanceof DomainError) return json({ ok: false, message: error.message }, { status: error.code === 'not_found' ? 404 : 409 });
-    throw error;
-  }
-  return json({ ok: true, message: 'Sending the order to its pharmacy again now.' });
+  const form = await request.formData();
+  return formAction(
+    async () => {
+      const { orderId } = readForm(form, deliveryRetryFormSchema);
+      await retryOrderDelivery(user, orderId);
+      return { ok: true, message: 'Sending the order to its pharmacy again now.' };
+    },
+    { extra: (errors) => ({ ok: false, message: firstError(errors) }) },
+  );
 }
 
 export default function AdminDeliveries() {

@@ -14,10 +14,10 @@ import { Toaster } from '~/components/toast';
 import { formatNumber } from '~/lib/format';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import type { Tone } from '~/lib/status';
-import { catalogFetchFormSchema, catalogUploadFormSchema } from '~/schemas/catalog';
+import { catalogImportActionSchema, catalogFetchFormSchema, catalogUploadFormSchema } from '~/schemas/catalog';
 import { requireUser } from '~/services/identity/auth.server';
 import { listImportPharmacies, listImports, MAX_CSV_BYTES, startCsvImport, startFeedFetch } from '~/services/catalog/catalog-import.server';
-import { DomainError } from '~/services/platform/errors';
+import { formAction, InvalidForm, readForm } from '~/http/forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'Catalog imports — vialcart admin' }];
 
@@ -36,35 +36,35 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const formData = await request.formData();
   const intent = formData.get('intent') === 'fetch' ? 'fetch' : 'upload';
-  try {
-    if (intent === 'fetch') {
-      const parsed = parseFormData(formData, catalogFetchFormSchema);
-      if (!parsed.ok) return json<ActionData>({ ...parsed.errors, ok: false, intent }, { status: 400 });
-      const { importId } = await startFeedFetch(user, { pharmacyId: parsed.data.pharmacyId, priceMoveThreshold: parsed.data.priceMovePercent / 100 });
-      return json<ActionData>({ ok: true, intent, importId, message: 'Fetching the feed. Its progress is below.' });
-    }
-    const parsed = parseFormData(formData, catalogUploadFormSchema);
-    const file = formData.get('file');
-    const fileError = !(file instanceof File) || file.size === 0 ? 'Choose a CSV file.' : undefined;
-    if (!parsed.ok || fileError) {
-      const errors = parsed.ok ? {} : parsed.errors;
-      return json<ActionData>({ ...errors, fieldErrors: { ...errors.fieldErrors, ...(fileError ? { file: fileError } : {}) }, ok: false, intent }, { status: 400 });
-    }
-    const upload = file as File;
-    const { importId } = await startCsvImport(user, {
-      pharmacyId: parsed.data.pharmacyId,
-      fileName: upload.name,
-      text: await upload.text(),
-      full: parsed.data.full,
-      priceMoveThreshold: parsed.data.priceMovePercent / 100,
-    });
-    return json<ActionData>({ ok: true, intent, importId, message: `Importing ${upload.name}. Its progress is below.` });
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'bad_request' || error.code === 'not_found')) {
-      return json<ActionData>({ ok: false, intent, formError: error.message, fieldErrors: error.fields }, { status: 400 });
-    }
-    throw error;
-  }
+  return formAction(
+    async (): Promise<ActionData> => {
+      if (intent === 'upload') {
+        // The file is no text field: the schema reads the others, the file is checked here, and
+        // both sets of errors come back together.
+        const file = formData.get('file');
+        const fileError = !(file instanceof File) || file.size === 0 ? 'Choose a CSV file.' : undefined;
+        const parsed = parseFormData(formData, catalogImportActionSchema);
+        if (!parsed.ok || fileError || parsed.data.intent !== 'upload') {
+          const errors = parsed.ok ? {} : parsed.errors;
+          throw new InvalidForm({ ...errors, fieldErrors: { ...errors.fieldErrors, ...(fileError ? { file: fileError } : {}) } });
+        }
+        const upload = file as File;
+        const { importId } = await startCsvImport(user, {
+          pharmacyId: parsed.data.pharmacyId,
+          fileName: upload.name,
+          text: await upload.text(),
+          full: parsed.data.full,
+          priceMoveThreshold: parsed.data.priceMovePercent / 100,
+        });
+        return { ok: true, intent, importId, message: `Importing ${upload.name}. Its progress is below.` };
+      }
+      const input = readForm(formData, catalogImportActionSchema);
+      const { importId } = await startFeedFetch(user, { pharmacyId: input.pharmacyId, priceMoveThreshold: input.priceMovePercent / 100 });
+      return { ok: true, intent, importId, message: 'Fetching the feed. Its progress is below.' };
+    },
+    // Which of the two forms failed, so the page shows the errors on that one.
+    { extra: { ok: false, intent } },
+  );
 }
 
 const STATUS: Record<string, { label: string; tone: Tone }> = {

@@ -10,19 +10,14 @@ import { PageHeader } from '~/components/page-header';
 import { formatNumber } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { getImport } from '~/services/catalog/catalog-import.server';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 import { medicationLabel } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Import report — vialcart admin' }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
-  try {
-    return json({ result: await getImport(user, params.id ?? '') });
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('No such import.', { status: 404 });
-    throw error;
-  }
+  return json({ result: await getImport(user, params.id ?? '').catch(orNotFoundPage('No such import.')) });
 }
 
 const STATUS_LABEL: Record<string, string> = { queued: 'Queued', running: 'Importing', succeeded: 'Imported', failed: 'Failed' };

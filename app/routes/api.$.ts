@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { errorResponse } from '~/lib/api.server';
+import { errorResponse } from '~/http/api.server';
 
 // Unknown API paths answer JSON 404, not the HTML 404 page.
 const notFound = ({ request }: LoaderFunctionArgs | ActionFunctionArgs) =>

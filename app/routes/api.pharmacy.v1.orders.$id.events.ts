@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, MAX_BODY_BYTES } from '~/lib/api.server';
-import { parseJsonBody } from '~/http/json-body';
+import { api, errorResponse, jsonResponse, MAX_BODY_BYTES } from '~/http/api.server';
+import { parseJsonBody } from '~/http/body.server';
 import { checkPharmacyEventSignature, recordReportedPharmacyEvent } from '~/services/orders/index.server';
 
 // POST a status event (docs/pharmacy-api.md). The body is read as text first, so an optional

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson } from '~/http/api.server';
 import { loadCartView } from '~/services/cart/index.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { acknowledgementSchema } from '~/schemas/cart';

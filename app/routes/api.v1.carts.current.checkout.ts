@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, jsonResponse, readJson } from '~/http/api.server';
 import { checkoutSchema } from '~/schemas/checkout';
 import { checkoutCart, type CheckoutView } from '~/services/checkout/index.server';
 

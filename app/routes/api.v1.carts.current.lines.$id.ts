@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { api, errorResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson } from '~/http/api.server';
 import { loadCartView, removeCartLine, updateCartLine } from '~/services/cart/index.server';
 import { updateCartLineSchema } from '~/schemas/cart';
 

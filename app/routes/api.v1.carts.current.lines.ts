@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson, createdResponse } from '~/http/api.server';
 import { addCartLinesAnswer } from '~/services/cart/index.server';
 import { addCartLinesSchema } from '~/schemas/cart';
 
@@ -12,5 +12,5 @@ export const action = ({ request }: ActionFunctionArgs) =>
     if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'Use POST to add lines.');
     const body = await readJson(request, addCartLinesSchema);
     const answer = await addCartLinesAnswer(principal, body.lines, { idempotencyKey: request.headers.get('idempotency-key') });
-    return jsonResponse(answer.body, { status: answer.status, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+    return createdResponse(answer);
   });

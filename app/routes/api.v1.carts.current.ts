@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { api } from '~/lib/api.server';
+import { api } from '~/http/api.server';
 import { loadCartView } from '~/services/cart/index.server';
 
 /** `GET /api/v1/carts/current`: the clinic's open cart with prices and findings. */

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { api, readQuery } from '~/lib/api.server';
+import { api, readQuery } from '~/http/api.server';
 import { catalogQuerySchema } from '~/schemas/catalog';
 import { searchCatalog } from '~/services/catalog/catalog.server';
 

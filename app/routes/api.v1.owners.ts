@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, readJson, readQuery } from '~/lib/api.server';
+import { api, errorResponse, readJson, readQuery, createdResponse } from '~/http/api.server';
 import { apiOwnerSchema, ownerListQuerySchema } from '~/schemas/owners';
 import { createOwner, listOwners } from '~/services/records/index.server';
 
@@ -13,6 +13,6 @@ export const action = ({ request }: ActionFunctionArgs) => {
   return api(request, 'clinic', async (principal) => {
     const body = await readJson(request, apiOwnerSchema);
     const answer = await createOwner(principal, body.owner, { allowDuplicate: body.allowDuplicate, idempotencyKey: request.headers.get('idempotency-key'), body });
-    return jsonResponse(answer.body, { status: answer.status, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+    return createdResponse(answer);
   });
 };

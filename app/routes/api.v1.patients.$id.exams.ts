@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson, createdResponse } from '~/http/api.server';
 import { apiExamSchema } from '~/schemas/patients';
 import { patientExams, recordExam } from '~/services/records/index.server';
 
@@ -13,6 +13,6 @@ export const action = ({ request, params }: ActionFunctionArgs) => {
   return api(request, 'clinic', async (principal) => {
     const body = await readJson(request, apiExamSchema);
     const answer = await recordExam(principal, params.id ?? '', body, { idempotencyKey: request.headers.get('idempotency-key'), body });
-    return jsonResponse(answer.body, { status: answer.status, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+    return createdResponse(answer);
   });
 };

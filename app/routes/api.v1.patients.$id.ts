@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson } from '~/http/api.server';
 import { apiPatientPatchSchema } from '~/schemas/patients';
 import { getPatient, updatePatient } from '~/services/records/index.server';
 

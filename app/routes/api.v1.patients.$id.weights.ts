@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson, createdResponse } from '~/http/api.server';
 import { apiWeightSchema } from '~/schemas/patients';
 import { patientWeights, recordWeight } from '~/services/records/index.server';
 
@@ -16,6 +16,6 @@ export const action = ({ request, params }: ActionFunctionArgs) => {
       idempotencyKey: request.headers.get('idempotency-key'),
       body,
     });
-    return jsonResponse(answer.body, { status: answer.status, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+    return createdResponse(answer);
   });
 };

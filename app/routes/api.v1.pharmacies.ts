@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { api } from '~/lib/api.server';
+import { api } from '~/http/api.server';
 import { listPharmacies } from '~/services/records/directory.server';
 
 export const loader = ({ request }: LoaderFunctionArgs) =>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { api, readQuery } from '~/lib/api.server';
+import { api, readQuery } from '~/http/api.server';
 import { refillDayQuerySchema } from '~/schemas/patients';
 import { dueForRefill } from '~/services/cart/index.server';
 

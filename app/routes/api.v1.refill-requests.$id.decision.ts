@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { api, readJson } from '~/lib/api.server';
+import { api, readJson } from '~/http/api.server';
 import { decisionSchema } from '~/schemas/refill-request';
 import { decideRefillRequest } from '~/services/requests/index.server';
 

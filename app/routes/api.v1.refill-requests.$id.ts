@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { api } from '~/lib/api.server';
+import { api } from '~/http/api.server';
 import { getRefillRequest } from '~/services/requests/index.server';
 
 // One request with its queue, SLA timers and audit trail; another clinic's id is a 404.

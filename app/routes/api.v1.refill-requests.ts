@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, jsonResponse, readJson, readQuery } from '~/lib/api.server';
+import { api, errorResponse, jsonResponse, readJson, readQuery } from '~/http/api.server';
 import { apiRefillRequestSchema, listRequestsQuerySchema } from '~/schemas/refill-request';
 import { createRequestFromApi, listRefillRequests } from '~/services/requests/index.server';
 
@@ -13,6 +13,6 @@ export const action = ({ request }: ActionFunctionArgs) => {
   return api(request, 'clinic', async (principal) => {
     const body = await readJson(request, apiRefillRequestSchema);
     const answer = await createRequestFromApi(principal, body, request.headers.get('idempotency-key'));
-    return jsonResponse(answer.body, { status: answer.replayed ? 200 : answer.status, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+    return jsonResponse({ request: answer.request }, { status: answer.replayed ? 200 : 201, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
   });
 };

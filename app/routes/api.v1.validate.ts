@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { api, errorResponse, readJson } from '~/lib/api.server';
+import { api, errorResponse, readJson } from '~/http/api.server';
 import { validateBodySchema } from '~/schemas/validate';
 import { toPublicFinding, validateDraftLines } from '~/services/validation/validation.server';
 

@@ -3,11 +3,11 @@ import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
-import { readBodyBounded } from '~/lib/body.server';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { readUrlEncodedForm } from '~/http/body.server';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { publicRefillFormSchema } from '~/schemas/refill-request';
 import { clientAddress } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
 import { publicClinic, submitPublicRefillForm } from '~/services/requests/index.server';
 import { refillPrefill } from '~/services/owners/owners.server';
 
@@ -16,14 +16,7 @@ const MAX_FORM_BYTES = 16 * 1024;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Request a refill — ${data?.clinic.name ?? 'vialcart'}` }];
 
-async function clinicOr404(slug: string | undefined) {
-  try {
-    return await publicClinic(slug ?? '');
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('There is no clinic at this address.', { status: 404 });
-    throw error;
-  }
-}
+const clinicOr404 = (slug: string | undefined) => publicClinic(slug ?? '').catch(orNotFoundPage('There is no clinic at this address.'));
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const clinic = await clinicOr404(params.clinicSlug);
@@ -34,34 +27,22 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const clinic = await clinicOr404(params.clinicSlug);
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    return json<FormErrors>({ formError: 'Send the form as a normal web form.' }, { status: 415 });
-  }
-  const text = await readBodyBounded(request, MAX_FORM_BYTES);
-  if (text === null) return json<FormErrors>({ formError: 'That is far more than this form takes. Please shorten what you typed.' }, { status: 413 });
-  const formData = new FormData();
-  for (const [k, v] of new URLSearchParams(text)) formData.append(k, v);
+  const read = await readUrlEncodedForm(request, MAX_FORM_BYTES);
+  if (!read.ok && read.reason === 'unsupported') return json<FormErrors>({ formError: 'Send the form as a normal web form.' }, { status: 415 });
+  if (!read.ok) return json<FormErrors>({ formError: 'That is far more than this form takes. Please shorten what you typed.' }, { status: 413 });
+  const { form } = read;
   // The "website" field is hidden from people; only bots fill it in.
-  if (String(formData.get('website') ?? '') !== '') {
+  if (String(form.get('website') ?? '') !== '') {
     return json<FormErrors>({ formError: 'Your request could not be accepted. Please call the clinic.' }, { status: 400 });
   }
-  formData.delete('website');
-  const parsed = parseFormData(formData, publicRefillFormSchema);
-  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
-  try {
-    const created = await submitPublicRefillForm(clinic.slug, parsed.data, clientAddress(request));
-    return redirect(`/c/${clinic.slug}/refill/${created.reference}`);
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'rate_limited' || error.code === 'bad_request')) {
-      const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string'));
-      return json<FormErrors>(
-        { formError: error.message, ...(error.fields ? { fieldErrors: error.fields } : {}), values },
-        { status: error.code === 'rate_limited' ? 429 : 400, headers: error.details?.retryAfterSeconds ? { 'Retry-After': String(error.details.retryAfterSeconds) } : {} },
-      );
-    }
-    throw error;
-  }
+  form.delete('website');
+  return formAction(
+    async () => {
+      const created = await submitPublicRefillForm(clinic.slug, readForm(form, publicRefillFormSchema), clientAddress(request));
+      return redirect(`/c/${clinic.slug}/refill/${created.reference}`);
+    },
+    { values: form },
+  );
 }
 
 const URGENCY_OPTIONS = [

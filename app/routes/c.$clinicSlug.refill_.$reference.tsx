@@ -1,18 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 import { publicRequestStatus } from '~/services/requests/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Request ${data?.request.reference ?? ''} received — ${data?.clinic.name ?? 'vialcart'}` }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  try {
-    return json(await publicRequestStatus(params.clinicSlug ?? '', params.reference ?? ''));
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('There is no request with this reference.', { status: 404 });
-    throw error;
-  }
+  return json(await publicRequestStatus(params.clinicSlug ?? '', params.reference ?? '').catch(orNotFoundPage('There is no request with this reference.')));
 }
 
 const NEXT: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { jsonResponse } from '~/lib/api.server';
+import { jsonResponse } from '~/http/api.server';
 import { checkHealth } from '~/services/platform/health.server';
 
 export async function loader() {

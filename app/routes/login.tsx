@@ -3,10 +3,10 @@ import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
 import { loginSchema } from '~/schemas/login';
 import { authenticate, clientAddress, createUserSession, getUser, homeFor } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in — vialcart' }];
 
@@ -23,20 +23,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseFormData(await request.formData(), loginSchema);
-  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
-  try {
-    const user = await authenticate(parsed.data.email, parsed.data.password, clientAddress(request));
-    return createUserSession(user, safeRedirect(parsed.data.redirectTo, homeFor(user)));
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
-      return json<FormErrors>(
-        { formError: error.message, values: { email: parsed.data.email } },
-        { status: error.code === 'rate_limited' ? 429 : 400 },
-      );
-    }
-    throw error;
-  }
+  const form = await request.formData();
+  return formAction(
+    async () => {
+      const input = readForm(form, loginSchema);
+      const user = await authenticate(input.email, input.password, clientAddress(request));
+      return createUserSession(user, safeRedirect(input.redirectTo, homeFor(user)));
+    },
+    // Only the email is typed back: a password never travels back to the page.
+    { extra: (): Pick<FormErrors, 'values'> => ({ values: { email: String(form.get('email') ?? '') } }) },
+  );
 }
 
 export default function Login() {

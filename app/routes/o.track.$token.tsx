@@ -6,19 +6,15 @@ import { DateText, DateTimeText } from '~/components/date';
 import { TimeZoneProvider } from '~/components/time-zone';
 import { humanize } from '~/lib/format';
 import { orderStatusLook } from '~/lib/status';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 import { ownerTracking } from '~/services/owners/owners.server';
 
 export const meta: MetaFunction = () => [{ title: 'Your pet’s medication — tracking' }, { name: 'robots', content: 'noindex' }];
 
 // The owner tracking page: no login, the signed link in every order message is the key.
 export async function loader({ params }: LoaderFunctionArgs) {
-  try {
-    return json(await ownerTracking(params.token ?? ''), { headers: { 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' } });
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('This tracking link is not valid. Please call your clinic.', { status: 404 });
-    throw error;
-  }
+  const tracking = await ownerTracking(params.token ?? '').catch(orNotFoundPage('This tracking link is not valid. Please call your clinic.'));
+  return json(tracking, { headers: { 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' } });
 }
 
 export default function OwnerTracking() {

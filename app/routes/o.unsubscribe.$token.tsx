@@ -2,34 +2,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { Button } from '~/components/button';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 import { unsubscribeOwner, unsubscribeTarget } from '~/services/owners/owners.server';
 
 export const meta: MetaFunction = () => [{ title: 'Unsubscribe' }, { name: 'robots', content: 'noindex' }];
 
-function notFound(error: unknown): never {
-  if (error instanceof DomainError && error.code === 'not_found') throw new Response('This unsubscribe link is not valid. Please call your clinic.', { status: 404 });
-  throw error;
-}
+const notFound = orNotFoundPage('This unsubscribe link is not valid. Please call your clinic.');
 
 // A GET only shows the button: mail scanners open links, and must not unsubscribe anyone.
 // Mail clients unsubscribe in one click with the List-Unsubscribe-Post header (RFC 8058),
 // which POSTs here; so does the button.
 export async function loader({ params }: LoaderFunctionArgs) {
-  try {
-    return json(await unsubscribeTarget(params.token ?? ''));
-  } catch (error) {
-    return notFound(error);
-  }
+  return json(await unsubscribeTarget(params.token ?? '').catch(notFound));
 }
 
 export async function action({ params }: ActionFunctionArgs) {
-  try {
-    const { clinicName } = await unsubscribeOwner(params.token ?? '');
-    return json({ done: true, clinicName });
-  } catch (error) {
-    return notFound(error);
-  }
+  const { clinicName } = await unsubscribeOwner(params.token ?? '').catch(notFound);
+  return json({ done: true, clinicName });
 }
 
 export default function Unsubscribe() {

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { toErrorResponse } from '~/lib/api.server';
+import { toErrorResponse } from '~/http/api.server';
 import { authorizationChainCsv } from '~/services/audit/audit-chain.server';
 import { requireUser } from '~/services/identity/auth.server';
 import { reportRange } from '~/services/reports/reports.server';

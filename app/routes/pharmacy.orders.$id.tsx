@@ -9,10 +9,10 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { formatSpecies, formatWeight, humanize } from '~/lib/format';
 import { CARRIERS, portalActions, REJECTION_REASONS } from '~/lib/order-flow';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
-import { rejectOrderFormSchema, shipOrderFormSchema, simpleOrderEventFormSchema } from '~/schemas/orders';
+import { useRemixForm } from '~/lib/forms';
+import { pharmacyOrderActionSchema, rejectOrderFormSchema, shipOrderFormSchema } from '~/schemas/orders';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { getPharmacyOrder, recordPharmacyEvent, type PharmacyOrder } from '~/services/orders/index.server';
 import { shipmentsOf } from '~/lib/shipments';
 
@@ -20,39 +20,31 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'pharmacy' });
-  const order = await getPharmacyOrder(user, params.id ?? '').catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Order not found', { status: 404 });
-    throw error;
-  });
+  const order = await getPharmacyOrder(user, params.id ?? '').catch(orNotFoundPage('Order not found'));
   // One event id per page view: a double-submitted form replays the same event, never a second one.
   return json({ order, eventId: crypto.randomUUID() });
 }
 
-type ActionResult = FormErrors & { intent?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'pharmacy' });
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
-  const schema = intent === 'rejected' ? rejectOrderFormSchema : intent === 'shipped' ? shipOrderFormSchema : simpleOrderEventFormSchema;
-  const parsed = parseFormData(form, schema);
-  if (!parsed.ok) return json<ActionResult>({ ...parsed.errors, intent }, { status: 400 });
-  const data = parsed.data;
-  const event =
-    data.intent === 'rejected'
-      ? { eventId: data.eventId, type: 'rejected' as const, reason: data.reasonCode === 'Other' ? data.note : [data.reasonCode, data.note].filter(Boolean).join(': ') }
-      : data.intent === 'shipped'
-        ? { eventId: data.eventId, type: 'shipped' as const, carrier: data.carrier, trackingNumber: data.trackingNumber, ...(data.expectedDelivery ? { expectedDelivery: data.expectedDelivery } : {}) }
-        : { eventId: data.eventId, type: data.intent };
-  try {
-    await recordPharmacyEvent(user, params.id ?? '', event);
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'conflict' || error.code === 'bad_request')) {
-      return json<ActionResult>({ formError: error.message, fieldErrors: error.fields ?? {}, intent }, { status: error.code === 'conflict' ? 409 : 400 });
-    }
-    throw error;
-  }
-  return redirect(`/pharmacy/orders/${params.id}`);
+  return formAction(
+    async () => {
+      const data = readForm(form, pharmacyOrderActionSchema);
+      const event =
+        data.intent === 'rejected'
+          ? { eventId: data.eventId, type: 'rejected' as const, reason: data.reasonCode === 'Other' ? data.note : [data.reasonCode, data.note].filter(Boolean).join(': ') }
+          : data.intent === 'shipped'
+            ? { eventId: data.eventId, type: 'shipped' as const, carrier: data.carrier, trackingNumber: data.trackingNumber, ...(data.expectedDelivery ? { expectedDelivery: data.expectedDelivery } : {}) }
+            : { eventId: data.eventId, type: data.intent };
+      await recordPharmacyEvent(user, params.id ?? '', event);
+      return redirect(`/pharmacy/orders/${params.id}`);
+    },
+    // Which form failed, so the page shows the errors on that form.
+    { extra: { intent } },
+  );
 }
 
 const ACTION_LABELS: Record<string, string> = { accepted: 'Accept order', compounding: 'Mark compounding', delivered: 'Mark delivered' };

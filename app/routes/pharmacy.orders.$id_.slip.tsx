@@ -7,7 +7,7 @@ import { formatSpecies } from '~/lib/format';
 import { shipmentsOf } from '~/lib/shipments';
 import { requireUser } from '~/services/identity/auth.server';
 import { getPharmacyName } from '~/services/records/clinics.server';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 import { getPharmacyOrder } from '~/services/orders/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Packing slip — vialcart pharmacy portal' }];
@@ -16,10 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Packing slip — vialcart pha
 // shell's navigation and the buttons disappear when printed.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'pharmacy' });
-  const order = await getPharmacyOrder(user, params.id ?? '').catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Order not found', { status: 404 });
-    throw error;
-  });
+  const order = await getPharmacyOrder(user, params.id ?? '').catch(orNotFoundPage('Order not found'));
   const shipments = shipmentsOf(order.lines);
   const n = Number(new URL(request.url).searchParams.get('shipment') ?? '1');
   const shipment = Number.isInteger(n) ? shipments[n - 1] : undefined;

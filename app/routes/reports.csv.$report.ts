@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { toErrorResponse } from '~/lib/api.server';
+import { toErrorResponse } from '~/http/api.server';
 import { requireUser } from '~/services/identity/auth.server';
 import { reportCsv, reportRange } from '~/services/reports/reports.server';
 

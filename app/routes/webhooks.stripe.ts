@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { errorResponse, jsonResponse, toErrorResponse } from '~/lib/api.server';
+import { errorResponse, jsonResponse, toErrorResponse } from '~/http/api.server';
 import { handleStripeWebhook } from '~/services/checkout/stripe-events.server';
 
 /** Stripe's events are a few kilobytes; anything far larger is not Stripe. */

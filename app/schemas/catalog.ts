@@ -62,3 +62,10 @@ export const catalogUploadFormSchema = z.object({
 
 /** The admin's "Fetch feed now" form. */
 export const catalogFetchFormSchema = catalogUploadFormSchema.pick({ pharmacyId: true, priceMovePercent: true });
+
+/** The admin imports page's two forms, told apart by `intent` (the upload's file is checked by the action). */
+export const catalogImportActionSchema = z.discriminatedUnion(
+  'intent',
+  [catalogUploadFormSchema.extend({ intent: z.literal('upload') }), catalogFetchFormSchema.extend({ intent: z.literal('fetch') })],
+  { error: 'Unknown action.' },
+);

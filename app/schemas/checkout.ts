@@ -12,3 +12,6 @@ export const checkoutSchema = z.object({
   cartId: z.uuid({ message: 'Not a cart id.' }).optional(),
 });
 export type CheckoutBody = z.output<typeof checkoutSchema>;
+
+/** The payment page's "Cancel and go back to the cart". */
+export const cancelCheckoutFormSchema = z.object({ intent: z.literal('cancel', { error: 'Unknown action.' }) });

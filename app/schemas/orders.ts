@@ -40,3 +40,12 @@ export const simpleOrderEventFormSchema = z.object({
   intent: z.enum(['accepted', 'compounding', 'delivered']),
   eventId: z.string().min(1),
 });
+
+/** Every intent of the portal's order page: one of the forms above, told apart by `intent`. */
+export const pharmacyOrderActionSchema = z.discriminatedUnion('intent', [rejectOrderFormSchema, shipOrderFormSchema, simpleOrderEventFormSchema], { error: 'Unknown action.' });
+
+/** The clinic's order page: "Send again" after a failed delivery. */
+export const orderRetryFormSchema = z.object({ intent: z.literal('retry', { error: 'Unknown action.' }) });
+
+/** The admin's delivery problems: "Retry" on one order. */
+export const deliveryRetryFormSchema = z.object({ orderId: z.uuid({ message: 'Choose the order to send again.' }) });

@@ -185,3 +185,18 @@ export const mergeFormSchema = z.object({
   confirm: checkbox.refine((v) => v, 'Tick to confirm: the other record’s history moves here and it leaves the lists.'),
 });
 export type MergeForm = z.input<typeof mergeFormSchema>;
+
+/** A patient page's history buttons: reorder a past order's lines, or quickfill one past line. */
+export const patientHistoryActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('reorder'), orderId: z.uuid({ message: 'This order is not in the history any more: reload the page.' }) }),
+    z.object({
+      intent: z.literal('quickfill'),
+      orderLineId: z.uuid({ message: 'This line is not in the history any more: reload the page.' }),
+      // The proposal's "Use <pharmacy> instead" names the offer; blank means the same offer again.
+      offerId: z.union([z.literal(''), z.uuid({ message: 'Reload the page: that offer is gone.' })]).optional().transform((v) => v || undefined),
+    }),
+  ],
+  { error: 'Unknown action.' },
+);

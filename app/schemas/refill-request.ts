@@ -140,6 +140,7 @@ export const smsWebhookSchema = z.object({
   MessageSid: z.string().trim().max(64).regex(/^[\w-]*$/).optional(),
   To: z.string().trim().max(24).optional(),
 });
+export type SmsWebhook = z.output<typeof smsWebhookSchema>;
 
 /** A staff or API decision (API.md `/refill-requests/:id/decision`). */
 export const decisionSchema = z
@@ -157,6 +158,28 @@ export type Decision = z.output<typeof decisionSchema>;
 export const requestNoteSchema = z.object({
   text: z.string().trim().min(1, 'Write the note.').max(1000, 'Keep the note under 1,000 characters.').regex(FREE_TEXT_MULTILINE, 'Remove < and > from the note.'),
 });
+
+/** Blank (or only spaces) reads as not given. */
+const optionalText = z.string().optional().transform((v) => v?.trim() || undefined);
+const requestId = z.string({ message: 'Reload the page: the request is missing.' }).min(1).max(64);
+
+/** Every intent of the Requests page's action, one variant per button. */
+export const requestsActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.enum(['assign', 'dispensed']), id: requestId }),
+    z
+      .object({ intent: z.enum(['approve', 'deny', 'request_exam']), id: requestId, reason: optionalText.pipe(decisionSchema.shape.reason) })
+      .superRefine((v, ctx) => {
+        if (v.intent === 'deny' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Say why the refill is denied; the owner is told.' });
+      }),
+    z.object({ intent: z.literal('owner_called'), id: requestId, text: optionalText }),
+    z.object({ intent: z.literal('note'), id: requestId, text: z.string().optional().transform((v) => v ?? '').pipe(requestNoteSchema.shape.text) }),
+    z.object({ intent: z.literal('resolve'), id: requestId, prescriptionId: z.string().optional().transform((v) => v ?? '') }),
+  ],
+  { error: 'That action is not available.' },
+);
+export type RequestsAction = z.output<typeof requestsActionSchema>;
 
 /** `GET /api/v1/refill-requests?queue=&status=` */
 export const listRequestsQuerySchema = z.object({

@@ -12,12 +12,12 @@ import { EmptyState } from '~/components/empty-state';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatMoney } from '~/lib/format';
-import { parseFormData, type FormErrors } from '~/lib/forms';
+import type { FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
 import { refillDayActionSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addCartLines, loadCartView, removeCartLine, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
 import { listPrescribers } from '~/services/records/directory.server';
-import { DomainError } from '~/services/platform/errors';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { CartTable } from './cart-table';
 import { FastEntry } from './fast-entry';
@@ -53,60 +53,64 @@ function badInput(errors: FormErrors): ActionResult {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const answer = (body: ActionResult, status = 200) => json(body, { status });
-  const parsed = parseFormData(await request.formData(), refillDayActionSchema);
-  if (!parsed.ok) return answer(badInput(parsed.errors), 400);
-  const input = parsed.data;
-  const { intent } = input;
-  const lineId = input.intent === 'add' ? undefined : input.lineId;
-  try {
-    switch (input.intent) {
-      case 'update': {
-        const { intent: _intent, lineId: id, ...fields } = input;
-        await updateCartLine(user, id, fields);
-        return answer({ intent, lineId, ok: true, message: 'Line saved.' });
+  const form = await request.formData();
+  return formAction(
+    async (): Promise<ActionResult> => {
+      const input = readForm(form, refillDayActionSchema);
+      const { intent } = input;
+      const lineId = input.intent === 'add' ? undefined : input.lineId;
+      switch (input.intent) {
+        case 'update': {
+          const { intent: _intent, lineId: id, ...fields } = input;
+          await updateCartLine(user, id, fields);
+          return { intent, lineId, ok: true, message: 'Line saved.' };
+        }
+        case 'set-prescriber': {
+          await updateCartLine(user, input.lineId, { version: input.version, prescriberId: input.prescriberId });
+          return { intent, lineId, ok: true, message: 'Prescriber changed.' };
+        }
+        case 'switch': {
+          const result = await switchOffer(user, input.lineId, { version: input.version, offerId: input.offerId });
+          const diff = result.differenceCents;
+          return {
+            intent,
+            lineId,
+            ok: true,
+            message: `Switched pharmacy: landed cost ${formatMoney(result.landedCostCents)} per vial (${diff === 0 ? 'no change' : `${formatMoney(diff, { signed: true })} per vial`}).`,
+          };
+        }
+        case 'remove': {
+          await removeCartLine(user, input.lineId, { version: input.version });
+          return { intent, lineId, ok: true, removed: { lineId: input.lineId, label: input.label } };
+        }
+        case 'undo': {
+          await undoRemoveCartLine(user, input.lineId);
+          return { intent, lineId, ok: true, message: 'Line put back.' };
+        }
+        case 'acknowledge': {
+          await acknowledgeWarning(user, { lineId: input.lineId, rule: input.rule });
+          return { intent, lineId, ok: true, message: 'Warning acknowledged.' };
+        }
+        case 'add': {
+          const { intent: _intent, ...line } = input;
+          await addCartLines(user, [{ ...line, source: 'manual' }]);
+          return { intent, ok: true, message: 'Line added.' };
+        }
       }
-      case 'set-prescriber': {
-        await updateCartLine(user, input.lineId, { version: input.version, prescriberId: input.prescriberId });
-        return answer({ intent, lineId, ok: true, message: 'Prescriber changed.' });
-      }
-      case 'switch': {
-        const result = await switchOffer(user, input.lineId, { version: input.version, offerId: input.offerId });
-        const diff = result.differenceCents;
-        return answer({
-          intent,
-          lineId,
-          ok: true,
-          message: `Switched pharmacy: landed cost ${formatMoney(result.landedCostCents)} per vial (${diff === 0 ? 'no change' : `${formatMoney(diff, { signed: true })} per vial`}).`,
-        });
-      }
-      case 'remove': {
-        await removeCartLine(user, input.lineId, { version: input.version });
-        return answer({ intent, lineId, ok: true, removed: { lineId: input.lineId, label: input.label } });
-      }
-      case 'undo': {
-        await undoRemoveCartLine(user, input.lineId);
-        return answer({ intent, lineId, ok: true, message: 'Line put back.' });
-      }
-      case 'acknowledge': {
-        await acknowledgeWarning(user, { lineId: input.lineId, rule: input.rule });
-        return answer({ intent, lineId, ok: true, message: 'Warning acknowledged.' });
-      }
-      case 'add': {
-        const { intent: _intent, ...line } = input;
-        await addCartLines(user, [{ ...line, source: 'manual' }]);
-        return answer({ intent, ok: true, message: 'Line added.' });
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    if (error.code === 'conflict') {
-      return answer({ intent, lineId, conflict: { message: error.message, current: (error.details?.current as Record<string, unknown>) ?? {} } }, 409);
-    }
-    // Service fields of a batch ("lines.0.quantity") land on the single form's field.
-    const fieldErrors = error.fields ? Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k.replace(/^lines\.\d+\./, ''), v])) : undefined;
-    return answer({ intent, lineId, formError: error.message, ...(fieldErrors ? { fieldErrors } : {}) }, error.code === 'not_found' ? 404 : 400);
-  }
+    },
+    {
+      // Service fields of a batch ("lines.0.quantity") land on the single form's field.
+      singleLine: true,
+      extra: (errors, error): ActionResult => {
+        if (!error) return badInput(errors);
+        const intent = String(form.get('intent') ?? '');
+        const lineId = intent === 'add' ? undefined : String(form.get('lineId') ?? '');
+        if (error.code !== 'conflict') return { intent, lineId };
+        // A stale version: the row shows what changed instead of an error message.
+        return { intent, lineId, formError: undefined, fieldErrors: undefined, conflict: { message: error.message, current: (error.details?.current as Record<string, unknown>) ?? {} } };
+      },
+    },
+  );
 }
 
 export default function RefillDay() {

@@ -266,20 +266,16 @@ export async function undoRemoveCartLine(principal: Principal, lineId: string) {
 }
 
 /**
- * `POST /api/v1/carts/current/lines` as a service: adds the lines and answers the cart. With an
- * idempotency key, the lines, the answer and the stored key commit together, so a replay of the
- * same key and body answers the first cart and adds nothing.
+ * Adds lines and answers the cart as it is then (the API's add). With an idempotency key, the
+ * lines, the answer and the stored key commit together, so a replay of the same key and body
+ * answers the first cart (`replayed`) and adds nothing.
  */
-export async function addCartLinesAnswer(
-  principal: Principal,
-  lines: NewCartLineInput[],
-  opts: { idempotencyKey?: string | null } = {},
-): Promise<{ status: number; body: unknown; replayed: boolean }> {
+export async function addCartLinesAnswer(principal: Principal, lines: NewCartLineInput[], opts: { idempotencyKey?: string | null } = {}) {
   const work = async (tx: Tx) => {
     await addCartLines(principal, lines, { tx });
-    return { status: 201, body: { cart: await loadCartView(principal, { tx }) } };
+    return { cart: await loadCartView(principal, { tx }) };
   };
-  if (!opts.idempotencyKey) return { ...(await getDb().transaction().execute(work)), replayed: false };
+  if (!opts.idempotencyKey) return { value: await getDb().transaction().execute(work), replayed: false };
   const who = principal.kind === 'user' ? `user:${principal.userId}` : `${principal.kind}:${principal.keyId}`;
   return idempotent(`${who}:cart-lines`, opts.idempotencyKey, lines, work);
 }

@@ -1,7 +1,7 @@
 import { getDb } from '../../../db/client';
 import type { Notification } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
-import { notFound } from '../platform/errors';
+import { DomainError, notFound } from '../platform/errors';
 import { requeueNotification } from './notifications.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { audit } from '../audit/audit.server';
@@ -52,7 +52,7 @@ export async function retryMessage(principal: Principal, id: string): Promise<vo
   await getDb()
     .transaction()
     .execute(async (tx) => {
-      if (!(await requeueNotification(tx, clinicId, id))) throw notFound('Failed message');
+      if (!(await requeueNotification(tx, clinicId, id))) throw new DomainError('not_found', 'That message is no longer failed.');
       await audit(tx, principal, { clinicId, action: 'notification.retried', subjectType: 'notification', subjectId: id });
     });
 }

@@ -6,8 +6,8 @@ import type { Database } from '../../../db/schema';
 import { now } from './clock.server';
 import { DomainError } from './errors';
 
-/** The first answer to a create, replayed for the same key and body. */
-export type IdempotentAnswer = { status: number; body: unknown; replayed: boolean };
+/** The first result of a create, replayed for the same key and body (`replayed` says which). */
+export type Idempotent<T> = { value: T; replayed: boolean };
 
 /** An `Idempotency-Key` header value: 1–200 printable characters without spaces. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -16,25 +16,22 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * Runs a create once per (scope, key) (API.md: "the same key and body replayed returns the
  * first answer"). The work and the stored answer commit in one transaction, so a crash leaves
  * neither; two concurrent first calls race on the primary key and the loser returns the
- * winner's answer. The same key with a different body is a 409: the sender reused a key.
+ * winner's answer. The same key with a different body is a 409: the sender reused a key. The
+ * value is stored as JSON, so `T` is plain data (what the route sends); the HTTP status of a
+ * first answer or a replay is the route's to choose.
  */
-export async function idempotent(
-  scope: string,
-  key: string,
-  body: unknown,
-  work: (tx: Transaction<Database>) => Promise<{ status: number; body: unknown }>,
-): Promise<IdempotentAnswer> {
+export async function idempotent<T>(scope: string, key: string, body: unknown, work: (tx: Transaction<Database>) => Promise<T>): Promise<Idempotent<T>> {
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new DomainError('bad_request', 'The Idempotency-Key header is 1–200 printable characters without spaces.', { 'Idempotency-Key': 'not valid' });
   }
   const requestHash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
   const stored = async () => {
-    const row = await getDb().selectFrom('idempotencyKeys').select(['requestHash', 'statusCode', 'response']).where('principal', '=', scope).where('key', '=', key).executeTakeFirst();
+    const row = await getDb().selectFrom('idempotencyKeys').select(['requestHash', 'response']).where('principal', '=', scope).where('key', '=', key).executeTakeFirst();
     if (!row) return null;
     if (row.requestHash !== requestHash) {
       throw new DomainError('conflict', 'This Idempotency-Key was already used with a different body.', { 'Idempotency-Key': 'reused with another body' });
     }
-    return { status: row.statusCode, body: row.response, replayed: true };
+    return { value: row.response as T, replayed: true };
   };
   const first = await stored();
   if (first) return first;
@@ -43,15 +40,15 @@ export async function idempotent(
     return await getDb()
       .transaction()
       .execute(async (tx) => {
-        const answer = await work(tx);
+        const value = await work(tx);
         const inserted = await tx
           .insertInto('idempotencyKeys')
-          .values({ principal: scope, key, requestHash, statusCode: answer.status, response: json(answer.body), createdAt: now() })
+          .values({ principal: scope, key, requestHash, response: json(value), createdAt: now() })
           .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
           .returning('key')
           .executeTakeFirst();
         if (!inserted) throw LOST_RACE; // roll our work back; the other call's answer stands
-        return { ...answer, replayed: false };
+        return { value, replayed: false };
       });
   } catch (error) {
     if (error !== LOST_RACE) throw error;
@@ -63,14 +60,9 @@ export async function idempotent(
 
 /**
  * A create with an optional `Idempotency-Key`: with a key, {@link idempotent}; without one,
- * the work in its own transaction, answered as a first answer.
+ * the work in its own transaction, as a first answer.
  */
-export async function createOnce(
-  scope: string,
-  key: string | null | undefined,
-  body: unknown,
-  work: (tx: Transaction<Database>) => Promise<{ status: number; body: unknown }>,
-): Promise<IdempotentAnswer> {
-  if (!key) return { ...(await getDb().transaction().execute(work)), replayed: false };
+export async function createOnce<T>(scope: string, key: string | null | undefined, body: unknown, work: (tx: Transaction<Database>) => Promise<T>): Promise<Idempotent<T>> {
+  if (!key) return { value: await getDb().transaction().execute(work), replayed: false };
   return idempotent(scope, key, body, work);
 }

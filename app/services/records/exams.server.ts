@@ -80,10 +80,7 @@ export function examView(row: Awaited<ReturnType<typeof listExams>>[number]) {
 /** `POST /api/v1/patients/:id/exams` and the patient page's "Record exam"; with an idempotency key, once. */
 export async function recordExam(principal: Principal, patientId: string, input: ExamInput, opts: { idempotencyKey?: string | null; body?: unknown } = {}) {
   const clinicId = clinicScope(principal);
-  return createOnce(`clinic:${clinicId}:exams:${patientId}`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({
-    status: 201,
-    body: { exam: examView(await insertExam(tx, principal, patientId, input)) },
-  }));
+  return createOnce(`clinic:${clinicId}:exams:${patientId}`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({ exam: examView(await insertExam(tx, principal, patientId, input)) }));
 }
 
 /** The patient's exams for the API; 404 outside the clinic. */

@@ -160,10 +160,7 @@ export async function insertOwner(tx: Tx, principal: Principal, input: OwnerInpu
 /** Creates an owner (`POST /api/v1/owners`, the new-owner page); with an idempotency key, once. */
 export async function createOwner(principal: Principal, input: OwnerInput, opts: { allowDuplicate?: boolean; idempotencyKey?: string | null; body?: unknown } = {}) {
   const clinicId = clinicScope(principal);
-  return createOnce(`clinic:${clinicId}:owners`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({
-    status: 201,
-    body: { owner: await insertOwner(tx, principal, input, opts) },
-  }));
+  return createOnce(`clinic:${clinicId}:owners`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({ owner: await insertOwner(tx, principal, input, opts) }));
 }
 
 /** Changes an owner's fields; answers the owner. A merged owner is refused (edit the survivor). */

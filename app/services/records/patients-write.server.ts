@@ -123,10 +123,7 @@ export async function insertPatient(tx: Tx, principal: Principal, input: Patient
 /** `POST /api/v1/patients` and the new-patient page; with an idempotency key, once. */
 export async function createPatient(principal: Principal, input: PatientInput, opts: { allowDuplicate?: boolean; idempotencyKey?: string | null; body?: unknown } = {}) {
   const clinicId = clinicScope(principal);
-  return createOnce(`clinic:${clinicId}:patients`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({
-    status: 201,
-    body: { patient: await insertPatient(tx, principal, input, opts) },
-  }));
+  return createOnce(`clinic:${clinicId}:patients`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({ patient: await insertPatient(tx, principal, input, opts) }));
 }
 
 /** What leaving the books did elsewhere: lines removed, requests cancelled, reminders stopped. */

@@ -88,10 +88,7 @@ export async function insertWeight(tx: Tx, principal: Principal, patientId: stri
 /** `POST /api/v1/patients/:id/weights` and the patient page's "Record weight"; with an idempotency key, once. */
 export async function recordWeight(principal: Principal, patientId: string, input: WeightInput, opts: { idempotencyKey?: string | null; body?: unknown } = {}) {
   const clinicId = clinicScope(principal);
-  return createOnce(`clinic:${clinicId}:weights:${patientId}`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({
-    status: 201,
-    body: { weight: weightView(await insertWeight(tx, principal, patientId, input)) },
-  }));
+  return createOnce(`clinic:${clinicId}:weights:${patientId}`, opts.idempotencyKey, opts.body ?? input, async (tx) => ({ weight: weightView(await insertWeight(tx, principal, patientId, input)) }));
 }
 
 /** The API's weight: `{id, kg, measuredOn, …}`. */

@@ -31,12 +31,15 @@ export {
   createRequestFromApi,
   publicClinic,
   publicRequestStatus,
-  receiveIntakeWebhook,
+  receivePimsEvent,
+  receiveSmsMessage,
   submitPublicRefillForm,
+  verifyIntakeDelivery,
   type CreatedRequest,
   type IntakeActor,
   type IntakeInput,
-  type WebhookAnswer,
+  type IntakeClinic,
+  type PublicCreatedRequest,
 } from './intake.server';
 export { dispatchReminders, registerReminderTasks, scheduleReminders } from './reminders.server';
 export { cancelPatientRequests, suppressPatientReminders } from './patient-status.server';

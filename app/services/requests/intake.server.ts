@@ -11,8 +11,8 @@ import { json } from '../../../db/json';
 import type { Database } from '../../../db/schema';
 import { verifySignature } from '../../../pharmacies/signature';
 import type { EligibilityCheck } from '../../../validators/requests';
-import { fieldsOf, type RequestQueue } from '../../../validators/vocabulary';
-import { pimsEventSchema, smsWebhookSchema, type ApiRefillRequest, type PublicRefillFormData } from '../../schemas/refill-request';
+import type { RequestQueue } from '../../../validators/vocabulary';
+import type { ApiRefillRequest, PimsEvent, PublicRefillFormData, SmsWebhook } from '../../schemas/refill-request';
 import { audit } from '../audit/audit.server';
 import { clinicDay, now } from '../platform/clock.server';
 import { DomainError, notFound } from '../platform/errors';
@@ -302,8 +302,11 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
 // ---------------------------------------------------------------------------------------
 // Channels
 
-/** The clinic API (`POST /api/v1/refill-requests`), with `Idempotency-Key` support. */
-export async function createRequestFromApi(principal: Principal, body: ApiRefillRequest, idempotencyKey: string | null): Promise<{ status: number; body: { request: CreatedRequest }; replayed: boolean }> {
+/**
+ * The clinic API's create. With an idempotency key, the same key and body give the first
+ * request back (`replayed`) and create nothing.
+ */
+export async function createRequestFromApi(principal: Principal, body: ApiRefillRequest, idempotencyKey: string | null): Promise<{ request: CreatedRequest; replayed: boolean }> {
   const clinicId = clinicScope(principal);
   const input: IntakeInput = {
     channel: body.channel ?? 'api',
@@ -318,15 +321,11 @@ export async function createRequestFromApi(principal: Principal, body: ApiRefill
     note: body.note ?? null,
     raw: body as Record<string, unknown>,
   };
-  if (!idempotencyKey) {
-    const request = await createRefillRequest(principal, clinicId, input);
-    return { status: 201, body: { request }, replayed: false };
-  }
-  const answer = await idempotent(`clinic:${clinicId}:refill-requests`, idempotencyKey, body, async (tx) => ({
-    status: 201,
-    body: { request: await createRefillRequest(principal, clinicId, input, { tx }) },
+  if (!idempotencyKey) return { request: await createRefillRequest(principal, clinicId, input), replayed: false };
+  const { value, replayed } = await idempotent(`clinic:${clinicId}:refill-requests`, idempotencyKey, body, async (tx) => ({
+    request: await createRefillRequest(principal, clinicId, input, { tx }),
   }));
-  return answer as { status: number; body: { request: CreatedRequest }; replayed: boolean };
+  return { request: value.request, replayed };
 }
 
 /** The public form: rate-limited per address and per phone/email, then intake. */
@@ -371,16 +370,19 @@ export async function publicRequestStatus(slug: string, reference: string) {
   return { clinic: { name: clinic.name, phone: clinic.phone, slug: clinic.slug }, request: { reference: row.reference, status: row.status, createdAt: row.createdAt.toISOString(), patientName: row.patientName } };
 }
 
-/** The outcome of a webhook delivery, as its HTTP answer. */
-export type WebhookAnswer = { status: number; body: Record<string, unknown> };
+/** A clinic as its intake webhook knows it, once a delivery's signature is checked. */
+export type IntakeClinic = { id: string; name: string };
+
+/** A request as a webhook's answer shows it (no owner details). */
+export type PublicCreatedRequest = ReturnType<typeof pickPublic>;
 
 /**
- * `POST /webhooks/intake/:clinicSlug`: checks the `Vialcart-Signature` over the raw body with
- * the clinic's intake secret (5-minute window), then takes a PIMS `prescription.requested`
- * event (JSON) or an SMS gateway's form post. A delivery repeated with the same event id,
- * message id or signature returns the first answer and creates nothing twice.
+ * Checks a delivery to `/webhooks/intake/:clinicSlug`: the `Vialcart-Signature` over the raw
+ * body with the clinic's intake secret, within a 5-minute window. An unknown clinic is 404, a
+ * missing, malformed, stale or wrong signature 401 saying which. Nothing of the body is read
+ * before this passes.
  */
-export async function receiveIntakeWebhook(slug: string, rawBody: string, contentType: string, signature: string | null): Promise<WebhookAnswer> {
+export async function verifyIntakeDelivery(slug: string, rawBody: string, signature: string | null): Promise<IntakeClinic> {
   const clinic = await clinicBySlug(slug);
   const check = verifySignature(clinic.intakeSecret, rawBody, signature, { nowSeconds: Math.floor(now().getTime() / 1000), toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS });
   if (!check.ok) {
@@ -392,80 +394,75 @@ export async function receiveIntakeWebhook(slug: string, rawBody: string, conten
     }[check.reason];
     throw new DomainError('unauthorized', why, undefined, { reason: check.reason });
   }
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  const actor = (label: string) => ({ actorType: 'system' as const, actorLabel: label });
+  return { id: clinic.id, name: clinic.name };
+}
+
+const system = (label: string) => ({ actorType: 'system' as const, actorLabel: label });
+
+/**
+ * A PIMS `prescription.requested` event, verified and read: one request per event id; the same
+ * event again gives the first request back (`replayed`) and creates nothing.
+ */
+export async function receivePimsEvent(clinic: IntakeClinic, event: PimsEvent, raw: unknown): Promise<{ request: PublicCreatedRequest; replayed: boolean }> {
+  if (event.type !== 'prescription.requested') {
+    throw new DomainError('bad_request', `Only prescription.requested events are accepted here; got "${event.type.slice(0, 60)}".`, { type: 'unsupported event type' });
+  }
+  const d = event.data;
+  const clientName = d.client.name ?? [d.client.firstName, d.client.lastName].filter(Boolean).join(' ');
+  const medication = typeof d.medication === 'string' ? d.medication : d.medication.name;
+  const { value, replayed } = await idempotent(`intake:${clinic.id}`, `pims:${event.id}`, raw, async (tx) => {
+    const request = await createRefillRequest(system(`PIMS (event ${event.id})`), clinic.id, {
+      channel: 'pims',
+      ownerName: clientName || 'Unknown (PIMS)',
+      ownerPhone: d.client.phone ?? null,
+      ownerEmail: d.client.email ?? null,
+      patientName: d.patient.name,
+      medication,
+      dosesLeft: d.dosesLeft ?? null,
+      urgency: d.urgency,
+      note: d.note ?? null,
+      pims: { clientId: d.client.id || undefined, patientId: d.patient.id || undefined },
+      raw: raw as Record<string, unknown>,
+    }, { tx });
+    return { request: pickPublic(request) };
+  });
+  return { request: value.request, replayed };
+}
+
+/**
+ * An SMS gateway's message, verified and read: the text is read for pet, medication and days
+ * left. One request per gateway message id (or, without one, per signed delivery); a repeat
+ * gives the first request back (`replayed`). `reply` is the acknowledgement the gateway may
+ * text back to the owner.
+ */
+export async function receiveSmsMessage(
+  clinic: IntakeClinic,
+  sms: SmsWebhook,
+  form: Record<string, string>,
+  signature: string | null,
+): Promise<{ request: PublicCreatedRequest; reply: string; replayed: boolean }> {
+  const phone = normalizePhone(sms.From);
+  if (!phone) throw new DomainError('bad_request', 'From is not a phone number we can text back.', { From: 'not a phone number' });
+  const reading = parseSmsText(sms.Body);
   const sigDigest = createHash('sha256').update(signature ?? '').digest('hex').slice(0, 32);
-
-  if (type === 'application/json') {
-    let data: unknown;
-    try {
-      data = JSON.parse(rawBody);
-    } catch {
-      throw new DomainError('bad_request', 'The body is not valid JSON.', { '(body)': 'not valid JSON' });
-    }
-    const parsed = pimsEventSchema.safeParse(data);
-    if (!parsed.success) throw new DomainError('bad_request', 'The event is not a valid prescription.requested event.', fieldsOf(parsed.error.issues));
-    const event = parsed.data;
-    if (event.type !== 'prescription.requested') {
-      throw new DomainError('bad_request', `Only prescription.requested events are accepted here; got "${event.type.slice(0, 60)}".`, { type: 'unsupported event type' });
-    }
-    const d = event.data;
-    const clientName = d.client.name ?? [d.client.firstName, d.client.lastName].filter(Boolean).join(' ');
-    const medication = typeof d.medication === 'string' ? d.medication : d.medication.name;
-    const answer = await idempotent(`intake:${clinic.id}`, `pims:${event.id}`, data, async (tx) => {
-      const request = await createRefillRequest(actor(`PIMS (event ${event.id})`), clinic.id, {
-        channel: 'pims',
-        ownerName: clientName || 'Unknown (PIMS)',
-        ownerPhone: d.client.phone ?? null,
-        ownerEmail: d.client.email ?? null,
-        patientName: d.patient.name,
-        medication,
-        dosesLeft: d.dosesLeft ?? null,
-        urgency: d.urgency,
-        note: d.note ?? null,
-        pims: { clientId: d.client.id || undefined, patientId: d.patient.id || undefined },
-        raw: data as Record<string, unknown>,
-      }, { tx });
-      return { status: 201, body: { request: pickPublic(request) } };
-    });
-    return { status: answer.replayed ? 200 : answer.status, body: { ...(answer.body as Record<string, unknown>), duplicate: answer.replayed } };
-  }
-
-  if (type === 'application/x-www-form-urlencoded') {
-    const form = Object.fromEntries(new URLSearchParams(rawBody));
-    const parsed = smsWebhookSchema.safeParse(form);
-    if (!parsed.success) throw new DomainError('bad_request', 'The SMS post needs From (a phone number) and Body (the text).', fieldsOf(parsed.error.issues));
-    const sms = parsed.data;
-    const phone = normalizePhone(sms.From);
-    if (!phone) throw new DomainError('bad_request', 'From is not a phone number we can text back.', { From: 'not a phone number' });
-    const reading = parseSmsText(sms.Body);
-    const key = sms.MessageSid ? `sms:${sms.MessageSid}` : `sms-sig:${sigDigest}`;
-    const answer = await idempotent(`intake:${clinic.id}`, key, form, async (tx) => {
-      const request = await createRefillRequest(actor(`SMS from ${phone}`), clinic.id, {
-        channel: 'sms',
-        ownerName: '',
-        ownerPhone: phone,
-        patientName: reading.patientName,
-        medication: reading.medication,
-        dosesLeft: reading.dosesLeft ?? null,
-        daysLeft: reading.daysLeft ?? null,
-        urgency: reading.urgency,
-        smsConsent: true,
-        text: sms.Body,
-        raw: { ...form, parsed: reading },
-      }, { tx });
-      return {
-        status: 201,
-        body: {
-          request: pickPublic(request),
-          // The gateway may send this back as the SMS reply (the owner's acknowledgement).
-          reply: `${clinic.name}: we got your refill request (ref ${request.reference}). We'll be in touch soon.`,
-        },
-      };
-    });
-    return { status: answer.replayed ? 200 : answer.status, body: { ...(answer.body as Record<string, unknown>), duplicate: answer.replayed } };
-  }
-  throw new DomainError('bad_request', 'Send application/json (a PIMS event) or application/x-www-form-urlencoded (an SMS gateway post).', { 'Content-Type': 'unsupported' });
+  const key = sms.MessageSid ? `sms:${sms.MessageSid}` : `sms-sig:${sigDigest}`;
+  const { value, replayed } = await idempotent(`intake:${clinic.id}`, key, form, async (tx) => {
+    const request = await createRefillRequest(system(`SMS from ${phone}`), clinic.id, {
+      channel: 'sms',
+      ownerName: '',
+      ownerPhone: phone,
+      patientName: reading.patientName,
+      medication: reading.medication,
+      dosesLeft: reading.dosesLeft ?? null,
+      daysLeft: reading.daysLeft ?? null,
+      urgency: reading.urgency,
+      smsConsent: true,
+      text: sms.Body,
+      raw: { ...form, parsed: reading },
+    }, { tx });
+    return { request: pickPublic(request), reply: `${clinic.name}: we got your refill request (ref ${request.reference}). We'll be in touch soon.` };
+  });
+  return { ...value, replayed };
 }
 
 function pickPublic(r: CreatedRequest) {

@@ -1,19 +1,16 @@
+/**
+ * The JSON API's edge: who is calling (`api`), what they sent (`readJson`, `readQuery`) and the
+ * one mapping from any error to `{"error":{code,message,fields}}` with its status. Services
+ * below never see a Request or shape a Response (docs/conventions.md, "Routes are edges").
+ */
 import { z } from 'zod';
 import { requireApiKey } from '~/services/identity/auth.server';
-import { DomainError, type DomainErrorCode } from '~/services/platform/errors';
+import { DomainError } from '~/services/platform/errors';
 import { log } from '~/services/platform/logger.server';
 import type { Principal } from '~/services/identity/principal';
 import { fieldsOf } from '../../validators/vocabulary';
+import { headersOf, STATUS_OF } from './status.server';
 
-const STATUS: Record<DomainErrorCode, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  unprocessable: 422,
-  rate_limited: 429,
-};
 
 /** Largest JSON body the API reads (bytes). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -26,6 +23,14 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
+/**
+ * The answer to an idempotent create (`idempotent`/`createOnce` in the platform room): 201 with
+ * the created value, the first one again for a replay, marked `Idempotent-Replayed: true`.
+ */
+export function createdResponse(answer: { value: unknown; replayed: boolean }): Response {
+  return jsonResponse(answer.value, { status: 201, headers: answer.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+}
+
 /** `{"error":{code,message,fields}}` with its status. */
 export function errorResponse(status: number, code: string, message: string, fields?: Record<string, string>, extra?: Record<string, unknown>): Response {
   return jsonResponse({ error: { code, message, ...(fields ? { fields } : {}), ...(extra ?? {}) } }, { status });
@@ -35,12 +40,8 @@ export function errorResponse(status: number, code: string, message: string, fie
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof Response) return error;
   if (error instanceof DomainError) {
-    const headers: Record<string, string> = {};
-    if (error.code === 'rate_limited' && typeof error.details?.retryAfterSeconds === 'number') {
-      headers['Retry-After'] = String(error.details.retryAfterSeconds);
-    }
-    const res = errorResponse(STATUS[error.code], error.code, error.message, error.fields, error.details ? { details: error.details } : undefined);
-    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    const res = errorResponse(STATUS_OF[error.code], error.code, error.message, error.fields, error.details ? { details: error.details } : undefined);
+    for (const [k, v] of Object.entries(headersOf(error))) res.headers.set(k, v);
     return res;
   }
   if (error instanceof z.ZodError) {
