@@ -66,6 +66,17 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: optionalSecret,
   STRIPE_WEBHOOK_SECRET: optionalSecret,
   SMTP_URL: optionalUrl,
+  /** Key sealing clinics' stored credentials (Twilio tokens); default: derived from SESSION_SECRET. */
+  SECRETS_KEY: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Platform-wide Twilio account, used by clinics without their own (docs/sms.md). */
+  TWILIO_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an Account SID (AC + 32 hex digits)').optional()),
+  TWILIO_AUTH_TOKEN: optionalSecret,
+  TWILIO_API_KEY_SID: optionalSecret.pipe(z.string().regex(/^SK[0-9a-fA-F]{32}$/, 'must be an API key SID (SK + 32 hex digits)').optional()),
+  TWILIO_API_KEY_SECRET: optionalSecret,
+  TWILIO_MESSAGING_SERVICE_SID: optionalSecret.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a Messaging Service SID (MG + 32 hex digits)').optional()),
+  TWILIO_FROM_NUMBER: optionalSecret.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +19165550100').optional()),
+  /** Where the Twilio client sends REST requests (default Twilio's own); a local stand-in in tests and demos. */
+  TWILIO_API_BASE_URL: optionalUrl,
   DEMO: z
     .enum(['0', '1', 'true', 'false', ''])
     .optional()
@@ -107,6 +118,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError([
       { variable: 'STRIPE_WEBHOOK_SECRET', message: 'is required when STRIPE_SECRET_KEY is set' },
     ]);
+  }
+  if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_AUTH_TOKEN) {
+    throw new EnvError([{ variable: 'TWILIO_AUTH_TOKEN', message: 'is required when TWILIO_ACCOUNT_SID is set (Twilio signs its webhooks with it)' }]);
+  }
+  if (!!env.TWILIO_API_KEY_SID !== !!env.TWILIO_API_KEY_SECRET) {
+    throw new EnvError([{ variable: env.TWILIO_API_KEY_SID ? 'TWILIO_API_KEY_SECRET' : 'TWILIO_API_KEY_SID', message: 'an API key needs both its SID and its secret' }]);
   }
   return {
     ...env,

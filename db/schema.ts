@@ -540,6 +540,71 @@ export interface NotificationsTable {
   sendAfter: CreatedAt;
   sentAt: Timestamp | null;
   createdAt: CreatedAt;
+  /** The caller's template values, kept so a fallback (an undelivered text → email) can be written again. */
+  data: JsonDefault<Record<string, unknown>>;
+  /** Who carried it ('twilio') and its id there (the Message SID). */
+  provider: string | null;
+  providerMessageId: string | null;
+  /** What the carrier reported last (Twilio's status callbacks); null before the hand-over. */
+  deliveryStatus: SmsDeliveryStatus | null;
+  deliveryErrorCode: number | null;
+  deliveryUpdatedAt: Timestamp | null;
+  /** SMS: how many segments the body takes, and in which encoding. */
+  segments: number | null;
+  encoding: 'GSM-7' | 'UCS-2' | null;
+  /** The text this email replaces when that text was not delivered. */
+  fallbackOfId: string | null;
+}
+
+/** A text's delivery state as Twilio reports it (status callbacks). */
+export type SmsDeliveryStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+
+/** A clinic's texting setup (docs/sms.md); secrets are sealed, never stored in full. */
+export interface ClinicSmsSettingsTable {
+  clinicId: string;
+  phoneNumber: string | null;
+  messagingServiceSid: string | null;
+  accountSid: string | null;
+  authTokenSealed: string | null;
+  authTokenHint: string | null;
+  apiKeySid: string | null;
+  apiKeySecretSealed: string | null;
+  apiKeySecretHint: string | null;
+  quietStart: Generated<string>;
+  quietEnd: Generated<string>;
+  updatedBy: string | null;
+  updatedAt: CreatedAt;
+}
+
+/** One consent event for a phone number at a clinic (append-only; the latest one decides). */
+export interface SmsConsentsTable {
+  id: Generated<string>;
+  clinicId: string;
+  phone: string;
+  action: 'opt_in' | 'opt_out';
+  source: 'web_form' | 'keyword' | 'staff' | 'api';
+  keyword: string | null;
+  consentText: string | null;
+  clientId: string | null;
+  refillRequestId: string | null;
+  messageSid: string | null;
+  createdAt: CreatedAt;
+}
+
+/** A text received at a clinic's number, once per Twilio MessageSid, with what was answered. */
+export interface SmsMessagesTable {
+  messageSid: string;
+  id: Generated<string>;
+  clinicId: string;
+  fromPhone: string;
+  toPhone: string;
+  body: string;
+  kind: 'request' | 'answer' | 'keyword' | 'ignored';
+  keyword: string | null;
+  refillRequestId: string | null;
+  reply: string | null;
+  question: string | null;
+  createdAt: CreatedAt;
 }
 
 /** A clinic's wording of one owner message (template × channel); defaults live in code. */
@@ -628,6 +693,9 @@ export interface Database {
   refillRequests: RefillRequestsTable;
   notifications: NotificationsTable;
   notificationTemplates: NotificationTemplatesTable;
+  clinicSmsSettings: ClinicSmsSettingsTable;
+  smsConsents: SmsConsentsTable;
+  smsMessages: SmsMessagesTable;
   refillReminders: RefillRemindersTable;
   auditEvents: AuditEventsTable;
   processedWebhookEvents: ProcessedWebhookEventsTable;

@@ -42,6 +42,13 @@ export const DEMO_API_KEYS = {
   pharmacy: (slug: string) => `demo_pharmacy_${slug}_key`,
 };
 
+/**
+ * Riverside's Twilio number and the auth token its (demo) texts are signed with. The token is
+ * published demo data, so it is stored readable ("plain:" in the sealed-secret format of
+ * app/services/platform/secrets.server.ts); tokens a clinic enters are sealed.
+ */
+export const DEMO_SMS = { riverside: { phoneNumber: '+19165550100', authToken: 'demo_twilio_auth_token' } };
+
 /** Stable ids of the demo's main rows, for tests and docs. */
 export const DEMO_IDS = {
   riverside: stableUuid('clinic:riverside'),
@@ -339,6 +346,10 @@ async function seedClinic(
     ...staff.vets.map((v) => ({ id: DEMO_IDS.user(v.email), email: v.email, name: v.name, passwordHash, role: 'veterinarian' as const, clinicId })),
     ...staff.others.map((o) => ({ id: DEMO_IDS.user(o.email), email: o.email, name: o.name, passwordHash, role: o.role, clinicId })),
   ]);
+  if (spec.key === 'riverside') {
+    const sms = DEMO_SMS.riverside;
+    await insertMany(tx, 'clinicSmsSettings', [{ clinicId, phoneNumber: sms.phoneNumber, authTokenSealed: `plain:${sms.authToken}`, authTokenHint: `…${sms.authToken.slice(-4)}` }], ['clinic_id']);
+  }
   const manager = staff.others.find((o) => o.role === 'manager')!;
   await tx.updateTable('clinics').set({ escalationUserId: DEMO_IDS.user(manager.email) }).where('id', '=', clinicId).execute();
   await insertMany(tx, 'apiKeys', [

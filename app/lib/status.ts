@@ -46,6 +46,16 @@ const CHECKOUT_STATUS_LOOKS = {
   failed: { label: 'Payment failed', tone: 'danger' },
 } as const satisfies Record<CheckoutStatus, StatusLook>;
 
+/** What the carrier reported about a text (Twilio's status callbacks, docs/sms.md). */
+const SMS_DELIVERY_LOOKS = {
+  queued: { label: 'Queued at Twilio', tone: 'neutral' },
+  sending: { label: 'Sending', tone: 'neutral' },
+  sent: { label: 'Sent to the carrier', tone: 'info' },
+  delivered: { label: 'Delivered', tone: 'success' },
+  undelivered: { label: 'Undelivered', tone: 'danger' },
+  failed: { label: 'Delivery failed', tone: 'danger' },
+} as const satisfies Record<string, StatusLook>;
+
 /** Finding severities: an error blocks checkout, a warning needs an acknowledgement. */
 export type Severity = 'error' | 'warning';
 
@@ -77,4 +87,9 @@ export function severityLook(severity: Severity | (string & {})): StatusLook {
 /** Label and tone of a checkout's status; unknown codes are humanized and neutral. */
 export function checkoutStatusLook(status: CheckoutStatus | (string & {})): StatusLook {
   return lookUp(CHECKOUT_STATUS_LOOKS, status);
+}
+
+/** Label and tone of a text's delivery state; unknown codes are humanized and neutral. */
+export function smsDeliveryLook(status: keyof typeof SMS_DELIVERY_LOOKS | (string & {})): StatusLook {
+  return lookUp(SMS_DELIVERY_LOOKS, status);
 }

@@ -134,11 +134,19 @@ export default function Home() {
             {notifications.failed > 0
               ? `${formatNumber(notifications.failed)} message${notifications.failed === 1 ? '' : 's'} could not be sent.`
               : 'Every message was sent or is waiting in the outbox.'}{' '}
-            {notifications.outbox > 0 ? `${formatNumber(notifications.outbox)} kept in the outbox (no mail server configured).` : ''}
+            {notifications.outbox > 0 ? `${formatNumber(notifications.outbox)} kept in the outbox (no mail server or SMS account configured).` : ''}
           </p>
+          {notifications.textsDelivered + notifications.textsUndelivered + notifications.textsInFlight > 0 ? (
+            <p className="muted text-sm" data-testid="text-delivery">
+              Texts: {formatNumber(notifications.textsDelivered)} delivered
+              {notifications.textsInFlight > 0 ? `, ${formatNumber(notifications.textsInFlight)} on their way` : ''}
+              {notifications.textsUndelivered > 0 ? `, ${formatNumber(notifications.textsUndelivered)} not delivered` : ''}.
+            </p>
+          ) : null}
         </div>
         <span className="cluster">
           {notifications.failed > 0 ? <Badge tone="danger">{`${formatNumber(notifications.failed)} failed`}</Badge> : null}
+          {notifications.textsUndelivered > 0 ? <Badge tone="warning">{`${formatNumber(notifications.textsUndelivered)} texts undelivered`}</Badge> : null}
           <Link to="/mailbox">Open the mailbox</Link>
         </span>
       </section>

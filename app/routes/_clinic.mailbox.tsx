@@ -12,6 +12,7 @@ import { requireUser } from '~/services/identity/auth.server';
 import { formAction, readForm } from '~/http/forms.server';
 import { retryMessageFormSchema } from '~/schemas/mailbox';
 import { MAILBOX_FILTERS } from '~/lib/mailbox';
+import { smsDeliveryLook } from '~/lib/status';
 import { listMailbox, retryMessage } from '~/services/owners/mailbox.server';
 
 export const meta: MetaFunction = () => [{ title: 'Mailbox — vialcart' }];
@@ -65,6 +66,8 @@ export default function Mailbox() {
                 <span className="cluster">
                   <Badge tone={TONE[m.status]}>{LABEL[m.status]}</Badge>
                   <Badge>{m.channel === 'sms' ? 'SMS' : 'Email'}</Badge>
+                  {m.deliveryStatus ? <Badge tone={smsDeliveryLook(m.deliveryStatus).tone}>{smsDeliveryLook(m.deliveryStatus).label}</Badge> : null}
+                  {m.fallbackOfId ? <Badge tone="info">Instead of an undelivered text</Badge> : null}
                   <strong>{m.subject ?? humanize(m.template.replace('.', ' '))}</strong>
                 </span>
                 <span className="muted text-sm">
@@ -75,7 +78,15 @@ export default function Mailbox() {
                 <p className="text-sm">
                   To {m.owner ?? 'owner'} &lt;{m.toAddress || 'no address'}&gt;{m.petName ? ` · about ${m.petName}` : ''} · {m.template}
                   {m.attempts > 0 ? ` · ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}` : ''}
+                  {m.segments ? ` · ${m.segments} segment${m.segments === 1 ? '' : 's'} (${m.encoding})` : ''}
                 </p>
+                {m.channel === 'sms' && m.status === 'pending' && new Date(m.sendAfter).getTime() > new Date(m.createdAt).getTime() ? (
+                  <p className="text-sm">
+                    Held for the clinic’s quiet hours until <DateTimeText value={m.sendAfter} />.
+                  </p>
+                ) : null}
+                {m.deliveryError ? <p className="text-sm">Carrier: {m.deliveryError}</p> : null}
+                {m.providerMessageId ? <p className="muted text-sm">Twilio message {m.providerMessageId}</p> : null}
                 {m.lastError ? (
                   <p className="text-sm" role={m.status === 'failed' ? 'alert' : undefined}>
                     {m.status === 'suppressed' ? 'Why: ' : 'Last error: '}

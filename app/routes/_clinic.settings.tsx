@@ -130,8 +130,9 @@ export default function SettingsPage() {
       <section aria-labelledby="templates-heading" className="card card--padded stack-sm">
         <h2 id="templates-heading">Owner messages</h2>
         <p className="muted">The wording of the emails and texts owners get: request received, approved, shipped, refill reminders…</p>
-        <div>
+        <div className="cluster">
           <ButtonLink to="/settings/templates">Message templates</ButtonLink>
+          <ButtonLink to="/settings/sms">Text messages (Twilio)</ButtonLink>
         </div>
       </section>
     </div>

@@ -6,7 +6,7 @@ import { FormField } from '~/components/form-field';
 import { readUrlEncodedForm } from '~/http/body.server';
 import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
-import { publicRefillFormSchema } from '~/schemas/refill-request';
+import { publicRefillFormSchema, SMS_CONSENT_TEXT } from '~/schemas/refill-request';
 import { clientAddress } from '~/services/identity/auth.server';
 import { publicClinic, submitPublicRefillForm } from '~/services/requests/index.server';
 import { refillPrefill } from '~/services/owners/owners.server';
@@ -121,7 +121,7 @@ export default function PublicRefillForm() {
             </fieldset>
           </fieldset>
           <label className="choice">
-            <input type="checkbox" value="on" {...register('smsConsent')} /> Text me updates about this request (message rates may apply; reply STOP to opt out).
+            <input type="checkbox" value="on" {...register('smsConsent')} /> {SMS_CONSENT_TEXT}
           </label>
           <div className="visually-hidden" aria-hidden="true">
             <label>

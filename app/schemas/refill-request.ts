@@ -61,6 +61,12 @@ function needsContact(v: { ownerPhone?: string; ownerEmail?: string }, ctx: z.Re
   }
 }
 
+/**
+ * The words beside the public form's "Text me updates" box. Recorded, with the time, as the
+ * owner's consent to texts when they tick it (docs/sms.md): change them here and nowhere else.
+ */
+export const SMS_CONSENT_TEXT = 'Text me updates about this request (message rates may apply; reply STOP to opt out, HELP for help).';
+
 /** The public form at /c/:clinicSlug/refill (values arrive as strings). */
 export const publicRefillFormSchema = z
   .object({

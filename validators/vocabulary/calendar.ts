@@ -35,3 +35,37 @@ export function addDays(day: IsoDate, days: number): IsoDate {
   if (Number.isNaN(t)) throw new RangeError(`not an ISO date: ${day}`);
   return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** The UTC instant of wall-clock `hhmm` on calendar day `isoDate` in `timeZone`. */
+export function zonedInstant(isoDate: string, hhmm: string, timeZone: string): Date {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = hhmm.split(':').map(Number) as [number, number];
+  const guess = Date.UTC(y, m - 1, d, hh, mm);
+  const offset = (at: number) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(new Date(at))
+        .map((p) => [p.type, p.value]),
+    );
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - at;
+  };
+  let t = guess - offset(guess);
+  t = guess - offset(t); // once more across a DST change
+  return new Date(t);
+}
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time of `at` in `timeZone`, as "HH:MM" (24-hour). An unknown zone reads as UTC. */
+export function wallClock(at: Date, timeZone: string): string {
+  let format = clocks.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
+    } catch {
+      return at.toISOString().slice(11, 16);
+    }
+    clocks.set(timeZone, format);
+  }
+  return format.format(at);
+}

@@ -5,10 +5,12 @@ import { DomainError, notFound } from '../platform/errors';
 import { requeueNotification } from './notifications.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { audit } from '../audit/audit.server';
+import { describeErrorCode } from '../sms/index.server';
 import type { MailboxFilter } from '../../lib/mailbox';
 
 // The clinic's mailbox: every owner message, sent or kept in the outbox (no SMTP configured,
-// SMS without a gateway), with failures and suppressions and why.
+// SMS without a Twilio account), with failures and suppressions and why; texts with their
+// segments and what the carrier reported (Twilio's status callbacks).
 
 
 const PAGE = 50;
@@ -24,7 +26,11 @@ export async function listMailbox(principal: Principal, query: { status: Mailbox
   if (query.status !== 'all') q = q.where('n.status', '=', query.status as Notification['status']);
   const [rows, count] = await Promise.all([
     q
-      .select(['n.id', 'n.channel', 'n.template', 'n.toAddress', 'n.subject', 'n.body', 'n.status', 'n.attempts', 'n.lastError', 'n.createdAt', 'n.sentAt', 'n.orderId', 'c.firstName', 'c.lastName', 'p.name as petName'])
+      .select([
+        'n.id', 'n.channel', 'n.template', 'n.toAddress', 'n.subject', 'n.body', 'n.status', 'n.attempts', 'n.lastError', 'n.createdAt', 'n.sentAt', 'n.sendAfter', 'n.orderId',
+        'n.provider', 'n.providerMessageId', 'n.deliveryStatus', 'n.deliveryErrorCode', 'n.deliveryUpdatedAt', 'n.segments', 'n.encoding', 'n.fallbackOfId',
+        'c.firstName', 'c.lastName', 'p.name as petName',
+      ])
       .orderBy('n.createdAt', 'desc')
       .orderBy('n.id')
       .limit(PAGE)
@@ -39,6 +45,9 @@ export async function listMailbox(principal: Principal, query: { status: Mailbox
       owner: r.firstName ? `${r.firstName} ${r.lastName}` : null,
       createdAt: r.createdAt.toISOString(),
       sentAt: r.sentAt ? r.sentAt.toISOString() : null,
+      sendAfter: r.sendAfter.toISOString(),
+      deliveryUpdatedAt: r.deliveryUpdatedAt ? r.deliveryUpdatedAt.toISOString() : null,
+      deliveryError: describeErrorCode(r.deliveryErrorCode),
     })),
     total,
     pages: Math.max(1, Math.ceil(total / PAGE)),

@@ -1,10 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { getDb } from '../../../db/client';
+import { json } from '../../../db/json';
 import type { Database, Notification } from '../../../db/schema';
 import { getEnv } from '../../env.server';
 import { now } from '../platform/clock.server';
 import { enqueue, registerTasks } from '../platform/jobs.server';
+import { log } from '../platform/logger.server';
+// The SMS channel's own files (not its entry file, which also holds the webhooks that write here).
+import { deliverSms, OPTED_OUT_REASON, type SmsDelivery } from '../sms/channel.server';
+import { smsOptedOut as numberOptedOut } from '../sms/consent.server';
+import { countSegments } from '../sms/segments';
 import {
   DEFAULT_TEMPLATES,
   renderTemplate,
@@ -17,9 +23,11 @@ import { ownerUrl, signOwnerToken, trackingPath, unsubscribePath } from './owner
 export { NOTIFICATION_TEMPLATES, type NotificationTemplate } from './notification-templates.server';
 
 // Owner messages go through an outbox: the row is written in the transaction of the event it
-// announces, and the `notifications.send` job delivers it after commit (SMTP when SMTP_URL is
-// set, otherwise it stays readable in the clinic's mailbox page). Sends that fail are retried
-// with back-off by the task itself, and stay visible with their last error.
+// announces, and the `notifications.send` job delivers it after commit: email by SMTP when
+// SMTP_URL is set, texts through Twilio when the clinic (or the platform) has an account
+// (app/services/sms, docs/sms.md); otherwise the message stays readable in the clinic's mailbox
+// page. Sends that fail are retried with back-off by the task itself, and stay visible with
+// their last error; a text that finally fails or is reported undelivered falls back to email once.
 
 /** What a caller knows about the event it announces. */
 export type NotificationInput = {
@@ -35,6 +43,10 @@ export type NotificationInput = {
   dedupeKey?: string;
   /** Hold the message until then (default: now). */
   sendAfter?: Date;
+  /** Only this channel (an email fallback of an undelivered text); nothing is written when the owner cannot get it. */
+  onlyChannel?: 'email';
+  /** The text this message replaces (its email fallback). */
+  fallbackOfId?: string;
 };
 
 /** Retry schedule of a failing send, in minutes after each failed attempt. */
@@ -60,9 +72,10 @@ export async function writeNotification(
   input: NotificationInput,
 ): Promise<{ id: string; status: 'pending' | 'suppressed'; reason: string | null } | null> {
   const message = await composeNotification(tx, input);
-  if (!message) return null;
+  if (!message || (input.onlyChannel && message.suppressed)) return null;
   const dedupeKey = input.dedupeKey ?? defaultDedupeKey(input);
   const sendAfter = input.sendAfter ?? now();
+  const size = message.channel === 'sms' ? countSegments(message.body) : null;
   const row = await tx
     .insertInto('notifications')
     .values({
@@ -82,6 +95,10 @@ export async function writeNotification(
       dedupeKey,
       sendAfter,
       createdAt: now(),
+      data: json(input.data),
+      segments: size?.segments ?? null,
+      encoding: size?.encoding ?? null,
+      fallbackOfId: input.fallbackOfId ?? null,
     })
     .onConflict((oc) => oc.column('dedupeKey').doNothing())
     .returning('id')
@@ -110,23 +127,34 @@ export type ComposedMessage = {
   suppressed: string | null;
 };
 
-/** Picks the channel the owner wants and can be reached on; null channel = nobody may be messaged. */
-export function chooseChannel(client: {
-  email: string | null;
-  phone: string | null;
-  emailOptIn: boolean;
-  smsOptIn: boolean;
-  preferredChannel: 'email' | 'sms' | 'none';
-  unsubscribedAt: Date | null;
-}): { channel: 'email' | 'sms'; to: string; suppressed: string | null } {
+/**
+ * Picks the channel the owner wants and can be reached on; `suppressed` says why nobody may be
+ * messaged. `reach.textUpdatesTo` is a number that asked for texts about this very request (the
+ * public form's "Text me updates"); `reach.smsOptedOut` is true when the owner's number texted
+ * STOP, which no preference overrides.
+ */
+export function chooseChannel(
+  client: {
+    email: string | null;
+    phone: string | null;
+    emailOptIn: boolean;
+    smsOptIn: boolean;
+    preferredChannel: 'email' | 'sms' | 'none';
+    unsubscribedAt: Date | null;
+  },
+  reach: { smsOptedOut?: boolean; textUpdatesTo?: string | null; onlyChannel?: 'email' } = {},
+): { channel: 'email' | 'sms'; to: string; suppressed: string | null } {
   const email = client.emailOptIn && client.email ? client.email : null;
-  const sms = client.smsOptIn && client.phone ? client.phone : null;
+  const sms = client.smsOptIn && client.phone && !reach.smsOptedOut ? client.phone : null;
   const fallback = client.preferredChannel === 'sms' && client.phone ? { channel: 'sms' as const, to: client.phone } : { channel: 'email' as const, to: client.email ?? client.phone ?? '' };
   if (client.unsubscribedAt) return { ...fallback, suppressed: 'owner unsubscribed' };
+  if (reach.onlyChannel === 'email') return email ? { channel: 'email', to: email, suppressed: null } : { channel: 'email', to: client.email ?? '', suppressed: 'no email the owner agreed to' };
+  if (reach.textUpdatesTo) return { channel: 'sms', to: reach.textUpdatesTo, suppressed: null };
   if (client.preferredChannel === 'none') return { ...fallback, suppressed: 'owner prefers no messages' };
   if (client.preferredChannel === 'sms' && sms) return { channel: 'sms', to: sms, suppressed: null };
   if (email) return { channel: 'email', to: email, suppressed: null };
   if (sms) return { channel: 'sms', to: sms, suppressed: null };
+  if (reach.smsOptedOut && client.smsOptIn && client.phone) return { channel: 'sms', to: client.phone, suppressed: OPTED_OUT_REASON };
   return { ...fallback, suppressed: 'no email or SMS the owner agreed to' };
 }
 
@@ -180,6 +208,8 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
   let patientId = input.patientId ?? null;
   const petNames: string[] = [];
   const medNames: string[] = [];
+  // A request whose owner ticked "Text me updates" is answered by text, at the number they gave.
+  let textUpdatesTo: string | null = null;
 
   if (input.refillRequestId) {
     const req = await db
@@ -187,7 +217,7 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
       .leftJoin('patients', 'patients.id', 'refillRequests.patientId')
       .leftJoin('prescriptions', 'prescriptions.id', 'refillRequests.prescriptionId')
       .leftJoin('medications', 'medications.id', 'prescriptions.medicationId')
-      .select(['refillRequests.reference', 'refillRequests.patientId', 'refillRequests.patientName', 'refillRequests.medicationText', 'refillRequests.decisionReason', 'patients.name as petName', 'medications.name as medName', 'medications.strength'])
+      .select(['refillRequests.reference', 'refillRequests.patientId', 'refillRequests.patientName', 'refillRequests.medicationText', 'refillRequests.decisionReason', 'refillRequests.smsConsent', 'refillRequests.ownerPhone', 'patients.name as petName', 'medications.name as medName', 'medications.strength'])
       .where('refillRequests.id', '=', input.refillRequestId)
       .where('refillRequests.clinicId', '=', input.clinicId)
       .executeTakeFirst();
@@ -197,6 +227,7 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
       patientId ??= req.patientId;
       if (!input.patientId) petNames.push(req.petName ?? req.patientName);
       medNames.push(req.medName ? `${req.medName} ${req.strength ?? ''}`.trim() : req.medicationText);
+      if (req.smsConsent && req.ownerPhone && /^\+[1-9]\d{6,14}$/.test(req.ownerPhone)) textUpdatesTo = req.ownerPhone;
     }
   }
 
@@ -263,7 +294,9 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
   vars.petName ??= listNames(petNames) || 'your pet';
   vars.medicationName ??= listNames(medNames) || 'medication';
 
-  const reach = chooseChannel(client);
+  const smsOptedOut = client.phone ? await numberOptedOut(db, input.clinicId, client.phone) : false;
+  if (textUpdatesTo && (textUpdatesTo === client.phone ? smsOptedOut : await numberOptedOut(db, input.clinicId, textUpdatesTo))) textUpdatesTo = null;
+  const reach = chooseChannel(client, { smsOptedOut, textUpdatesTo, ...(input.onlyChannel ? { onlyChannel: input.onlyChannel } : {}) });
   const text = await templateText(db, input.clinicId, input.template, reach.channel);
   let body = renderTemplate(text.body, vars);
   const subject = text.subject === null ? null : renderTemplate(text.subject, vars).split('\n')[0] || null;
@@ -304,24 +337,6 @@ export function refillRequestUrl(clinicSlug: string, payload: { prescriptionId: 
 // ---------------------------------------------------------------------------------------
 // Delivery
 
-/** Sends SMS; the default provider keeps messages in the outbox (no gateway configured). */
-export interface SmsProvider {
-  readonly name: string;
-  send(message: { to: string; body: string; notificationId: string }): Promise<{ status: 'sent' | 'outbox'; externalId?: string }>;
-}
-
-const outboxSms: SmsProvider = { name: 'outbox', send: async () => ({ status: 'outbox' }) };
-const SMS_KEY = Symbol.for('vialcart.sms-provider');
-type WithSms = typeof globalThis & { [SMS_KEY]?: SmsProvider };
-
-/** Replaces the SMS provider (a gateway adapter, or a test double); undefined restores the outbox. */
-export function setSmsProvider(provider: SmsProvider | undefined): void {
-  (globalThis as WithSms)[SMS_KEY] = provider;
-}
-function smsProvider(): SmsProvider {
-  return (globalThis as WithSms)[SMS_KEY] ?? outboxSms;
-}
-
 const transports = new Map<string, Transporter>();
 function mailTransport(url: string): Transporter {
   let t = transports.get(url);
@@ -338,10 +353,14 @@ function fromAddress(clinicName: string): string {
   return `"${clinicName.replace(/["\\]/g, '')} via vialcart" <notifications@${domain}>`;
 }
 
-async function deliver(n: Notification, clinic: { name: string; email: string | null }): Promise<'sent' | 'outbox'> {
-  if (n.channel === 'sms') return (await smsProvider().send({ to: n.toAddress, body: n.body, notificationId: n.id })).status;
+/** What one attempt did: a text's outcomes (app/services/sms/channel.server.ts), or an email handed to SMTP. */
+type Delivery = SmsDelivery | { status: 'sent'; provider: 'smtp'; providerMessageId: null; deliveryStatus: null; deliveryErrorCode: null };
+
+/** One attempt at delivering a message: email by SMTP (or the outbox), texts by the SMS channel. */
+async function deliver(tx: Kysely<Database>, n: Notification, clinic: { name: string; email: string | null }): Promise<Delivery> {
+  if (n.channel === 'sms') return deliverSms(tx, n);
   const smtp = getEnv().SMTP_URL;
-  if (!smtp) return 'outbox';
+  if (!smtp) return { status: 'outbox' };
   const unsubscribe = /Unsubscribe[^:]*: (\S+)/.exec(n.body)?.[1];
   await mailTransport(smtp).sendMail({
     from: fromAddress(clinic.name),
@@ -353,13 +372,14 @@ async function deliver(n: Notification, clinic: { name: string; email: string | 
     messageId: `<${n.id}@vialcart>`,
     headers: unsubscribe ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
   });
-  return 'sent';
+  return { status: 'sent', provider: 'smtp', providerMessageId: null, deliveryStatus: null, deliveryErrorCode: null };
 }
 
 /**
  * The `notifications.send` task: delivers one pending message. The row is locked while it
  * is sent, so two workers never send it twice; a failure records the error and schedules the
- * next attempt (RETRY_BACKOFF_MINUTES), and after the last one the message is `failed`.
+ * next attempt (RETRY_BACKOFF_MINUTES), and after the last one the message is `failed` (a text
+ * then falls back to email). A reminder text in quiet hours waits for them to end.
  */
 export async function sendNotification(id: string): Promise<void> {
   await getDb()
@@ -369,13 +389,9 @@ export async function sendNotification(id: string): Promise<void> {
       if (!n) return;
       const clinic = await tx.selectFrom('clinics').select(['name', 'email']).where('id', '=', n.clinicId).executeTakeFirstOrThrow();
       const attempts = n.attempts + 1;
+      let outcome: Delivery;
       try {
-        const status = await deliver(n, clinic);
-        await tx
-          .updateTable('notifications')
-          .set({ status, attempts, lastError: null, sentAt: status === 'sent' ? now() : null })
-          .where('id', '=', id)
-          .execute();
+        outcome = await deliver(tx, n, clinic);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const retryIn = RETRY_BACKOFF_MINUTES[attempts - 1];
@@ -386,9 +402,63 @@ export async function sendNotification(id: string): Promise<void> {
           .execute();
         if (retryIn !== undefined) {
           await enqueue(tx, 'notifications.send', { id }, { runAt: new Date(now().getTime() + retryIn * 60_000), maxAttempts: 1, jobKey: `notification:${id}` });
+        } else if (n.channel === 'sms') {
+          await writeEmailFallback(tx, n.id);
         }
+        return;
+      }
+      switch (outcome.status) {
+        case 'sent':
+          await tx
+            .updateTable('notifications')
+            .set({
+              status: 'sent', attempts, lastError: null, sentAt: now(),
+              provider: outcome.provider, providerMessageId: outcome.providerMessageId, deliveryStatus: outcome.deliveryStatus, deliveryErrorCode: outcome.deliveryErrorCode,
+              deliveryUpdatedAt: outcome.deliveryStatus ? now() : null,
+            })
+            .where('id', '=', id)
+            .execute();
+          return;
+        case 'outbox':
+          await tx.updateTable('notifications').set({ status: 'outbox', attempts, lastError: null, sentAt: null }).where('id', '=', id).execute();
+          return;
+        case 'suppressed':
+          await tx.updateTable('notifications').set({ status: 'suppressed', lastError: outcome.reason }).where('id', '=', id).execute();
+          return;
+        case 'deferred':
+          await tx.updateTable('notifications').set({ sendAfter: outcome.until }).where('id', '=', id).execute();
+          await enqueue(tx, 'notifications.send', { id }, { runAt: outcome.until, maxAttempts: 1, jobKey: `notification:${id}` });
+          log().info({ notificationId: id, until: outcome.until.toISOString() }, 'reminder text held for quiet hours');
+          return;
+        case 'failed':
+          await tx.updateTable('notifications').set({ status: 'failed', attempts, lastError: outcome.error.slice(0, 1000) }).where('id', '=', id).execute();
+          if (n.channel === 'sms') await writeEmailFallback(tx, n.id);
+          return;
       }
     });
+}
+
+/**
+ * Writes the email that replaces a text that could not be delivered, once per text, when the
+ * owner has an email they agreed to; answers its id, or null when no email can go.
+ */
+export async function writeEmailFallback(tx: Kysely<Database>, smsId: string): Promise<string | null> {
+  const n = await tx.selectFrom('notifications').selectAll().where('id', '=', smsId).where('channel', '=', 'sms').executeTakeFirst();
+  if (!n?.clientId) return null;
+  const written = await writeNotification(tx, {
+    clinicId: n.clinicId,
+    clientId: n.clientId,
+    template: n.template as NotificationTemplate,
+    ...(n.patientId ? { patientId: n.patientId } : {}),
+    ...(n.refillRequestId ? { refillRequestId: n.refillRequestId } : {}),
+    ...(n.orderId ? { orderId: n.orderId } : {}),
+    data: n.data ?? {},
+    dedupeKey: `email-fallback:${n.id}`,
+    onlyChannel: 'email',
+    fallbackOfId: n.id,
+  });
+  if (written) log().info({ notificationId: n.id, fallbackId: written.id }, 'undelivered text falls back to email');
+  return written?.id ?? null;
 }
 
 /** Puts a failed message back in the queue (the mailbox's "Retry" button). */

@@ -88,7 +88,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     serializers: { err: stdSerializers.err, error: stdSerializers.err },
     // Secrets never reach a log line, whichever object carries them.
     redact: {
-      paths: ['password', '*.password', 'headers.cookie', 'headers.authorization', '*.headers.cookie', '*.headers.authorization', 'apiKey', '*.apiKey'],
+      paths: ['password', '*.password', 'authToken', '*.authToken', 'apiKeySecret', '*.apiKeySecret', 'headers.cookie', 'headers.authorization', '*.headers.cookie', '*.headers.authorization', 'apiKey', '*.apiKey'],
       censor: '[redacted]',
     },
   };

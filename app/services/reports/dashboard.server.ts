@@ -32,8 +32,11 @@ export async function getDashboard(principal: Principal) {
       select status, count(*)::int as n, min(created_at) as oldest from orders
       where clinic_id = ${clinicId} and status not in ('delivered', 'cancelled', 'rejected')
       group by status`.execute(db),
-    sql<{ failed: number; outbox: number }>`
-      select count(*) filter (where status = 'failed')::int as failed, count(*) filter (where status = 'outbox')::int as outbox
+    sql<{ failed: number; outbox: number; textsDelivered: number; textsUndelivered: number; textsInFlight: number }>`
+      select count(*) filter (where status = 'failed')::int as failed, count(*) filter (where status = 'outbox')::int as outbox,
+             count(*) filter (where channel = 'sms' and delivery_status = 'delivered')::int as texts_delivered,
+             count(*) filter (where channel = 'sms' and delivery_status in ('undelivered', 'failed'))::int as texts_undelivered,
+             count(*) filter (where channel = 'sms' and delivery_status in ('queued', 'sending', 'sent'))::int as texts_in_flight
       from notifications where clinic_id = ${clinicId}`.execute(db),
   ]);
 
@@ -58,7 +61,7 @@ export async function getDashboard(principal: Principal) {
       nextDue: q.nextDue ? q.nextDue.toISOString() : null,
     })),
     ordersInFlight: orders.rows.map((o) => ({ status: o.status, count: o.n, oldest: o.oldest.toISOString() })),
-    notifications: outbox.rows[0] ?? { failed: 0, outbox: 0 },
+    notifications: outbox.rows[0] ?? { failed: 0, outbox: 0, textsDelivered: 0, textsUndelivered: 0, textsInFlight: 0 },
   };
 }
 

@@ -35,12 +35,15 @@ export {
   receiveSmsMessage,
   submitPublicRefillForm,
   verifyIntakeDelivery,
+  takeSmsRequest,
+  answerSmsQuestion,
   type CreatedRequest,
   type IntakeActor,
   type IntakeInput,
   type IntakeClinic,
   type PublicCreatedRequest,
 } from './intake.server';
+export { normalizePhone } from './matching';
 export { dispatchReminders, registerReminderTasks, scheduleReminders } from './reminders.server';
 export { cancelPatientRequests, suppressPatientReminders } from './patient-status.server';
 export { getIntakeSettings, updateIntakeSettings } from './settings.server';

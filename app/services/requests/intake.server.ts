@@ -12,15 +12,16 @@ import type { Database } from '../../../db/schema';
 import { verifySignature } from '../../../pharmacies/signature';
 import type { EligibilityCheck } from '../../../validators/requests';
 import type { RequestQueue } from '../../../validators/vocabulary';
-import type { ApiRefillRequest, PimsEvent, PublicRefillFormData, SmsWebhook } from '../../schemas/refill-request';
+import { SMS_CONSENT_TEXT, type ApiRefillRequest, type PimsEvent, type PublicRefillFormData, type SmsWebhook } from '../../schemas/refill-request';
 import { audit } from '../audit/audit.server';
 import { clinicDay, now } from '../platform/clock.server';
 import { DomainError, notFound } from '../platform/errors';
 import { idempotent } from '../platform/idempotency.server';
 import { enqueueNotification } from '../owners/notifications.server';
+import { recordConsent } from '../sms/consent.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { hitRateLimit } from '../identity/rate-limit.server';
-import { matchRequest, normalizeEmail, normalizePhone, type MatchCandidate, type OwnerFacts, type PrescriptionFacts } from './matching';
+import { matchRequest, normalizeEmail, normalizePhone, type MatchCandidate, type MatchResult, type OwnerFacts, type PrescriptionFacts } from './matching';
 import { checkEligibility, effectiveUrgency, routeRequest, type Urgency } from './routing';
 import { readSlaSettings, slaTimers } from './sla';
 import { parseSmsText } from './sms';
@@ -48,6 +49,10 @@ export type IntakeInput = {
   pims?: { clientId?: string; patientId?: string };
   /** The request exactly as received. */
   raw: Record<string, unknown>;
+  /** The channel's own answer acknowledges the owner (an SMS reply), so no acknowledgement message is queued. */
+  acknowledgedByReply?: boolean;
+  /** The words of the "Text me updates" box the owner ticked (recorded with the time as their consent). */
+  smsConsentText?: string;
 };
 
 /** Who submitted a request: a clinic's API key or user, or an owner/system on a public channel. */
@@ -68,6 +73,8 @@ export type CreatedRequest = {
   candidates: MatchCandidate[];
   routeReason: string;
   acknowledged: boolean;
+  /** What matching could not settle (null: owner, pet and prescription found); `candidates` lists the choices. */
+  matchProblem: MatchResult['problem'];
 };
 
 /** Limits of the public form: per address and per phone/email, per clinic. */
@@ -170,33 +177,28 @@ async function possibleOwners(db: Kysely<Database>, clinicId: string, ownerName:
 // ---------------------------------------------------------------------------------------
 // The one way in
 
-/**
- * Creates a refill request from any channel, inside `tx` when given (the idempotency and
- * webhook de-duplication wrappers pass theirs). Matching, eligibility, routing, SLA timers,
- * the owner's acknowledgement and the audit trail commit together with the row.
- */
-export async function createRefillRequest(actor: IntakeActor, clinicId: string, input: IntakeInput, opts: { tx?: Transaction<Database> } = {}): Promise<CreatedRequest> {
-  if ('kind' in actor && clinicScope(actor) !== clinicId) throw notFound('Clinic');
-  if (!opts.tx) return getDb().transaction().execute((tx) => createRefillRequest(actor, clinicId, input, { tx }));
-  const tx = opts.tx;
-  const at = now();
-  const clinic = await tx
-    .selectFrom('clinics')
-    .select(['id', 'wellnessWindowMonths', 'slaSettings', 'timezone'])
-    .where('id', '=', clinicId)
-    .executeTakeFirst();
+/** What intake reads of the clinic to check and route a request. */
+type ClinicPolicy = { id: string; wellnessWindowMonths: number; slaSettings: Record<string, unknown>; timezone: string };
+
+async function clinicPolicy(tx: Kysely<Database>, clinicId: string): Promise<ClinicPolicy> {
+  const clinic = await tx.selectFrom('clinics').select(['id', 'wellnessWindowMonths', 'slaSettings', 'timezone']).where('id', '=', clinicId).executeTakeFirst();
   if (!clinic) throw notFound('Clinic');
+  return clinic;
+}
+
+/** Matching, eligibility, routing and SLA timers of what a request says, as of `at`. */
+async function assessRequest(tx: Kysely<Database>, clinic: ClinicPolicy, input: Omit<IntakeInput, 'channel' | 'raw'>, at: Date) {
   // Eligibility dates are the clinic's calendar days, as in validation.
   const day = clinicDay(clinic.timezone);
   const settings = readSlaSettings(clinic.slaSettings);
   const phone = normalizePhone(input.ownerPhone);
   const email = normalizeEmail(input.ownerEmail);
 
-  const owners = await findOwners(tx, clinicId, { phone, email, pimsClientId: input.pims?.clientId });
+  const owners = await findOwners(tx, clinic.id, { phone, email, pimsClientId: input.pims?.clientId });
   const pimsPatient = input.pims?.patientId ? owners.flatMap((o) => o.pets).find((p) => (p as { pimsId?: string | null }).pimsId === input.pims!.patientId) : undefined;
   const match = matchRequest({ patientName: input.patientName, medication: input.medication, text: input.text, pimsPatientId: pimsPatient?.id ?? null }, owners, day);
   let candidates = match.candidates;
-  if (match.problem === 'owner_not_found') candidates = await possibleOwners(tx, clinicId, input.ownerName, input.patientName);
+  if (match.problem === 'owner_not_found') candidates = await possibleOwners(tx, clinic.id, input.ownerName, input.patientName);
 
   let eligibility: EligibilityCheck[] = match.checks;
   let urgency: Urgency = effectiveUrgency({ urgency: input.urgency ?? 'routine', dosesLeft: input.dosesLeft, daysLeft: input.daysLeft }, null, settings);
@@ -209,6 +211,21 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
   const route = routeRequest(match, eligibility, urgency);
   const timers = slaTimers(route.queue, at, settings, clinic.timezone);
   const ownerName = input.ownerName.trim() || (match.clientId ? owners.find((o) => o.id === match.clientId)!.name : 'Unknown');
+  return { phone, email, match, candidates, eligibility, urgency, route, timers, ownerName };
+}
+
+/**
+ * Creates a refill request from any channel, inside `tx` when given (the idempotency and
+ * webhook de-duplication wrappers pass theirs). Matching, eligibility, routing, SLA timers,
+ * the owner's acknowledgement and the audit trail commit together with the row.
+ */
+export async function createRefillRequest(actor: IntakeActor, clinicId: string, input: IntakeInput, opts: { tx?: Transaction<Database> } = {}): Promise<CreatedRequest> {
+  if ('kind' in actor && clinicScope(actor) !== clinicId) throw notFound('Clinic');
+  if (!opts.tx) return getDb().transaction().execute((tx) => createRefillRequest(actor, clinicId, input, { tx }));
+  const tx = opts.tx;
+  const at = now();
+  const clinic = await clinicPolicy(tx, clinicId);
+  const { phone, email, match, candidates, eligibility, urgency, route, timers, ownerName } = await assessRequest(tx, clinic, input, at);
 
   let row: { id: string; reference: string } | undefined;
   for (let attempt = 0; attempt < 5 && !row; attempt++) {
@@ -263,8 +280,13 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
 
   // Acknowledge within minutes: a message to a known owner; the confirmation page (web) or the
   // gateway's reply (SMS) acknowledges an owner we could not match.
+  if (input.smsConsent && input.smsConsentText && phone) {
+    await recordConsent(tx, { clinicId, phone, action: 'opt_in', source: 'web_form', consentText: input.smsConsentText, clientId: match.clientId, refillRequestId: row.id });
+  }
   let acknowledged = false;
-  if (match.clientId) {
+  if (input.acknowledgedByReply) {
+    acknowledged = true;
+  } else if (match.clientId) {
     await enqueueNotification(tx, {
       clinicId,
       clientId: match.clientId,
@@ -279,7 +301,7 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
   }
   if (acknowledged) {
     await tx.updateTable('refillRequests').set({ acknowledgedAt: at }).where('id', '=', row.id).execute();
-    await audit(tx, { actorType: 'system', actorLabel: 'vialcart' }, { ...subject, action: 'refill_request.acknowledged', detail: { via: match.clientId ? 'notification' : input.channel === 'web' ? 'confirmation page' : 'sms reply' } }, at);
+    await audit(tx, { actorType: 'system', actorLabel: 'vialcart' }, { ...subject, action: 'refill_request.acknowledged', detail: { via: input.acknowledgedByReply ? 'sms reply' : match.clientId ? 'notification' : input.channel === 'web' ? 'confirmation page' : 'sms reply' } }, at);
   }
 
   return {
@@ -296,6 +318,7 @@ export async function createRefillRequest(actor: IntakeActor, clinicId: string, 
     candidates,
     routeReason: route.reason,
     acknowledged,
+    matchProblem: match.problem,
   };
 }
 
@@ -352,6 +375,7 @@ export async function submitPublicRefillForm(slug: string, data: PublicRefillFor
     dosesLeft: data.dosesLeft ?? null,
     urgency: data.urgency,
     smsConsent: data.smsConsent,
+    ...(data.smsConsent ? { smsConsentText: SMS_CONSENT_TEXT } : {}),
     raw: { ...data, address },
   });
 }
@@ -443,26 +467,130 @@ export async function receiveSmsMessage(
 ): Promise<{ request: PublicCreatedRequest; reply: string; replayed: boolean }> {
   const phone = normalizePhone(sms.From);
   if (!phone) throw new DomainError('bad_request', 'From is not a phone number we can text back.', { From: 'not a phone number' });
-  const reading = parseSmsText(sms.Body);
   const sigDigest = createHash('sha256').update(signature ?? '').digest('hex').slice(0, 32);
   const key = sms.MessageSid ? `sms:${sms.MessageSid}` : `sms-sig:${sigDigest}`;
   const { value, replayed } = await idempotent(`intake:${clinic.id}`, key, form, async (tx) => {
-    const request = await createRefillRequest(system(`SMS from ${phone}`), clinic.id, {
-      channel: 'sms',
-      ownerName: '',
-      ownerPhone: phone,
-      patientName: reading.patientName,
-      medication: reading.medication,
-      dosesLeft: reading.dosesLeft ?? null,
-      daysLeft: reading.daysLeft ?? null,
-      urgency: reading.urgency,
-      smsConsent: true,
-      text: sms.Body,
-      raw: { ...form, parsed: reading },
-    }, { tx });
+    const request = await takeSmsRequest(tx, clinic.id, { from: phone, body: sms.Body, raw: form });
     return { request: pickPublic(request), reply: `${clinic.name}: we got your refill request (ref ${request.reference}). We'll be in touch soon.` };
   });
   return { ...value, replayed };
+}
+
+// ---------------------------------------------------------------------------------------
+// Texts (the signed intake webhook above, and Twilio's incoming messages: app/services/sms)
+
+/**
+ * Takes an owner's text (E.164 `from`) in as a refill request, inside `tx`: the free text is
+ * read for pet, medication and days left (parseSmsText), and the whole text is scanned again by
+ * matching. `acknowledgedByReply`: the caller answers the text itself (TwiML), so no
+ * acknowledgement is queued.
+ */
+export async function takeSmsRequest(
+  tx: Transaction<Database>,
+  clinicId: string,
+  sms: { from: string; body: string; raw: Record<string, unknown>; acknowledgedByReply?: boolean },
+): Promise<CreatedRequest> {
+  const reading = parseSmsText(sms.body);
+  return createRefillRequest({ actorType: 'owner', actorLabel: `SMS from ${sms.from}` }, clinicId, {
+    channel: 'sms',
+    ownerName: '',
+    ownerPhone: sms.from,
+    patientName: reading.patientName,
+    medication: reading.medication,
+    dosesLeft: reading.dosesLeft ?? null,
+    daysLeft: reading.daysLeft ?? null,
+    urgency: reading.urgency,
+    smsConsent: true,
+    text: sms.body,
+    raw: { ...sms.raw, parsed: reading },
+    ...(sms.acknowledgedByReply ? { acknowledgedByReply: true } : {}),
+  }, { tx });
+}
+
+/**
+ * An owner's text answering the question their earlier text was asked (which pet, which
+ * medication): the request is matched again with the answer, inside `tx`, and re-routed like a
+ * staff resolution. Null when the request is no longer open or already fully matched.
+ */
+export async function answerSmsQuestion(tx: Transaction<Database>, clinicId: string, requestId: string, answer: string): Promise<CreatedRequest | null> {
+  const r = await tx
+    .selectFrom('refillRequests')
+    .selectAll()
+    .where('id', '=', requestId)
+    .where('clinicId', '=', clinicId)
+    .where('status', '=', 'open')
+    .where('prescriptionId', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) return null;
+  const at = now();
+  const raw = (r.raw ?? {}) as { Body?: unknown; parsed?: { daysLeft?: number; urgency?: Urgency }; answers?: unknown };
+  const answers = [...(Array.isArray(raw.answers) ? raw.answers.filter((a): a is string => typeof a === 'string') : []), answer.slice(0, 200)];
+  const said = answer.trim().slice(0, 100);
+  const input = {
+    ownerName: r.ownerName === 'Unknown' ? '' : r.ownerName,
+    ownerPhone: r.ownerPhone,
+    // The question was about the pet until one is known, then about the medication.
+    patientName: r.patientId ? r.patientName : said,
+    medication: r.patientId ? said : r.medicationText,
+    dosesLeft: r.dosesLeft,
+    daysLeft: raw.parsed?.daysLeft ?? null,
+    urgency: raw.parsed?.urgency ?? 'routine',
+    text: [typeof raw.Body === 'string' ? raw.Body : '', ...answers].join('\n'),
+  };
+  const clinic = await clinicPolicy(tx, clinicId);
+  const a = await assessRequest(tx, clinic, input, r.createdAt);
+  await tx
+    .updateTable('refillRequests')
+    .set({
+      clientId: a.match.clientId ?? r.clientId,
+      patientId: a.match.patientId,
+      prescriptionId: a.match.prescriptionId,
+      patientName: input.patientName,
+      medicationText: input.medication.slice(0, 200),
+      raw: json({ ...raw, answers }),
+      candidates: json(a.candidates),
+      eligibility: json(a.eligibility),
+      queue: a.route.queue,
+      urgency: a.urgency,
+      dueAt: a.timers.dueAt,
+      remindAt: a.timers.remindAt,
+      escalateAt: a.timers.escalateAt,
+      // A timer that already fired stays fired; new ones are due only if still ahead.
+      remindedAt: a.timers.remindAt.getTime() <= at.getTime() ? r.remindedAt : null,
+      escalatedAt: a.timers.escalateAt.getTime() <= at.getTime() ? r.escalatedAt : null,
+    })
+    .where('id', '=', r.id)
+    .execute();
+  await scheduleTimers(tx, r.id, a.timers);
+  await audit(
+    tx,
+    { actorType: 'owner', actorLabel: `SMS from ${r.ownerPhone ?? 'owner'}` },
+    {
+      clinicId,
+      subjectType: 'refill_request',
+      subjectId: r.id,
+      action: 'refill_request.owner_answered',
+      detail: { answer: said, patientId: a.match.patientId, prescriptionId: a.match.prescriptionId, queue: a.route.queue, reason: a.route.reason, problem: a.match.problem },
+    },
+    at,
+  );
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: 'open',
+    queue: a.route.queue,
+    urgency: a.urgency,
+    dueAt: a.timers.dueAt.toISOString(),
+    clientId: a.match.clientId ?? r.clientId,
+    patientId: a.match.patientId,
+    prescriptionId: a.match.prescriptionId,
+    eligibility: a.eligibility,
+    candidates: a.candidates,
+    routeReason: a.route.reason,
+    acknowledged: true,
+    matchProblem: a.match.problem,
+  };
 }
 
 function pickPublic(r: CreatedRequest) {

@@ -12,6 +12,8 @@ export type MatchCandidate = {
   kind: 'client' | 'patient' | 'prescription';
   id: string;
   label: string;
+  /** The pet's or medication's name alone, as an owner would say it (for a question back). */
+  name?: string;
   clientId?: string;
   patientId?: string;
   score?: number;
@@ -216,7 +218,7 @@ export function matchRequest(query: MatchQuery, owners: OwnerFacts[], today: str
       if (score >= MATCH_THRESHOLD) pairs.push({ owner, pet, score });
     }
   }
-  const allPets: MatchCandidate[] = owners.flatMap((o) => o.pets.map((p) => ({ kind: 'patient' as const, id: p.id, clientId: o.id, label: petLabel(o, p) })));
+  const allPets: MatchCandidate[] = owners.flatMap((o) => o.pets.map((p) => ({ kind: 'patient' as const, id: p.id, clientId: o.id, label: petLabel(o, p), name: p.name })));
   if (pairs.length === 0) {
     return none(
       'patient_not_found',
@@ -236,7 +238,7 @@ export function matchRequest(query: MatchQuery, owners: OwnerFacts[], today: str
     return none(
       'patient_ambiguous',
       `${chosen.length} pets match "${query.patientName}": ${chosen.map((p) => p.pet.name).join(', ')}.`,
-      chosen.map((p) => ({ kind: 'patient' as const, id: p.pet.id, clientId: p.owner.id, label: petLabel(p.owner, p.pet), score: round2(p.score) })),
+      chosen.map((p) => ({ kind: 'patient' as const, id: p.pet.id, clientId: p.owner.id, label: petLabel(p.owner, p.pet), name: p.pet.name, score: round2(p.score) })),
       { clientId: new Set(chosen.map((p) => p.owner.id)).size === 1 ? chosen[0]!.owner.id : null, checks: [ownerCheck] },
     );
   }
@@ -249,7 +251,7 @@ export function matchRequest(query: MatchQuery, owners: OwnerFacts[], today: str
     .map((rx) => ({ rx, score: Math.max(medicationScore(medText, rx), medText ? 0 : medicationScore(query.text ?? '', rx)) }))
     .filter((s) => s.score >= MATCH_THRESHOLD);
   const rxCandidates = (list: PrescriptionFacts[]): MatchCandidate[] =>
-    list.map((rx) => ({ kind: 'prescription' as const, id: rx.id, patientId: pet.id, clientId: owner.id, label: rxLabel(rx) }));
+    list.map((rx) => ({ kind: 'prescription' as const, id: rx.id, patientId: pet.id, clientId: owner.id, label: rxLabel(rx), name: rxName(rx) }));
   if (scored.length === 0) {
     return none('prescription_not_found', `No prescription for "${medText || '(none given)'}" on file for ${pet.name}.`, rxCandidates(pet.prescriptions), {
       clientId: owner.id,

@@ -2,7 +2,9 @@
  * A request's service levels, pure: the clinic's settings (targets per queue, end of day,
  * reminder and escalation) and the timers of a request routed to a queue.
  */
-import { TARGETED_QUEUES, addDays, calendarDay, type RequestQueue, type TargetedQueue } from '../../../validators/vocabulary';
+import { TARGETED_QUEUES, addDays, calendarDay, zonedInstant, type RequestQueue, type TargetedQueue } from '../../../validators/vocabulary';
+
+export { zonedInstant };
 
 /** A clinic's request settings (clinics.sla_settings, with defaults for what is unset). */
 export type SlaSettings = {
@@ -45,24 +47,6 @@ export function readSlaSettings(raw: unknown): SlaSettings {
     urgentWithinDays: int(r.urgentWithinDays, 0, 14, d.urgentWithinDays),
     doseChangeDays: int(r.doseChangeDays, 0, 365, d.doseChangeDays),
   };
-}
-
-/** The UTC instant of wall-clock `hhmm` on calendar day `isoDate` in `timeZone`. */
-export function zonedInstant(isoDate: string, hhmm: string, timeZone: string): Date {
-  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = hhmm.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  const offset = (at: number) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-        .formatToParts(new Date(at))
-        .map((p) => [p.type, p.value]),
-    );
-    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - at;
-  };
-  let t = guess - offset(guess);
-  t = guess - offset(t); // once more across a DST change
-  return new Date(t);
 }
 
 /** When a request routed to `queue` at `at` is due, is reminded, and escalates. */
