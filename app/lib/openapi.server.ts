@@ -9,6 +9,7 @@ import { apiOwnerPatchSchema, apiOwnerSchema, ownerListQuerySchema } from '~/sch
 import { apiExamSchema, apiPatientPatchSchema, apiPatientSchema, apiWeightSchema, patientListQuerySchema, refillDayQuerySchema } from '~/schemas/patients';
 import { apiRefillRequestSchema, decisionSchema, listRequestsQuerySchema } from '~/schemas/refill-request';
 import { validateBodySchema } from '~/schemas/validate';
+import { twilioIncomingSchema } from '~/schemas/sms';
 
 extendZodWithOpenApi(z);
 
@@ -28,9 +29,11 @@ type Endpoint = {
   method: Method;
   path: string;
   summary: string;
-  security: 'clinicKey' | 'pharmacyKey' | 'stripeSignature' | 'intakeSignature';
+  security: 'clinicKey' | 'pharmacyKey' | 'stripeSignature' | 'intakeSignature' | 'twilioSignature';
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A form-encoded body (Twilio's webhooks). */
+  form?: z.ZodType;
   params?: string[];
   idempotent?: boolean;
   statuses?: number[];
@@ -71,11 +74,21 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/pharmacy/v1/orders/{id}/events', summary: 'Report acceptance, rejection, compounding, shipment or delivery', security: 'pharmacyKey', body: orderStatusEventSchema, params: ['id'], statuses: [404, 409] },
   { method: 'post', path: '/webhooks/stripe', summary: 'Stripe events (signature-verified, de-duplicated by event id)', security: 'stripeSignature' },
   { method: 'post', path: '/webhooks/intake/{clinicSlug}', summary: 'PIMS prescription.requested events and SMS-gateway posts, signed with the clinic intake secret', security: 'intakeSignature', params: ['clinicSlug'] },
+  { method: 'post', path: '/webhooks/sms/twilio', summary: "Twilio's incoming-message webhook: routed by To, one request per MessageSid, answered with TwiML (text/xml)", security: 'twilioSignature', form: twilioIncomingSchema, statuses: [403, 404] },
+  {
+    method: 'post',
+    path: '/webhooks/sms/twilio/status',
+    summary: "Twilio's status callbacks for texts vialcart sent (?n=<message id>, part of the signed URL)",
+    security: 'twilioSignature',
+    form: z.looseObject({ MessageSid: z.string(), MessageStatus: z.enum(['queued', 'accepted', 'sending', 'sent', 'delivered', 'undelivered', 'failed']), ErrorCode: z.string().optional() }),
+    statuses: [403, 404, 409],
+  },
 ];
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Bad input; `fields` names each bad field',
   401: 'Missing or wrong credentials',
+  403: 'The signature does not match',
   404: "Not found (or another tenant's)",
   409: 'Version conflict, illegal state transition or already processed',
   422: 'A business rule refuses it (e.g. blocking findings)',
@@ -91,6 +104,7 @@ export function openApiDocument(): object {
   registry.registerComponent('securitySchemes', 'clinicKey', { type: 'http', scheme: 'bearer', description: 'A clinic API key' });
   registry.registerComponent('securitySchemes', 'pharmacyKey', { type: 'http', scheme: 'bearer', description: 'A pharmacy API key' });
   registry.registerComponent('securitySchemes', 'stripeSignature', { type: 'apiKey', in: 'header', name: 'Stripe-Signature' });
+  registry.registerComponent('securitySchemes', 'twilioSignature', { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: "Twilio's HMAC-SHA1 of the public URL and the sorted form fields, with the account's auth token" });
   registry.registerComponent('securitySchemes', 'intakeSignature', { type: 'apiKey', in: 'header', name: 'Vialcart-Signature', description: 't=<unix>,v1=<hex HMAC-SHA256 of "t.body">' });
   const error = registry.register('Error', errorSchema);
   for (const e of ENDPOINTS) {
@@ -109,6 +123,7 @@ export function openApiDocument(): object {
         ...(e.query ? { query: e.query } : {}),
         ...(e.params ? { params: z.object(Object.fromEntries(e.params.map((p) => [p, z.string()]))) } : {}),
         ...(e.body ? { body: { content: { 'application/json': { schema: e.body } } } } : {}),
+        ...(e.form ? { body: { content: { 'application/x-www-form-urlencoded': { schema: e.form } } } } : {}),
         ...(e.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }) } : {}),
       },
       responses,

@@ -8,6 +8,7 @@ import { getEnv, resetEnv } from '../../app/env.server';
 import { action as incomingAction } from '../../app/routes/webhooks.sms.twilio';
 import { action as statusAction } from '../../app/routes/webhooks.sms.twilio_.status';
 import { action as formAction } from '../../app/routes/c.$clinicSlug.refill';
+import { action as settingsAction, loader as settingsLoader } from '../../app/routes/_clinic.settings_.sms';
 import { SMS_CONSENT_TEXT } from '../../app/schemas/refill-request';
 import { enqueueNotification } from '../../app/services/owners/notifications.server';
 import { manualClock, setClock } from '../../app/services/platform/clock.server';
@@ -16,7 +17,7 @@ import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { sealSecret } from '../../app/services/platform/secrets.server';
 import { demoToday } from '../support/demo-day';
 import { isKind, loadRxCases, type RxCase } from '../support/refill-cases';
-import { call, request } from '../support/requests';
+import { call, request, signIn } from '../support/requests';
 import { withSmtpServer } from '../support/smtp';
 import { startTwilioServer, TEST_AUTH_TOKEN, type TwilioStandIn } from '../support/twilio-server';
 
@@ -301,6 +302,44 @@ describe('consent', () => {
   });
 });
 
+describe('texts out: which messages go by text', () => {
+  it('texts the shipping notice of an order line that came from a request whose owner asked for texts', async () => {
+    const line = await getDb()
+      .selectFrom('orderLines')
+      .innerJoin('patients', 'patients.id', 'orderLines.patientId')
+      .innerJoin('clients', 'clients.id', 'patients.clientId')
+      .innerJoin('orders', 'orders.id', 'orderLines.orderId')
+      .select(['orderLines.id', 'orderLines.orderId', 'orderLines.cartLineId', 'orderLines.offerId', 'orderLines.prescriberId', 'orderLines.quantity', 'orderLines.sig', 'orderLines.shipTo', 'orderLines.shipState', 'orderLines.unitPriceCents', 'patients.clientId', 'patients.id as patientId', 'patients.name', 'clients.phone'])
+      .where('orders.clinicId', '=', clinicId)
+      .where('orders.status', 'in', ['shipped', 'delivered'])
+      .where('clients.phone', 'is not', null)
+      .executeTakeFirstOrThrow();
+    // The order line as checkout writes it: pointing at the (paid) cart line it was split from.
+    if (!line.cartLineId) {
+      const cart = await getDb().insertInto('carts').values({ clinicId, status: 'checked_out' }).returning('id').executeTakeFirstOrThrow();
+      const cartLine = await getDb()
+        .insertInto('cartLines')
+        .values({ cartId: cart.id, clinicId, patientId: line.patientId, offerId: line.offerId, quantity: line.quantity, sig: line.sig, prescriberId: line.prescriberId, shipTo: line.shipTo, shipState: line.shipState, source: 'request', unitPriceCentsAtAdd: line.unitPriceCents })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      line.cartLineId = cartLine.id;
+      await getDb().updateTable('orderLines').set({ cartLineId: cartLine.id }).where('id', '=', line.id).execute();
+    }
+    await getDb().updateTable('clients').set({ preferredChannel: 'email', emailOptIn: true, smsOptIn: false, unsubscribedAt: null }).where('id', '=', line.clientId).execute();
+    const send = (template: 'order.shipped' | 'order.delivered') =>
+      getDb().transaction().execute((tx) => enqueueNotification(tx, { clinicId, clientId: line.clientId, patientId: line.patientId, orderId: line.orderId, template, data: {} }));
+    await send('order.shipped');
+    await getDb()
+      .insertInto('refillRequests')
+      .values({ clinicId, reference: 'RQ-SHIP-1', channel: 'web', raw: json({}), ownerName: 'Owner', ownerPhone: line.phone, smsConsent: true, patientName: line.name, medicationText: 'x', queue: 'tech_standard', status: 'approved', dueAt: new Date(), clientId: line.clientId, patientId: line.patientId, cartLineId: line.cartLineId })
+      .execute();
+    await send('order.delivered');
+    const rows = await getDb().selectFrom('notifications').select(['template', 'channel', 'toAddress']).where('orderId', '=', line.orderId).where('clientId', '=', line.clientId).orderBy('createdAt').execute();
+    expect(rows.find((r) => r.template === 'order.shipped')).toMatchObject({ channel: 'email' });
+    expect(rows.find((r) => r.template === 'order.delivered')).toMatchObject({ channel: 'sms', toAddress: line.phone });
+  });
+});
+
 describe('texts out: delivery reports', () => {
   it('moves a text through queued → sent → delivered from signed status callbacks, never backwards', async () => {
     const c = routineCase();
@@ -374,5 +413,46 @@ describe('texts out: delivery reports', () => {
     const bad = await call(statusAction, twilioPost(`/webhooks/sms/twilio/status?n=${n.id}`, { MessageSid: sid, MessageStatus: 'exploded' }));
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.fields.MessageStatus).toBeTruthy();
+  });
+});
+
+describe('texting settings (/settings/sms)', () => {
+  const form = (fields: Record<string, string>) => ({ phoneNumber: '', messagingServiceSid: '', accountSid: '', authToken: '', apiKeySid: '', apiKeySecret: '', quietStart: '20:00', quietEnd: '08:00', ...fields });
+
+  it('lets a manager store the clinic’s account, seals the token and never shows it back; the next webhook is checked with it', async () => {
+    const cookie = await signIn('manager@lakeside.example');
+    const token = 'lakeside_new_auth_token_abcd9876';
+    const saved = await call(settingsAction, request('/settings/sms', { cookie, form: form({ phoneNumber: '(775) 555-0142', accountSid: `AC${'a'.repeat(32)}`, authToken: token, quietStart: '21:00', quietEnd: '07:30' }) }));
+    expect(saved.status).toBe(200);
+    const row = await getDb().selectFrom('clinicSmsSettings').selectAll().where('clinicId', '=', DEMO_IDS.lakeside).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ phoneNumber: '+17755550142', authTokenHint: '…9876', quietStart: '21:00', quietEnd: '07:30' });
+    expect(row.authTokenSealed).not.toContain(token);
+    const page = await (await call(settingsLoader, request('/settings/sms', { cookie }))).text();
+    expect(page).not.toContain(token);
+    expect(page).toContain('…9876');
+    // An empty token field keeps the stored one.
+    await call(settingsAction, request('/settings/sms', { cookie, form: form({ phoneNumber: '+17755550142', accountSid: `AC${'a'.repeat(32)}`, quietStart: '21:00', quietEnd: '07:30' }) }));
+    expect((await text('+17755558888', 'HELP', { to: '+17755550142', token })).status).toBe(200);
+    expect((await text('+17755558888', 'HELP', { to: '+17755550142' })).status).toBe(403);
+    const trail = await getDb().selectFrom('auditEvents').select('detail').where('action', '=', 'clinic.sms_settings_changed').where('clinicId', '=', DEMO_IDS.lakeside).execute();
+    expect(trail.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(trail)).not.toContain(token);
+  });
+
+  it('names each bad field without echoing secrets, refuses another clinic’s number and a technician', async () => {
+    const cookie = await signIn('manager@lakeside.example');
+    const bad = await call(settingsAction, request('/settings/sms', { cookie, form: form({ phoneNumber: 'call me', accountSid: 'AC123', authToken: 'secret_typed_here', quietStart: '25:00' }) }));
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { fieldErrors: Record<string, string>; values: Record<string, string> };
+    expect(Object.keys(body.fieldErrors)).toEqual(expect.arrayContaining(['phoneNumber', 'accountSid', 'quietStart']));
+    expect(JSON.stringify(body)).not.toContain('secret_typed_here');
+    expect(body.values.phoneNumber).toBe('call me');
+    const taken = await call(settingsAction, request('/settings/sms', { cookie, form: form({ phoneNumber: NUMBER }) }));
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { fieldErrors: Record<string, string> }).fieldErrors.phoneNumber).toMatch(/Another clinic/);
+    const tech = await call(settingsAction, request('/settings/sms', { cookie: await signIn('tech@riverside.example'), form: form({ phoneNumber: '+19165550177' }) }));
+    expect(tech.status).toBe(403);
+    const riverside = await getDb().selectFrom('clinicSmsSettings').select('phoneNumber').where('clinicId', '=', clinicId).executeTakeFirstOrThrow();
+    expect(riverside.phoneNumber).toBe(NUMBER);
   });
 });

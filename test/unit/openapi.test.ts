@@ -15,6 +15,8 @@ describe('OpenAPI document', () => {
       ['/api/v1/refill-requests/{id}/decision', 'post'],
       ['/api/pharmacy/v1/orders/{id}/events', 'post'],
       ['/webhooks/stripe', 'post'],
+      ['/webhooks/sms/twilio', 'post'],
+      ['/webhooks/sms/twilio/status', 'post'],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
@@ -24,5 +26,7 @@ describe('OpenAPI document', () => {
     expect(catalogParams).toEqual(expect.arrayContaining(['q', 'shipState', 'inStock', 'pharmacyId']));
     const events = JSON.stringify(doc.paths['/api/pharmacy/v1/orders/{id}/events']!.post!.requestBody);
     expect(events).toContain('trackingNumber');
+    const incoming = JSON.stringify(doc.paths['/webhooks/sms/twilio']!.post!.requestBody);
+    for (const field of ['MessageSid', 'From', 'To', 'Body']) expect(incoming).toContain(field);
   });
 });

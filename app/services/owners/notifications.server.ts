@@ -172,6 +172,8 @@ export function listNames(names: string[]): string {
   return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
 }
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 /** Renders a message for an owner: who, which pet and medication, on which channel. Null when the owner is not the clinic's. */
 export async function composeNotification(db: Kysely<Database>, input: NotificationInput): Promise<ComposedMessage | null> {
   const client = await db
@@ -227,7 +229,7 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
       patientId ??= req.patientId;
       if (!input.patientId) petNames.push(req.petName ?? req.patientName);
       medNames.push(req.medName ? `${req.medName} ${req.strength ?? ''}`.trim() : req.medicationText);
-      if (req.smsConsent && req.ownerPhone && /^\+[1-9]\d{6,14}$/.test(req.ownerPhone)) textUpdatesTo = req.ownerPhone;
+      if (req.smsConsent && req.ownerPhone && E164.test(req.ownerPhone)) textUpdatesTo = req.ownerPhone;
     }
   }
 
@@ -257,6 +259,18 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
         .execute();
       if (!input.patientId) petNames.push(...lines.map((l) => l.petName));
       if (!vars.medicationName) medNames.push(...lines.map((l) => `${l.medName} ${l.strength}`.trim()));
+      // A line that came from a request whose owner asked for texts is announced by text.
+      const asked = await db
+        .selectFrom('refillRequests as rr')
+        .innerJoin('orderLines as ol', 'ol.cartLineId', 'rr.cartLineId')
+        .select(['rr.ownerPhone'])
+        .where('ol.orderId', '=', order.id)
+        .where('rr.clientId', '=', input.clientId)
+        .where('rr.smsConsent', '=', true)
+        .$if(!!input.patientId, (q) => q.where('rr.patientId', '=', input.patientId!))
+        .orderBy('rr.createdAt', 'desc')
+        .executeTakeFirst();
+      if (asked?.ownerPhone && E164.test(asked.ownerPhone)) textUpdatesTo ??= asked.ownerPhone;
       const onePet = new Set(lines.map((l) => l.patientId));
       if (!patientId && onePet.size === 1) patientId = lines[0]!.patientId;
       vars.trackUrl ??= ownerUrl(trackingPath({ orderId: order.id, clientId: input.clientId, ...(input.patientId ? { patientId: input.patientId } : {}) }));
