@@ -160,7 +160,7 @@ export default function SmsSettingsPage() {
         {settings.consents.length === 0 ? (
           <p className="text-sm">None yet.</p>
         ) : (
-          <ul className="stack-sm" aria-label="Consent events, newest first">
+          <ul className="stack-sm plain-list" aria-label="Consent events, newest first">
             {settings.consents.map((c, i) => (
               <li key={i} className="text-sm">
                 <Badge tone={c.action === 'opt_out' ? 'warning' : 'success'}>{c.action === 'opt_out' ? 'Opted out' : 'Opted in'}</Badge> {c.phone} ·{' '}
