@@ -254,6 +254,19 @@ describe('consent', () => {
     expect(sent[0]!.body).toContain("we can't refill");
   });
 
+  it('takes a request texted by an opted-out number without texting back: the acknowledgement goes by email', async () => {
+    const c = routineCase();
+    await textingOwner(c, { email: true });
+    await text(c.phone, 'Unsubscribe');
+    const res = await text(c.phone, `need more ${c.medicationName} for ${c.petName}`);
+    expect(res.status).toBe(200);
+    expect(replyOf(res.body)).toBeNull();
+    const request = await getDb().selectFrom('refillRequests').select(['id', 'prescriptionId']).where('ownerPhone', '=', c.phone).executeTakeFirstOrThrow();
+    expect(request.prescriptionId).toBe(c.prescriptionId);
+    const ack = await getDb().selectFrom('notifications').select(['channel', 'toAddress']).where('refillRequestId', '=', request.id).where('template', '=', 'request.acknowledged').executeTakeFirstOrThrow();
+    expect(ack).toEqual({ channel: 'email', toAddress: c.email });
+  });
+
   it('records the public form’s “Text me updates” with its words and time, and texts that request’s updates', async () => {
     const c = routineCase();
     await getDb().updateTable('clients').set({ preferredChannel: 'email', smsOptIn: false, emailOptIn: true, unsubscribedAt: null }).where('id', '=', c.clientId).execute();
@@ -400,6 +413,30 @@ describe('texts out: delivery reports', () => {
     const m = await notify(textOnly, 'request.approved', (await insertRequest(textOnly, 'RQ-DLR-4')).id);
     await drainJobs();
     expect(await getDb().selectFrom('notifications').select('id').where('fallbackOfId', '=', m.id).execute()).toHaveLength(0);
+  });
+
+  it('sends a clinic’s texts with its own account and API key, and checks their callbacks with that account’s token', async () => {
+    const account = `AC${'b'.repeat(32)}`;
+    const apiKey = `SK${'c'.repeat(32)}`;
+    const token = 'lakeside_account_auth_token_1234';
+    standIn.accounts.set(account, token);
+    standIn.apiKeys.set(apiKey, { secret: 'lakeside_api_key_secret', accountSid: account });
+    const values = { phoneNumber: '+17755550123', accountSid: account, authTokenSealed: sealSecret(token), authTokenHint: '…1234', apiKeySid: apiKey, apiKeySecretSealed: sealSecret('lakeside_api_key_secret'), apiKeySecretHint: '…cret' };
+    await getDb().insertInto('clinicSmsSettings').values({ clinicId: DEMO_IDS.lakeside, ...values }).onConflict((oc) => oc.column('clinicId').doUpdateSet(values)).execute();
+    const lake = (await loadRxCases(getDb(), DEMO_IDS.lakeside)).find((x) => isKind(x, 'routine', demoToday()))!;
+    await getDb().updateTable('clients').set({ preferredChannel: 'sms', smsOptIn: true, unsubscribedAt: null }).where('id', '=', lake.clientId).execute();
+    const request = await getDb()
+      .insertInto('refillRequests')
+      .values({ clinicId: DEMO_IDS.lakeside, reference: 'RQ-LAKE-1', channel: 'web', raw: json({}), ownerName: lake.ownerName, patientName: lake.petName, medicationText: lake.medicationName, queue: 'tech_standard', dueAt: new Date(), clientId: lake.clientId, patientId: lake.patientId, prescriptionId: lake.prescriptionId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await getDb().transaction().execute((tx) => enqueueNotification(tx, { clinicId: DEMO_IDS.lakeside, clientId: lake.clientId, template: 'request.approved', refillRequestId: request.id, data: {} }));
+    await drainJobs();
+    const sent = standIn.messages.filter((m) => m.to === lake.phone);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ accountSid: account, username: apiKey, from: '+17755550123' });
+    expect((await statusCallback(sent[0]!.sid, 'delivered', undefined, { token: TEST_AUTH_TOKEN })).status).toBe(403);
+    expect((await statusCallback(sent[0]!.sid, 'delivered')).body).toMatchObject({ deliveryStatus: 'delivered', changed: true });
   });
 
   it('answers 404 for a callback about no text of ours and 400 naming a bad status', async () => {

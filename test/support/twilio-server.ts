@@ -22,6 +22,9 @@ export const TEST_AUTH_TOKEN = 'demo_twilio_auth_token';
 /** A text as the stand-in received it, with its current state. */
 export type StandInMessage = {
   sid: string;
+  /** The account it was sent with, and who signed in (the account, or an API key). */
+  accountSid: string;
+  username: string;
   to: string;
   from: string | null;
   messagingServiceSid: string | null;
@@ -44,6 +47,9 @@ export type TwilioStandIn = {
   messages: StandInMessage[];
   /** Environment that points vialcart at this stand-in with its account. */
   env: Record<string, string>;
+  /** More accounts (Account SID → auth token) and API keys (SK… → secret and account) it accepts. */
+  accounts: Map<string, string>;
+  apiKeys: Map<string, { secret: string; accountSid: string }>;
   /** Texts to these numbers are refused at create with this Twilio error code (e.g. 21610 for an unsubscribed number). */
   refuse: Map<string, number>;
   /** Texts to these numbers are later reported undelivered with this error code (e.g. 30003). */
@@ -66,12 +72,14 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
   const accountSid = options.accountSid ?? TEST_ACCOUNT_SID;
   const authToken = options.authToken ?? TEST_AUTH_TOKEN;
   const messages: StandInMessage[] = [];
+  const accounts = new Map<string, string>([[accountSid, authToken]]);
+  const apiKeys = new Map<string, { secret: string; accountSid: string }>();
   const refuse = new Map<string, number>();
   const undeliverable = new Map<string, number>();
   const pending = new Set<Promise<unknown>>();
 
   const resource = (m: StandInMessage) => ({
-    account_sid: accountSid,
+    account_sid: m.accountSid,
     api_version: '2010-04-01',
     body: m.body,
     date_created: rfc2822(m.createdAt),
@@ -88,9 +96,9 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
     price_unit: 'USD',
     sid: m.sid,
     status: m.status,
-    subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${m.sid}/Media.json` },
+    subresource_uris: { media: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}/Media.json` },
     to: m.to,
-    uri: `/2010-04-01/Accounts/${accountSid}/Messages/${m.sid}.json`,
+    uri: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`,
   });
   const error = (status: number, code: number, message: string) => ({ status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } });
 
@@ -98,7 +106,7 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
     const m = messages.find((x) => x.sid === messageSid);
     if (!m?.statusCallback) throw new Error(`no status callback for ${messageSid}`);
     const params: Record<string, string> = {
-      AccountSid: accountSid,
+      AccountSid: m.accountSid,
       ApiVersion: '2010-04-01',
       From: m.from ?? '',
       MessageSid: m.sid,
@@ -109,7 +117,8 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
       ...(m.messagingServiceSid ? { MessagingServiceSid: m.messagingServiceSid } : {}),
       ...(errorCode ? { ErrorCode: String(errorCode) } : {}),
     };
-    return { url: m.statusCallback, params, signature: twilio.getExpectedTwilioSignature(authToken, m.statusCallback, params) };
+    // Twilio signs with the auth token of the account that sent the text, even when an API key sent it.
+    return { url: m.statusCallback, params, signature: twilio.getExpectedTwilioSignature(accounts.get(m.accountSid)!, m.statusCallback, params) };
   };
 
   const report = async (messageSid: string, statuses: string[]): Promise<number[]> => {
@@ -128,11 +137,13 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
   };
 
   const route = (method: string, path: string, auth: string | undefined, form: URLSearchParams): { status: number; body: unknown } => {
-    const [user, pass] = Buffer.from((auth ?? '').replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
-    if (user !== accountSid || pass !== authToken) return error(401, 20003, 'Authenticate');
+    const [user = '', pass] = Buffer.from((auth ?? '').replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
+    const key = apiKeys.get(user);
+    const signedInAs = key ? (key.secret === pass ? key.accountSid : null) : accounts.get(user) === pass ? user : null;
+    if (!signedInAs) return error(401, 20003, 'Authenticate');
     let m: RegExpMatchArray | null;
     if (method === 'POST' && (m = path.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/))) {
-      if (m[1] !== accountSid) return error(404, 20404, 'The requested resource was not found');
+      if (m[1] !== signedInAs) return error(404, 20404, 'The requested resource was not found');
       const to = form.get('To') ?? '';
       const body = form.get('Body') ?? '';
       const from = form.get('From');
@@ -146,6 +157,8 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
       if (refused) return error(400, refused, 'Message refused');
       const message: StandInMessage = {
         sid: sid('SM'),
+        accountSid: signedInAs,
+        username: user,
         to,
         from: from ?? null,
         messagingServiceSid: service ?? null,
@@ -170,7 +183,7 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
     }
     if (method === 'GET' && (m = path.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/))) {
       const found = messages.find((x) => x.sid === m![2]);
-      return found && m[1] === accountSid ? { status: 200, body: resource(found) } : error(404, 20404, 'The requested resource was not found');
+      return found && m[1] === signedInAs && found.accountSid === signedInAs ? { status: 200, body: resource(found) } : error(404, 20404, 'The requested resource was not found');
     }
     return error(404, 20404, `The requested resource ${path} was not found`);
   };
@@ -186,6 +199,8 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
     authToken,
     messages,
     env: { TWILIO_API_BASE_URL: server.url, TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken },
+    accounts,
+    apiKeys,
     refuse,
     undeliverable,
     callback,

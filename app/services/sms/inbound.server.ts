@@ -111,7 +111,7 @@ async function handle(tx: Transaction<Database>, clinic: Clinic, text: { sid: st
   }
   if (!text.body) return { kind: 'ignored', reply: `${clinic.name}: we can only read words. Text what your pet needs, or call ${clinic.phone ?? 'the clinic'}.`, refillRequestId: null };
 
-  // Twilio refuses to text a number that opted out, so nothing is answered; the request still counts.
+  // Twilio refuses to text a number that opted out, so nothing is answered by text; the request still counts.
   const optedOut = await smsOptedOut(tx, clinic.id, text.from);
   const asked = await openQuestion(tx, clinic.id, text.from, text.sid);
   if (asked) {
@@ -121,7 +121,8 @@ async function handle(tx: Transaction<Database>, clinic: Clinic, text: { sid: st
       return { kind: 'answer', reply: optedOut ? null : reply.text, refillRequestId: answered.id };
     }
   }
-  const request = await takeSmsRequest(tx, clinic.id, { from: text.from, body: text.body, raw: text.params, acknowledgedByReply: true });
+  // An opted-out sender cannot be answered by text: the usual acknowledgement (email, if any) goes instead.
+  const request = await takeSmsRequest(tx, clinic.id, { from: text.from, body: text.body, raw: text.params, acknowledgedByReply: !optedOut });
   const reply = await replyFor(tx, clinic, request, { mayAsk: !optedOut });
   return { kind: 'request', reply: optedOut ? null : reply.text, refillRequestId: request.id, ...(reply.question ? { question: reply.question } : {}) };
 }
