@@ -131,7 +131,7 @@ export function openApiDocument(): object {
   }
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'vialcart API', version: '1.0.0', description: 'The HTTP contract of ../shared/API.md. Money is integer cents, ids are strings, dates ISO-8601.' },
+    info: { title: 'vialcart API', version: '1.0.0', description: 'The HTTP contract described in docs/api.md. Money is integer cents, ids are strings, dates ISO-8601.' },
   });
   return cached;
 }

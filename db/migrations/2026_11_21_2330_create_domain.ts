@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: this migration never imports application code.
 // USPS codes: 50 states, DC, inhabited territories, freely associated states and military
-// mail (USPS Publication 28, via ../shared/data/us_states_territories.csv).
+// mail (USPS Publication 28, the same list as validators/vocabulary/us-states.ts).
 const USPS_CODES = [
   'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL', 'IN',
   'KS', 'KY', 'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE', 'NH',

@@ -2,7 +2,7 @@
  * Controlled-substance reference data and the name lookup seed data and catalog imports use
  * to set a medication's schedule.
  *
- * Source: ../shared/data/controlled_substances.csv — DEA Schedules II–V as listed in
+ * Source: validators/data/controlled_substances.csv — DEA Schedules II–V as listed in
  * 21 CFR 1308.12–1308.15 (eCFR snapshot, named in each row), anabolic steroids per
  * 21 CFR 1300.01, and state-only schedulings of gabapentin from secondary sources (some
  * unverified). The rows are generated into `controlled-substances.generated.ts` by
