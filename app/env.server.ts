@@ -65,6 +65,13 @@ export const envSchema = z.object({
   APP_URL: optionalUrl,
   STRIPE_SECRET_KEY: optionalSecret,
   STRIPE_WEBHOOK_SECRET: optionalSecret,
+  /** Where the Stripe SDK sends its requests, e.g. http://127.0.0.1:12111 for a local Stripe stand-in; default Stripe's own API. */
+  STRIPE_API_BASE: optionalUrl.pipe(
+    z
+      .string()
+      .refine((v) => /^https?:$/.test(new URL(v).protocol) && new URL(v).pathname.replace(/\/$/, '') === '', 'must be an http(s) origin such as http://127.0.0.1:12111 (no path)')
+      .optional(),
+  ),
   SMTP_URL: optionalUrl,
   /** Key sealing clinics' stored credentials (Twilio tokens); default: derived from SESSION_SECRET. */
   SECRETS_KEY: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { CheckoutStatus, ExamKind, OrderStatus, PatientSex, PatientStatus, PrescriptionStatus, RequestQueue, RequestStatus, Role, Species, WeightUnit } from '../validators/vocabulary';
+import type { CheckoutStatus, ExamKind, MovementKind, MovementState, OrderStatus, PatientSex, PatientStatus, PrescriptionStatus, RequestQueue, RequestStatus, Role, Species, WeightUnit } from '../validators/vocabulary';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,7 +12,7 @@ export type Json<T> = ColumnType<T, string, string>;
 /** A jsonb column with a default. */
 export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
 
-export type { CheckoutStatus, ExamKind, OrderStatus, PatientSex, PatientStatus, PrescriptionStatus, RequestStatus, Role, Species, WeightUnit };
+export type { CheckoutStatus, ExamKind, MovementKind, MovementState, OrderStatus, PatientSex, PatientStatus, PrescriptionStatus, RequestStatus, Role, Species, WeightUnit };
 export type DeaSchedule = 'II' | 'III' | 'IV' | 'V';
 /** A request queue (validators/vocabulary). */
 export type QueueName = RequestQueue;
@@ -57,6 +57,10 @@ export interface PharmaciesTable {
   connectionSettings: JsonDefault<{ endpoint?: string; feedUrl?: string; feedKey?: string; timeoutMs?: number }>;
   webhookSecret: string;
   stripeAccountId: string | null;
+  /** What Stripe last said of the connected account (account.updated); null until it has. */
+  stripeChargesEnabled: boolean | null;
+  stripePayoutsEnabled: boolean | null;
+  stripeAccountCheckedAt: Timestamp | null;
   shippingCents: Generated<number>;
   coldChainFeeCents: Generated<number>;
   turnaroundDays: Generated<number>;
@@ -358,6 +362,8 @@ export interface CheckoutsTable {
   plan: Json<unknown> | null;
   /** Why the checkout ended without orders (expired, the provider refused it). */
   failureReason: string | null;
+  /** How many times the payment page was made again with a fresh expiry (0: the first one). */
+  paymentAttempt: Generated<number>;
 }
 
 export interface PaymentsTable {
@@ -469,16 +475,69 @@ export interface OrderEventsTable {
   seq: Generated<number>;
 }
 
+/**
+ * One money movement of a checkout with its current state (docs/money.md): the charge, an
+ * order's platform fee, a refund, a transfer to a pharmacy or its reversal. Only the state, the
+ * Stripe id (once) and what goes with them change, along the transitions a trigger allows;
+ * every change is written to `ledger_entries` by another trigger. Never deleted.
+ */
 export interface PaymentMovementsTable {
   id: Generated<string>;
   paymentId: string;
+  checkoutId: string;
+  clinicId: string;
   orderId: string | null;
-  kind: 'refund' | 'transfer' | 'transfer_reversal';
+  kind: MovementKind;
+  provider: 'stripe' | 'invoice';
   amountCents: number;
+  /** Names the movement once and for all (`refund:<order id>`); Stripe's Idempotency-Key for its request. */
   idempotencyKey: string;
+  /** Stripe's id: PaymentIntent (charge), Refund, Transfer or Transfer Reversal. */
   externalId: string | null;
-  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  status: Generated<MovementState>;
+  /** Stripe's own word for a state that is not final (a refund `requires_action`). */
+  providerStatus: string | null;
+  /** Why the last change happened (copied into its ledger entry). */
+  note: string | null;
+  attempts: Generated<number>;
+  /** Since when a request is on its way (`sending`): a stale one is looked up. */
+  sendingSince: Timestamp | null;
   createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+/** The append-only history of every movement: one row per movement created and per change of its state or Stripe id. */
+export interface LedgerEntriesTable {
+  seq: Generated<number>;
+  movementId: string;
+  checkoutId: string;
+  clinicId: string;
+  orderId: string | null;
+  kind: MovementKind;
+  provider: 'stripe' | 'invoice';
+  amountCents: number;
+  state: MovementState;
+  previousState: MovementState | null;
+  stripeId: string | null;
+  providerStatus: string | null;
+  note: string | null;
+  at: CreatedAt;
+}
+
+/** One comparison of the ledger with Stripe's own lists for a period, and what differed. */
+export interface ReconciliationRunsTable {
+  id: Generated<string>;
+  periodFrom: Timestamp;
+  periodTo: Timestamp;
+  startedBy: string;
+  startedAt: CreatedAt;
+  finishedAt: Timestamp | null;
+  status: Generated<'running' | 'done' | 'failed'>;
+  counts: JsonDefault<Record<string, number>>;
+  differences: JsonDefault<unknown[]>;
+  error: string | null;
+  mailStatus: 'sent' | 'outbox' | 'not_needed' | 'failed' | null;
+  mailedTo: Generated<string[]>;
 }
 
 export interface RefillRequestsTable {
@@ -690,6 +749,8 @@ export interface Database {
   orderEvents: OrderEventsTable;
   orderDeliveryAttempts: OrderDeliveryAttemptsTable;
   paymentMovements: PaymentMovementsTable;
+  ledgerEntries: LedgerEntriesTable;
+  reconciliationRuns: ReconciliationRunsTable;
   refillRequests: RefillRequestsTable;
   notifications: NotificationsTable;
   notificationTemplates: NotificationTemplatesTable;

@@ -514,6 +514,7 @@ async function seedClinic(
   const cartRows: Insertable<Database['carts']>[] = [];
   const checkoutRows: Insertable<Database['checkouts']>[] = [];
   const paymentRows: Insertable<Database['payments']>[] = [];
+  const movementRows: Insertable<Database['paymentMovements']>[] = [];
   const orderRows: Insertable<Database['orders']>[] = [];
   const lineRows: Insertable<Database['orderLines']>[] = [];
   const eventRows: Insertable<Database['orderEvents']>[] = [];
@@ -653,12 +654,28 @@ async function seedClinic(
       createdAt: paidAt,
       confirmedAt: paidAt,
     });
+    // The money ledger's charge of the invoice (the demo's platform fee is 0: no fee movements).
+    movementRows.push({
+      paymentId: stableUuid(`payment:${spec.key}:${week}`),
+      checkoutId,
+      clinicId,
+      orderId: null,
+      kind: 'charge',
+      provider: 'invoice',
+      amountCents: amount,
+      idempotencyKey: `charge:${checkoutId}`,
+      status: 'succeeded',
+      note: 'invoice issued',
+      createdAt: paidAt,
+      updatedAt: paidAt,
+    });
     auditRows.push({ clinicId, actorType: 'user', actorId: techId, actorLabel: 'Refill day checkout', action: 'payment.confirmed', subjectType: 'checkout', subjectId: checkoutId, detail: json({ amountCents: amount, provider: 'invoice' }), at: paidAt });
   }
   await insertMany(tx, 'carts', cartRows);
   await insertMany(tx, 'checkouts', checkoutRows);
   await insertMany(tx, 'payments', paymentRows);
   await insertMany(tx, 'orders', orderRows);
+  await insertMany(tx, 'paymentMovements', movementRows, ['idempotencyKey']);
   await insertMany(tx, 'orderLines', lineRows);
   await insertMany(tx, 'orderEvents', eventRows);
   await insertMany(tx, 'auditEvents', auditRows, ['id']);

@@ -6,6 +6,7 @@ import { AppShell, type NavItem } from './app-shell';
 export const ADMIN_NAV: readonly NavItem[] = [
   { label: 'Catalog imports', to: '/admin/imports' },
   { label: 'Order deliveries', to: '/admin/deliveries' },
+  { label: 'Money', to: '/admin/money' },
 ];
 
 /**

@@ -13,6 +13,7 @@ export const STATUS_OF: Record<DomainErrorCode, number> = {
   conflict: 409,
   unprocessable: 422,
   rate_limited: 429,
+  payments_unavailable: 503,
 };
 
 /**

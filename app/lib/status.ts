@@ -3,7 +3,7 @@
  * finding severities. One table each, so every page shows "Shipped" in the same colour.
  * The codes themselves are the shared vocabulary (validators/vocabulary).
  */
-import type { CheckoutStatus, OrderStatus, RequestQueue } from '../../validators/vocabulary';
+import type { CheckoutStatus, MovementKind, MovementState, OrderStatus, RequestQueue } from '../../validators/vocabulary';
 import { humanize } from './format';
 
 /** Badge colours; see `Badge` in app/components/badge.tsx. */
@@ -40,6 +40,7 @@ const REQUEST_QUEUE_LOOKS = {
 const CHECKOUT_STATUS_LOOKS = {
   pending: { label: 'Starting payment', tone: 'info' },
   awaiting_payment: { label: 'Waiting for payment', tone: 'warning' },
+  processing: { label: 'Bank payment processing', tone: 'info' },
   paid: { label: 'Paid — creating orders', tone: 'info' },
   split: { label: 'Paid', tone: 'success' },
   expired: { label: 'Not paid', tone: 'neutral' },
@@ -55,6 +56,26 @@ const SMS_DELIVERY_LOOKS = {
   undelivered: { label: 'Undelivered', tone: 'danger' },
   failed: { label: 'Delivery failed', tone: 'danger' },
 } as const satisfies Record<string, StatusLook>;
+
+/** Money movements of a checkout's ledger, as the clinic and the admin read them. */
+const MOVEMENT_KIND_LOOKS = {
+  charge: { label: 'Payment', tone: 'neutral' },
+  platform_fee: { label: 'Platform fee', tone: 'neutral' },
+  refund: { label: 'Refund to the clinic', tone: 'neutral' },
+  transfer: { label: 'Paid to the pharmacy', tone: 'neutral' },
+  transfer_reversal: { label: 'Taken back from the pharmacy', tone: 'neutral' },
+} as const satisfies Record<MovementKind, StatusLook>;
+
+const MOVEMENT_STATE_LOOKS = {
+  pending: { label: 'Not sent yet', tone: 'neutral' },
+  sending: { label: 'Sending', tone: 'info' },
+  unknown: { label: 'Checking with Stripe', tone: 'warning' },
+  processing: { label: 'Pending', tone: 'info' },
+  succeeded: { label: 'Done', tone: 'success' },
+  failed: { label: 'Failed', tone: 'danger' },
+  canceled: { label: 'Cancelled', tone: 'neutral' },
+  returned: { label: 'Given back', tone: 'neutral' },
+} as const satisfies Record<MovementState, StatusLook>;
 
 /** Finding severities: an error blocks checkout, a warning needs an acknowledgement. */
 export type Severity = 'error' | 'warning';
@@ -92,4 +113,14 @@ export function checkoutStatusLook(status: CheckoutStatus | (string & {})): Stat
 /** Label and tone of a text's delivery state; unknown codes are humanized and neutral. */
 export function smsDeliveryLook(status: keyof typeof SMS_DELIVERY_LOOKS | (string & {})): StatusLook {
   return lookUp(SMS_DELIVERY_LOOKS, status);
+}
+
+/** Label of a money movement's kind. */
+export function movementKindLook(kind: MovementKind | (string & {})): StatusLook {
+  return lookUp(MOVEMENT_KIND_LOOKS, kind);
+}
+
+/** Label and tone of a money movement's state. */
+export function movementStateLook(state: MovementState | (string & {})): StatusLook {
+  return lookUp(MOVEMENT_STATE_LOOKS, state);
 }

@@ -7,6 +7,7 @@ import { Button, ButtonLink } from '~/components/button';
 import { DataTable } from '~/components/data-table';
 import { DateText, DateTimeText } from '~/components/date';
 import { Money } from '~/components/money';
+import { MoneyLedger } from '~/components/money-ledger';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { checkoutStatusLook } from '~/lib/status';
@@ -14,6 +15,7 @@ import { requireUser } from '~/services/identity/auth.server';
 import { cancelCheckout, getCheckout } from '~/services/checkout/index.server';
 import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { cancelCheckoutFormSchema } from '~/schemas/checkout';
+import { checkoutLedgerView } from '~/services/payments/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Payment — vialcart' }];
 
@@ -21,7 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const checkout = await getCheckout(user, params.id ?? '').catch(orNotFoundPage('Not found'));
   const url = new URL(request.url);
-  return json({ checkout, cancelled: url.searchParams.get('cancelled') === '1' });
+  const { balances, movements } = await checkoutLedgerView(user, checkout.id);
+  return json({ checkout, cancelled: url.searchParams.get('cancelled') === '1', ledger: { balances, movements } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,11 +39,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 
 export default function CheckoutPage() {
-  const { checkout, cancelled } = useLoaderData<typeof loader>();
+  const { checkout, cancelled, ledger } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
-  const waiting = checkout.status === 'pending' || checkout.status === 'awaiting_payment' || checkout.status === 'paid';
+  const processing = checkout.status === 'processing';
+  const waiting = checkout.status === 'pending' || checkout.status === 'awaiting_payment' || checkout.status === 'paid' || processing;
 
   // The orders come from Stripe's webhook, never from this page: look again until they are there.
   useEffect(() => {
@@ -120,13 +124,17 @@ export default function CheckoutPage() {
 
       {waiting ? (
         <section className="card card--padded stack stack-sm" aria-labelledby="waiting" aria-live="polite">
-          <h2 id="waiting">{checkout.status === 'paid' ? 'Payment received' : cancelled ? 'You left the payment page' : 'Waiting for the payment'}</h2>
+          <h2 id="waiting">
+            {checkout.status === 'paid' ? 'Payment received' : processing ? 'Your bank payment is processing' : cancelled ? 'You left the payment page' : 'Waiting for the payment'}
+          </h2>
           <p>
             {checkout.status === 'paid'
               ? 'Your payment is confirmed; the orders for each pharmacy are being created. This page updates by itself.'
-              : 'We create the orders when Stripe confirms the payment. This page updates by itself. The stock stays held for you until the payment page expires.'}
+              : processing
+                ? 'Your bank has the payment and is processing it, which can take a few days. It can no longer be cancelled, and the cart cannot be paid again meanwhile: when the bank confirms it, the orders are created; if it fails, the stock is released and the cart opens again. This page updates by itself.'
+                : 'We create the orders when Stripe confirms the payment. This page updates by itself. The stock stays held for you until the payment page expires.'}
           </p>
-          {checkout.status !== 'paid' ? (
+          {checkout.status !== 'paid' && !processing ? (
             <div className="cluster">
               {checkout.redirectUrl ? (
                 <a className="button button--primary" href={checkout.redirectUrl}>
@@ -141,6 +149,13 @@ export default function CheckoutPage() {
               </Form>
             </div>
           ) : null}
+        </section>
+      ) : null}
+
+      {processing || checkout.status === 'paid' || checkout.status === 'split' ? (
+        <section className="card card--padded stack" aria-labelledby="money-heading">
+          <h2 id="money-heading">Money</h2>
+          <MoneyLedger balances={ledger.balances} movements={ledger.movements} />
         </section>
       ) : null}
 

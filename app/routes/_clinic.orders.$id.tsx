@@ -13,13 +13,14 @@ import { requireUser } from '~/services/identity/auth.server';
 import { firstError, formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { orderRetryFormSchema } from '~/schemas/orders';
 import { getOrder, retryOrderDelivery } from '~/services/orders/index.server';
+import { orderMoney } from '~/services/payments/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.order.pharmacyName ?? 'Order'} order — vialcart` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const order = await getOrder(user, params.id ?? '').catch(orNotFoundPage('Order not found'));
-  return json({ order });
+  return json({ order, money: await orderMoney(user, order.id) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -42,8 +43,21 @@ function eventLabel(e: { type: string; fromStatus: string | null; toStatus: stri
   return '';
 }
 
+/** "($12.00 on its way)" after an amount, when part of it has not arrived yet. */
+function OnItsWay({ cents }: { cents: number }) {
+  if (cents <= 0) return null;
+  return (
+    <>
+      {' '}
+      <span className="muted">
+        (<Money cents={cents} /> on its way)
+      </span>
+    </>
+  );
+}
+
 export default function OrderPage() {
-  const { order } = useLoaderData<typeof loader>();
+  const { order, money } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const failing = order.status === 'delivery_failed';
@@ -154,6 +168,32 @@ export default function OrderPage() {
                 This order’s amount is refunded and its lines are back in your <Link to="/refill-day">refill-day cart</Link> with the pharmacy’s reason.
               </p>
             ) : null}
+          </section>
+          <section className="card card--padded stack" aria-labelledby="money-heading">
+            <h2 id="money-heading">Money</h2>
+            <dl className="dl">
+              <dt>Paid</dt>
+              <dd>
+                <Money cents={money.paidCents} />
+              </dd>
+              <dt>Refunded to you</dt>
+              <dd>
+                <Money cents={money.refundedCents} />
+                <OnItsWay cents={money.refundPendingCents} />
+              </dd>
+              <dt>Passed to the pharmacy</dt>
+              <dd>
+                {money.paidOutsideStripe ? <span className="muted">by vialcart, outside Stripe</span> : <Money cents={money.toPharmacyCents} />}
+                <OnItsWay cents={money.transferPendingCents} />
+              </dd>
+              <dt>vialcart platform fee</dt>
+              <dd>
+                <Money cents={money.platformFeeCents} />
+              </dd>
+            </dl>
+            <p className="text-sm">
+              <Link to={`/checkouts/${order.checkoutId}`}>Every movement of this payment</Link>
+            </p>
           </section>
           <section className="card card--padded stack" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Status timeline</h2>

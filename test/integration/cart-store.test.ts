@@ -89,8 +89,14 @@ describe('the cart store', () => {
 });
 
 describe('lines a pharmacy returns', () => {
+  // As the pharmacy's rejection does: the order's status, its refund and its returned lines in one transaction.
   const reject = (orderId: string, reason: string) =>
-    db().transaction().execute((tx) => onOrderRejected(tx, { id: orderId, clinicId: DEMO_IDS.riverside, pharmacyName: 'Sierra Veterinary Compounding' }, reason));
+    db()
+      .transaction()
+      .execute(async (tx) => {
+        await tx.updateTable('orders').set({ status: 'rejected' }).where('id', '=', orderId).execute();
+        await onOrderRejected(tx, { id: orderId, clinicId: DEMO_IDS.riverside, pharmacyName: 'Sierra Veterinary Compounding' }, reason);
+      });
   const returnedCarts = () =>
     db().selectFrom('carts').select(['id', 'name', 'status', 'version']).where('clinicId', '=', DEMO_IDS.riverside).where('name', '=', RETURNED_CART_NAME).execute();
 

@@ -62,6 +62,9 @@ async function threePharmacyCart() {
   );
 }
 
+const pharmacyEvent = (slug: string, orderId: string, type: 'accepted' | 'rejected' | 'cancelled') =>
+  recordPharmacyEvent({ kind: 'pharmacy_key', keyId: 'test', pharmacyId: DEMO_IDS.pharmacy(slug) }, orderId, { eventId: `${type}-${orderId}`, type, ...(type === 'accepted' ? {} : { reason: 'cannot compound this week' }) });
+
 function deliver(payload: string, signature: string) {
   return call(
     webhookRoute.action,
@@ -270,6 +273,9 @@ describe('paying pharmacies and refunds', () => {
     const { checkout, sessionId } = await startStripeCheckout();
     const session = await payAndSplit(sessionId);
     const order = (await ordersOf(checkout.id)).find((o) => o.pharmacyId === DEMO_IDS.pharmacy('pacific'))!;
+    // Not before the pharmacy accepts it.
+    expect(await transferToPharmacy(order.id)).toEqual({ status: 'skipped', reason: 'not_accepted' });
+    await pharmacyEvent('pacific', order.id, 'accepted');
     const first = await transferToPharmacy(order.id);
     const again = await transferToPharmacy(order.id);
     expect(first).toMatchObject({ status: 'succeeded', amountCents: order.totalCents - order.platformFeeCents, created: true });
@@ -287,8 +293,12 @@ describe('paying pharmacies and refunds', () => {
         destination: 'acct_pacific_test',
         transfer_group: `checkout_${checkout.id}`,
         source_transaction: expect.stringMatching(/^ch_/),
+        metadata: { orderId: order.id, checkoutId: checkout.id, movement: `transfer:${order.id}` },
       },
     });
+    // The job the acceptance queued finds the transfer made: nothing is sent twice.
+    await drainJobs();
+    expect(stripe.callsTo('POST', '/v1/transfers').filter((c) => c.form.metadata?.orderId === order.id)).toHaveLength(1);
     // A pharmacy without a connected account is paid outside Stripe.
     const sierra = (await ordersOf(checkout.id)).find((o) => o.pharmacyId === DEMO_IDS.pharmacy('sierra'))!;
     expect(await transferToPharmacy(sierra.id)).toEqual({ status: 'skipped', reason: 'no_connected_account' });
@@ -298,9 +308,10 @@ describe('paying pharmacies and refunds', () => {
     const { checkout, sessionId } = await startStripeCheckout();
     const session = await payAndSplit(sessionId);
     const order = (await ordersOf(checkout.id)).find((o) => o.pharmacyId === DEMO_IDS.pharmacy('sierra'))!;
-    const outcome = await db().transaction().execute((tx) => refundOrder(tx, order.id, 'rejected: cannot compound this week'));
-    await db().transaction().execute((tx) => refundOrder(tx, order.id, 'rejected: cannot compound this week'));
-    expect(outcome).toMatchObject({ kind: 'refund', status: 'pending', amountCents: order.totalCents, created: true });
+    await pharmacyEvent('sierra', order.id, 'rejected');
+    // Asked again: the first refund, nothing new.
+    const again = await db().transaction().execute((tx) => refundOrder(tx, order.id, 'rejected: cannot compound this week'));
+    expect(again).toMatchObject({ kind: 'refund', status: 'pending', amountCents: order.totalCents, created: false });
     await drainJobs();
     const refunds = stripe.callsTo('POST', '/v1/refunds').filter((c) => c.form.metadata?.orderId === order.id);
     expect(refunds).toHaveLength(1);
@@ -319,10 +330,11 @@ describe('paying pharmacies and refunds', () => {
     const { checkout, sessionId } = await startStripeCheckout();
     await payAndSplit(sessionId);
     const order = (await ordersOf(checkout.id)).find((o) => o.pharmacyId === DEMO_IDS.pharmacy('pacific'))!;
+    await pharmacyEvent('pacific', order.id, 'accepted');
     const transfer = await transferToPharmacy(order.id);
     expect(transfer.status).toBe('succeeded');
-    const outcome = await db().transaction().execute((tx) => refundOrder(tx, order.id, 'cancelled by the clinic'));
-    expect(outcome.reversalMovementId).toBeDefined();
+    await pharmacyEvent('pacific', order.id, 'cancelled');
+    expect(await db().selectFrom('paymentMovements').select('status').where('idempotencyKey', '=', `transfer_reversal:${order.id}`).executeTakeFirst()).toEqual({ status: 'pending' });
     await drainJobs();
     const transferId = transfer.status === 'succeeded' ? transfer.transferId : '';
     const reversals = stripe.callsTo('POST', `/v1/transfers/${transferId}/reversals`);
@@ -332,7 +344,7 @@ describe('paying pharmacies and refunds', () => {
     expect(await transferToPharmacy(order.id)).toEqual({ status: 'skipped', reason: 'refunded' });
     expect(stripe.callsTo('POST', '/v1/transfers').filter((c) => c.form.metadata?.orderId === order.id)).toHaveLength(1);
     const other = (await ordersOf(checkout.id)).find((o) => o.pharmacyId === DEMO_IDS.pharmacy('greatlakes'))!;
-    await db().transaction().execute((tx) => refundOrder(tx, other.id, 'rejected'));
+    await pharmacyEvent('greatlakes', other.id, 'rejected');
     await db().updateTable('pharmacies').set({ stripeAccountId: 'acct_greatlakes_test' }).where('id', '=', DEMO_IDS.pharmacy('greatlakes')).execute();
     expect(await transferToPharmacy(other.id)).toEqual({ status: 'skipped', reason: 'refunded' });
     await db().updateTable('pharmacies').set({ stripeAccountId: null }).where('id', '=', DEMO_IDS.pharmacy('greatlakes')).execute();
@@ -344,7 +356,7 @@ describe('paying pharmacies and refunds', () => {
     const error = await checkoutCart(TECH, { version: cart.version }).catch((e: unknown) => e);
     configureStripe(stripe.connection);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: 'conflict', details: { reason: 'provider_unavailable' } });
+    expect(error).toMatchObject({ code: 'payments_unavailable', details: { reason: 'payments_unavailable' } });
     const retried = await checkoutCart(TECH, { version: cart.version });
     expect(retried).toMatchObject({ replayed: true, checkout: { status: 'awaiting_payment', redirectUrl: expect.stringContaining('checkout.stripe.test') } });
   });

@@ -205,7 +205,13 @@ describe('checkout on account (invoice)', () => {
     const cart = await threePharmacyCart();
     const { checkout } = await checkoutCart(TECH, { version: cart.version });
     const order = checkout.orders[0]!;
-    const first = await db().transaction().execute((tx) => refundOrder(tx, order.id, 'rejected: out of stock'));
+    // As the pharmacy's rejection does: the order's status and its refund in one transaction.
+    const first = await db()
+      .transaction()
+      .execute(async (tx) => {
+        await tx.updateTable('orders').set({ status: 'rejected' }).where('id', '=', order.id).execute();
+        return refundOrder(tx, order.id, 'rejected: out of stock');
+      });
     const second = await db().transaction().execute((tx) => refundOrder(tx, order.id, 'rejected: out of stock'));
     expect(first).toMatchObject({ kind: 'credit', status: 'succeeded', amountCents: order.totalCents, created: true });
     expect(second).toMatchObject({ movementId: first.movementId, created: false });

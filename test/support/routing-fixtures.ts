@@ -6,7 +6,7 @@ import { enqueueOrderDeliveries } from '../../app/services/orders/index.server';
 
 /**
  * Paid orders waiting for delivery, as checkout leaves them: `count` checkouts of the demo
- * clinic, each with a succeeded invoice payment and one `pending_delivery` order for the
+ * clinic, each with a succeeded invoice payment (and its charge in the ledger) and one `pending_delivery` order for the
  * pharmacy, whose lines copy the clinic's latest order there. Returns the order ids.
  */
 export async function createPendingOrders(
@@ -33,7 +33,13 @@ export async function createPendingOrders(
     pay as (
       insert into payments (clinic_id, checkout_id, provider, status, amount_cents, confirmed_at)
       select ${clinicId}, co.id, 'invoice', 'succeeded', co.amount_cents, ${createdAt}::timestamptz from co
-      returning checkout_id
+      returning id, checkout_id, amount_cents
+    ),
+    charge as (
+      insert into payment_movements (payment_id, checkout_id, clinic_id, kind, provider, amount_cents, idempotency_key, status, note, created_at, updated_at)
+      select pay.id, pay.checkout_id, ${clinicId}, 'charge', 'invoice', pay.amount_cents, 'charge:' || pay.checkout_id, 'succeeded', 'invoice issued', ${createdAt}::timestamptz, ${createdAt}::timestamptz
+      from pay
+      returning id
     ),
     ord as (
       insert into orders (clinic_id, checkout_id, pharmacy_id, status, subtotal_cents, shipping_cents, fees_cents, platform_fee_cents, total_cents, created_at, updated_at)

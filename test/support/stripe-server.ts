@@ -227,6 +227,9 @@ export async function startStripeServer(): Promise<StripeTestServer> {
       sessions.set(session.id, session);
       return { status: 200, body: publicSession(session) };
     }
+    if (method === 'GET' && path === '/v1/checkout/sessions') {
+      return listOf([...sessions.values()].map(publicSession) as Obj[], query, '/v1/checkout/sessions', (s) => !query.status || s.status === query.status);
+    }
     if ((m = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/)) && method === 'GET') {
       const s = sessions.get(m[1]!);
       return s ? { status: 200, body: publicSession(s) } : notFound('checkout.session', m[1]!);
@@ -348,7 +351,7 @@ export async function startStripeServer(): Promise<StripeTestServer> {
 
   const send = (res: ServerResponse, result: { status: number; body: unknown; replayed?: boolean }) =>
     sendJson(res, result.status, result.body, { 'Request-Id': id('req'), ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
-  const cut = (res: ServerResponse) => res.socket?.destroy();
+  const cut = (res: ServerResponse): void => void res.socket?.destroy();
 
   const server: LocalHttpServer = await startLocalHttpServer(async (req: ReceivedRequest, res) => {
     const [path, search = ''] = req.url.split('?');

@@ -14,6 +14,14 @@ describe('environment', () => {
     expect(() => parseEnv({ DATABASE_URL: 'not a url', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/DATABASE_URL/);
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
     expect(() => parseEnv({ STRIPE_SECRET_KEY: 'sk_test_1', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => parseEnv({ STRIPE_API_BASE: 'ftp://stripe.local', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_API_BASE: must be an http\(s\) origin/);
+    expect(() => parseEnv({ STRIPE_API_BASE: 'http://127.0.0.1:12111/v1', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_API_BASE/);
+  });
+
+  it('takes STRIPE_API_BASE as an optional origin', () => {
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32) }).STRIPE_API_BASE).toBeUndefined();
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), STRIPE_API_BASE: '' }).STRIPE_API_BASE).toBeUndefined();
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), STRIPE_API_BASE: 'http://127.0.0.1:12111' }).STRIPE_API_BASE).toBe('http://127.0.0.1:12111');
   });
 
   it('applies the documented defaults', () => {

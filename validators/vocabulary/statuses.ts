@@ -22,9 +22,27 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const PHARMACY_EVENT_TYPES = ['accepted', 'rejected', 'compounding', 'shipped', 'delivered', 'cancelled'] as const satisfies readonly OrderStatus[];
 export type PharmacyEventType = (typeof PHARMACY_EVENT_TYPES)[number];
 
-/** A checkout from starting the payment to its split into orders, or its end unpaid. */
-export const CHECKOUT_STATUSES = ['pending', 'awaiting_payment', 'paid', 'split', 'expired', 'failed'] as const;
+/**
+ * A checkout from starting the payment to its split into orders, or its end unpaid.
+ * `processing`: an asynchronous payment (a bank debit) is on its way; it can be neither
+ * cancelled nor paid again until the provider says how it went.
+ */
+export const CHECKOUT_STATUSES = ['pending', 'awaiting_payment', 'processing', 'paid', 'split', 'expired', 'failed'] as const;
 export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
+
+/** The money movements of a checkout's ledger (docs/money.md). */
+export const MOVEMENT_KINDS = ['charge', 'platform_fee', 'refund', 'transfer', 'transfer_reversal'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/**
+ * Where a money movement stands: `pending` (recorded, not sent), `sending` (the request is on
+ * its way), `unknown` (the request ended without an answer: it is looked up before anything
+ * else), `processing` (the provider took it, not final yet), `succeeded`, `failed`, `canceled`
+ * (never sent, no longer wanted, or a payment page that ended unpaid), `returned` (a platform
+ * fee given back with its order's refund).
+ */
+export const MOVEMENT_STATES = ['pending', 'sending', 'unknown', 'processing', 'succeeded', 'failed', 'canceled', 'returned'] as const;
+export type MovementState = (typeof MOVEMENT_STATES)[number];
 
 /** An owner's refill request, from open to decided (and dispensed, for the clinic's own stock). */
 export const REQUEST_STATUSES = ['open', 'approved', 'denied', 'exam_requested', 'to_dispense', 'dispensed', 'cancelled'] as const;

@@ -15,7 +15,7 @@ import { now } from '../platform/clock.server';
 import { conflict, notFound } from '../platform/errors';
 import { enqueue } from '../platform/jobs.server';
 import { clinicToday } from '../records/clinics.server';
-import type { PaymentTaken } from '../payments/index.server';
+import { chargeSucceeded, recordPlatformFees, type PaymentTaken } from '../payments/index.server';
 import { CHECKOUT_SYSTEM as SYSTEM, type CheckoutPlan, type Db, type PlanLine, type Tx } from './model';
 import { loadSnapshots } from './snapshot.server';
 import { commitStock } from './stock.server';
@@ -49,6 +49,7 @@ export async function markPaid(
   if (details.sessionId) {
     await tx.updateTable('payments').set({ stripeSessionId: details.sessionId }).where('checkoutId', '=', checkoutId).where('stripeSessionId', 'is', null).execute();
   }
+  await chargeSucceeded(tx, checkoutId, details.paymentIntentId ?? null, lateAfter ? `paid after the checkout ${lateAfter === 'failed' ? 'failed' : 'expired'}` : 'payment confirmed');
   const mismatch = details.amountTotalCents != null && details.amountTotalCents !== checkout.amountCents;
   await audit(tx, details.confirmedBy ?? SYSTEM, {
     action: 'payment.confirmed',
@@ -141,6 +142,11 @@ export async function splitInTx(tx: Tx, checkoutId: string, known?: CheckoutPlan
     .returning(['id', 'pharmacyId'])
     .execute();
   const orderOf = new Map(orders.map((o) => [o.pharmacyId, o.id]));
+  await recordPlatformFees(
+    tx,
+    { id: checkoutId, clinicId: checkout.clinicId, provider: checkout.provider },
+    [...groups.values()].map((g) => ({ id: orderOf.get(g.pharmacyId)!, platformFeeCents: g.platform })),
+  );
 
   // A refill day repeats the same few SIGs: parse each text once.
   const parsedSigs = new Map<string, ReturnType<typeof parseSig>>();

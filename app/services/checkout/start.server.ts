@@ -18,18 +18,16 @@ import { findOpenCart, lockCart, setCartStatus } from '../cart/store.server';
 import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 import { now } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
-import { enqueue } from '../platform/jobs.server';
-import { getPaymentProvider, transferGroupOf, type PaymentProvider } from '../payments/index.server';
+import { getPaymentProvider, openCharge, transferGroupOf, type PaymentProvider } from '../payments/index.server';
 import { toPublicFinding, validateClinicCart, type ClinicCartValidation } from '../validation/validation.server';
 import { CHECKOUT_TTL_MS, type CheckoutOutcome, type CheckoutPlan, type Tx } from './model';
+import { scheduleExpiry } from './expiry.server';
 import { ensureExternalPayment, paymentRequest } from './payment.server';
 import { buildPlan } from './plan.server';
 import { markPaid, splitInTx } from './split.server';
 import { reserveStock } from './stock.server';
 import { checkoutView } from './views.server';
 
-/** The expiry job runs this long after the session's own expiry, so Stripe's event usually wins. */
-const EXPIRY_GRACE_MS = 5 * 60_000;
 /** Attempts of a checkout that lost a stock race before it reports the race as a finding. */
 const STOCK_ATTEMPTS = 3;
 
@@ -106,11 +104,13 @@ async function startCheckout(
     throw conflict('This cart has already been checked out.', { reason: 'checked_out', cartId: cart.id });
   }
   if (cart.status === 'checking_out') {
-    const active = await tx.selectFrom('checkouts').select(['id', 'cartVersion']).where('cartId', '=', cart.id).orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
-    throw conflict('A payment for this cart is already in progress. Finish or cancel it first.', {
-      reason: 'checkout_in_progress',
-      checkoutId: active?.id ?? null,
-    });
+    const active = await tx.selectFrom('checkouts').select(['id', 'cartVersion', 'status']).where('cartId', '=', cart.id).orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
+    // A bank payment on its way can be neither cancelled nor paid again: it may still go through.
+    const message =
+      active?.status === 'processing'
+        ? 'A bank payment for this cart is processing: it cannot be paid again until the bank has answered.'
+        : 'A payment for this cart is already in progress. Finish or cancel it first.';
+    throw conflict(message, { reason: 'checkout_in_progress', checkoutId: active?.id ?? null, checkoutStatus: active?.status ?? null });
   }
   if (cart.name !== null) throw conflict('Only the refill-day cart can be checked out.', { reason: 'named_cart' });
   if (cart.version !== version) {
@@ -157,7 +157,7 @@ async function startCheckout(
     throw raceError(validation, plan, reserved.short);
   }
 
-  await tx
+  const payment = await tx
     .insertInto('payments')
     .values({
       clinicId,
@@ -168,7 +168,9 @@ async function startCheckout(
       transferGroup: provider.name === 'stripe' ? transferGroupOf(checkout.id) : null,
       createdAt: at,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await openCharge(tx, { checkoutId: checkout.id, paymentId: payment.id, clinicId, provider: provider.name, amountCents: plan.totalCents });
   await setCartStatus(tx, cart.id, 'checking_out', at);
   await audit(tx, principal, {
     action: 'checkout.started',
@@ -187,7 +189,7 @@ async function startCheckout(
   });
 
   if (provider.external) {
-    await enqueue(tx, 'checkout.expire', { checkoutId: checkout.id }, { runAt: new Date(expiresAt!.getTime() + EXPIRY_GRACE_MS), jobKey: `checkout.expire:${checkout.id}` });
+    await scheduleExpiry(tx, checkout.id, expiresAt!);
   } else {
     const request = await paymentRequest(tx, checkout.id, plan);
     const started = await provider.start(tx, request);

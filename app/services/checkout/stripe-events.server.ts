@@ -5,22 +5,23 @@
  * delivery finds it and does nothing. Slow work (the split) is queued, so Stripe gets its 2xx fast.
  *
  * - completed / async payment succeeded, paid: the checkout is paid and its split queued
- * - completed, unpaid (a bank debit): the stock stays held until Stripe says how it went
+ * - completed, unpaid (a bank debit): the checkout is `processing`, its stock held, until Stripe
+ *   says how it went; it can be neither cancelled nor paid again meanwhile
  * - async payment failed / expired: the stock is released and the cart reopened
- * - charge refunded: what Stripe says was refunded is recorded (never lowered)
+ * - refund updated / failed, charge refunded: the ledger's refunds follow Stripe's status
+ * - transfer reversed: the ledger's reversals are marked done (or recorded, if made outside)
+ * - account updated: the pharmacy's charges/payouts capabilities are kept
+ * A late or repeated event changes nothing twice: each step only moves forward.
  */
 import { getDb } from '../../../db/client';
 import { isUuid } from '../../../validators/vocabulary';
-import { audit } from '../audit/audit.server';
-import { recordChargeRefunded, verifyStripeEvent, type SessionRef } from '../payments/index.server';
-import { releaseCheckout } from './expiry.server';
+import { recordAccountStatus, recordChargeRefunded, recordRefundUpdate, recordTransferReversed, verifyStripeEvent, type SessionRef } from '../payments/index.server';
+import { markProcessing, releaseCheckout } from './expiry.server';
 import type { Tx } from './model';
 import { confirmPayment } from './split.server';
 
 /** What the webhook did with an event (the route answers 200 with it). */
 export type WebhookOutcome = { received: true; eventId: string; type: string; duplicate: boolean; action: string };
-
-const SYSTEM = { actorType: 'system' as const, actorLabel: 'Stripe webhook' };
 
 /**
  * Verifies a Stripe delivery (a `bad_request`, and nothing changes, for a missing, forged or
@@ -46,8 +47,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
           if (!checkoutId) return outcome('unknown_checkout');
           if (!event.paid) {
             // An asynchronous method (bank debit): the stock stays held until Stripe says how it went.
-            await tx.updateTable('payments').set({ stripePaymentIntentId: event.payment.paymentIntentId }).where('checkoutId', '=', checkoutId).execute();
-            await audit(tx, SYSTEM, { action: 'payment.processing', subjectType: 'checkout', subjectId: checkoutId, detail: { eventId: event.id, paymentStatus: event.paymentStatus } });
+            await markProcessing(tx, checkoutId, event.payment, { eventId: event.id, paymentStatus: event.paymentStatus });
             return outcome('awaiting_async_payment');
           }
           const toSplit = await confirmPayment(tx, checkoutId, event.payment);
@@ -67,6 +67,14 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
           const recorded = await recordChargeRefunded(tx, { id: event.chargeId, paymentIntentId: event.paymentIntentId, amountRefundedCents: event.amountRefundedCents });
           return outcome(recorded ? 'refund_recorded' : 'unknown_charge');
         }
+        case 'refund_updated':
+          return outcome(await recordRefundUpdate(tx, event.refund));
+        case 'transfer_reversed': {
+          const recorded = await recordTransferReversed(tx, event.transfer);
+          return outcome(recorded > 0 ? 'reversal_recorded' : 'unchanged');
+        }
+        case 'account_updated':
+          return outcome((await recordAccountStatus(tx, event)) ? 'account_recorded' : 'unchanged');
         default:
           return outcome('ignored');
       }

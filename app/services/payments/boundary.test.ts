@@ -22,8 +22,16 @@ function filesMatching(pattern: RegExp): string[] {
 }
 
 describe('the payments boundary', () => {
-  it('only the payments room talks to Stripe: the SDK is imported and its client used in two files', () => {
+  it('only the payments room talks to Stripe: the SDK is imported in two files and its client used in three', () => {
     expect(filesMatching(/from ['"]stripe['"]/)).toEqual(['app/services/payments/stripe-client.server.ts', 'app/services/payments/stripe.server.ts']);
-    expect(filesMatching(/\bgetStripe\(/)).toEqual(['app/services/payments/stripe-client.server.ts', 'app/services/payments/stripe.server.ts']);
+    expect(filesMatching(/\bgetStripe\(/)).toEqual([
+      'app/services/payments/stripe-client.server.ts',
+      'app/services/payments/stripe-money.server.ts',
+      'app/services/payments/stripe.server.ts',
+    ]);
+  });
+
+  it('only the ledger triggers write ledger entries: no code inserts into them', () => {
+    expect(filesMatching(/insertInto\(['"]ledgerEntries['"]\)|insert into ledger_entries/i)).toEqual(['db/migrations/2026_12_03_1400_create_money_ledger.ts']);
   });
 });

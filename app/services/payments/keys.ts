@@ -5,9 +5,15 @@ export function transferGroupOf(checkoutId: string): string {
   return `checkout_${checkoutId}`;
 }
 
-/** Idempotency keys of the money movements of an order: one of each kind per order, ever. */
+/**
+ * Keys of the money movements of an order: one of each kind per order, ever. A movement's key is
+ * its idempotency key at Stripe and rides in the request's metadata (`movement`), so a request
+ * whose answer was lost is found again by it.
+ */
 export const movementKey = {
   refund: (orderId: string) => `refund:${orderId}`,
   transfer: (orderId: string) => `transfer:${orderId}`,
   transferReversal: (orderId: string) => `transfer_reversal:${orderId}`,
+  /** A refund or reversal made outside vialcart (Stripe's dashboard), recorded by its Stripe id. */
+  outside: (stripeId: string) => `stripe:${stripeId}`,
 };

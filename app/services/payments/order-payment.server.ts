@@ -9,7 +9,11 @@ import { notFound } from '../platform/errors';
 /** The actor the payment jobs and recordings are audited as. */
 export const PAYMENTS_SYSTEM = { actorType: 'system' as const, actorLabel: 'vialcart payments' };
 
-/** The order with its payment; `lock` locks the payment row (serialises refunds of its orders). */
+/**
+ * The order with its payment; `lock` locks the order's row: every decision about an order's
+ * money (refund, transfer, reversal, a lookup's outcome) is taken under it, so they happen one
+ * after the other (docs/money.md, "One order at a time").
+ */
 export async function orderPayment(db: Kysely<Database>, orderId: string, lock: boolean) {
   let q = db
     .selectFrom('orders')
@@ -22,6 +26,7 @@ export async function orderPayment(db: Kysely<Database>, orderId: string, lock: 
       'orders.checkoutId',
       'orders.totalCents',
       'orders.platformFeeCents',
+      'orders.status as orderStatus',
       'payments.id as paymentId',
       'payments.provider',
       'payments.status as paymentStatus',
@@ -33,8 +38,7 @@ export async function orderPayment(db: Kysely<Database>, orderId: string, lock: 
       'pharmacies.name as pharmacyName',
     ])
     .where('orders.id', '=', orderId);
-  // Locking the payment serialises refunds of its orders, so refunded_cents never races.
-  if (lock) q = q.forUpdate('payments');
+  if (lock) q = q.forUpdate('orders');
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('Order');
   return row;

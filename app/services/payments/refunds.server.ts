@@ -1,16 +1,22 @@
 /**
  * Refunds: the clinic gets back what it paid for an order (an invoice credit at once, or a
- * Stripe refund made by a job after the caller commits, with the reversal of a transfer already
- * made), and what Stripe reports as refunded on a charge is recorded.
+ * Stripe refund sent by the order's money job after the caller commits, after any transfer to
+ * the pharmacy has been reversed), and what Stripe later says of a refund is recorded. Only a
+ * refund Stripe calls `succeeded` counts as refunded; `pending` and `requires_action` wait for
+ * its event (`charge.refund.updated`, `refund.updated`, `refund.failed`).
  */
 import { sql, type Kysely } from 'kysely';
-import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 import { audit } from '../audit/audit.server';
 import { enqueue } from '../platform/jobs.server';
+import { keepPlatformFee, returnPlatformFee, syncRefunded } from './charges.server';
 import { movementKey } from './keys';
+import { addMovement, checkAfterMovement, moveMovement } from './movements.server';
+import { addReversal, refundOutcome, scheduleOrderMoney } from './order-money.server';
 import { orderPayment, PAYMENTS_SYSTEM as SYSTEM } from './order-payment.server';
-import { stripeMoney } from './stripe.server';
+import { stripeMoney } from './stripe-money.server';
+import type { ProviderRefund } from './types';
+import { getDb } from '../../../db/client';
 
 /** What `refundOrder` did. */
 export type RefundOutcome = {
@@ -25,97 +31,45 @@ export type RefundOutcome = {
   reversalMovementId?: string;
 };
 
-/** Sets refunded_cents to at least `atLeastCents` and the status that goes with it. */
-async function raiseRefunded(db: Kysely<Database>, paymentId: string, atLeastCents: number): Promise<void> {
-  await db
-    .updateTable('payments')
-    .set({
-      refundedCents: sql`least(amount_cents, greatest(refunded_cents, ${atLeastCents}::int))`,
-      status: sql`case when least(amount_cents, greatest(refunded_cents, ${atLeastCents}::int)) >= amount_cents then 'refunded'
-                       when greatest(refunded_cents, ${atLeastCents}::int) > 0 then 'partially_refunded' else status end`,
-    })
-    .where('id', '=', paymentId)
-    .execute();
-}
-
-async function succeededRefundsCents(db: Kysely<Database>, paymentId: string): Promise<number> {
-  const row = await db
-    .selectFrom('paymentMovements')
-    .select(sql<number>`coalesce(sum(amount_cents), 0)::int`.as('cents'))
-    .where('paymentId', '=', paymentId)
-    .where('kind', '=', 'refund')
-    .where('status', '=', 'succeeded')
-    .executeTakeFirstOrThrow();
-  return row.cents;
-}
+const publicStatus = (status: string): RefundOutcome['status'] => (status === 'succeeded' ? 'succeeded' : status === 'failed' || status === 'canceled' ? 'failed' : 'pending');
 
 /**
  * Gives the clinic back what it paid for one order (a pharmacy rejected it, or it was
- * cancelled). Runs in the caller's transaction and is idempotent per order (key
- * `refund:<order id>`): a second call returns the first outcome and moves no money.
+ * cancelled). Runs in the caller's transaction, under the order's row lock, and is idempotent
+ * per order (key `refund:<order id>`): a second call returns the first outcome and moves no money.
  * - Invoice: a credit against the invoice, recorded at once.
- * - Stripe: a partial Refund of the order's total on the checkout's PaymentIntent, made by the
- *   `payments.refund` job after the caller commits (so a rolled-back rejection never refunds).
- *   If the pharmacy had already been paid (cancelled after acceptance), its transfer is
- *   reversed as well (key `transfer_reversal:<order id>`).
+ * - Stripe: a refund of the order's total on the checkout's PaymentIntent, sent by the order's
+ *   money job after the caller commits (a rolled-back rejection never refunds). A transfer not
+ *   sent yet is cancelled; one already made is reversed first (key `transfer_reversal:<order id>`);
+ *   one whose answer is not known yet is looked up and, if it exists, reversed.
  */
 export async function refundOrder(tx: Kysely<Database>, orderId: string, reason: string): Promise<RefundOutcome> {
   const order = await orderPayment(tx, orderId, true);
-  const key = movementKey.refund(orderId);
-  const existing = await tx.selectFrom('paymentMovements').selectAll().where('idempotencyKey', '=', key).executeTakeFirst();
-  if (existing) {
-    return {
-      movementId: existing.id,
-      kind: order.provider === 'invoice' ? 'credit' : 'refund',
-      amountCents: existing.amountCents,
-      status: existing.status,
-      created: false,
-    };
-  }
-  const amountCents = order.totalCents;
   const isInvoice = order.provider === 'invoice';
-  const movement = await tx
-    .insertInto('paymentMovements')
-    .values({
-      paymentId: order.paymentId,
-      orderId,
-      kind: 'refund',
-      amountCents,
-      idempotencyKey: key,
-      status: isInvoice ? 'succeeded' : 'pending',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const outcome: RefundOutcome = { movementId: movement.id, kind: isInvoice ? 'credit' : 'refund', amountCents, status: isInvoice ? 'succeeded' : 'pending', created: true };
+  const { movement, created } = await addMovement(tx, {
+    paymentId: order.paymentId,
+    checkoutId: order.checkoutId,
+    clinicId: order.clinicId,
+    orderId,
+    kind: 'refund',
+    provider: order.provider,
+    amountCents: order.totalCents,
+    key: movementKey.refund(orderId),
+    status: isInvoice ? 'succeeded' : 'pending',
+    note: reason.slice(0, 500),
+  });
+  const outcome: RefundOutcome = { movementId: movement.id, kind: isInvoice ? 'credit' : 'refund', amountCents: movement.amountCents, status: publicStatus(movement.status), created };
+  if (!created) return outcome;
   if (isInvoice) {
-    await raiseRefunded(tx, order.paymentId, await succeededRefundsCents(tx, order.paymentId));
+    await returnPlatformFee(tx, orderId);
+    await syncRefunded(tx, order.paymentId);
   } else {
-    await enqueue(tx, 'payments.refund', { movementId: movement.id }, { jobKey: key });
-    const transfer = await tx
-      .selectFrom('paymentMovements')
-      .select(['externalId', 'amountCents'])
-      .where('idempotencyKey', '=', movementKey.transfer(orderId))
-      .where('status', '=', 'succeeded')
-      .executeTakeFirst();
-    if (transfer?.externalId) {
-      const reversal = await tx
-        .insertInto('paymentMovements')
-        .values({
-          paymentId: order.paymentId,
-          orderId,
-          kind: 'transfer_reversal',
-          amountCents: transfer.amountCents,
-          idempotencyKey: movementKey.transferReversal(orderId),
-          status: 'pending',
-        })
-        .onConflict((oc) => oc.column('idempotencyKey').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (reversal) {
-        await enqueue(tx, 'payments.transfer_reversal', { movementId: reversal.id }, { jobKey: movementKey.transferReversal(orderId) });
-        outcome.reversalMovementId = reversal.id;
-      }
+    const transfer = await tx.selectFrom('paymentMovements').selectAll().where('idempotencyKey', '=', movementKey.transfer(orderId)).executeTakeFirst();
+    if (transfer?.status === 'pending') await moveMovement(tx, transfer.id, ['pending'], 'canceled', { note: 'not sent: the order is refunded' });
+    if (transfer && (transfer.status === 'succeeded' || transfer.status === 'processing')) {
+      outcome.reversalMovementId = (await addReversal(tx, order, transfer)).movement.id;
     }
+    await scheduleOrderMoney(tx, orderId);
   }
   await audit(tx, SYSTEM, {
     action: isInvoice ? 'payment.credited' : 'payment.refund_requested',
@@ -123,61 +77,114 @@ export async function refundOrder(tx: Kysely<Database>, orderId: string, reason:
     subjectId: orderId,
     clinicId: order.clinicId,
     pharmacyId: order.pharmacyId,
-    detail: { amountCents, reason, paymentId: order.paymentId, checkoutId: order.checkoutId },
+    detail: { amountCents: order.totalCents, reason, paymentId: order.paymentId, checkoutId: order.checkoutId },
   });
+  await checkAfterMovement(tx, order.checkoutId);
   return outcome;
 }
 
-export async function runRefund(movementId: string): Promise<void> {
-  const db = getDb();
-  const movement = await db
-    .selectFrom('paymentMovements')
-    .innerJoin('payments', 'payments.id', 'paymentMovements.paymentId')
-    .select(['paymentMovements.id', 'paymentMovements.status', 'paymentMovements.amountCents', 'paymentMovements.idempotencyKey', 'paymentMovements.orderId', 'payments.id as paymentId', 'payments.checkoutId', 'payments.stripePaymentIntentId'])
-    .where('paymentMovements.id', '=', movementId)
-    .executeTakeFirst();
-  if (!movement || movement.status !== 'pending') return;
-  if (!movement.stripePaymentIntentId) throw new Error(`payment ${movement.paymentId} has no PaymentIntent to refund`);
-  const refund = await stripeMoney.refund({
-    paymentIntentId: movement.stripePaymentIntentId,
-    amountCents: movement.amountCents,
-    metadata: { orderId: movement.orderId ?? '', checkoutId: movement.checkoutId },
-    idempotencyKey: movement.idempotencyKey,
-  });
-  const status = refund.status === 'failed' || refund.status === 'canceled' ? 'failed' : 'succeeded';
-  await db.transaction().execute(async (tx) => {
-    await tx.updateTable('paymentMovements').set({ status, externalId: refund.id }).where('id', '=', movementId).where('status', '=', 'pending').execute();
-    await raiseRefunded(tx, movement.paymentId, await succeededRefundsCents(tx, movement.paymentId));
-    await audit(tx, SYSTEM, {
-      action: status === 'succeeded' ? 'payment.refunded' : 'payment.refund_failed',
-      subjectType: 'order',
-      subjectId: movement.orderId ?? movement.paymentId,
-      detail: { amountCents: movement.amountCents, refundId: refund.id, refundStatus: refund.status },
-    });
-  });
-}
 /**
- * Records what Stripe says a charge has had refunded (`charge.refunded`), including refunds
- * made outside vialcart (the dashboard). Never lowers what is recorded.
+ * A refund as Stripe reports it later (`charge.refund.updated`, `refund.updated`,
+ * `refund.failed`): ours (by its Stripe id, or the movement key in its metadata) moves to
+ * Stripe's status — never back from a final one, so a late or repeated event changes nothing;
+ * one made outside vialcart is recorded under its Stripe id. Answers what it did.
+ */
+export async function recordRefundUpdate(tx: Kysely<Database>, refund: ProviderRefund): Promise<'recorded' | 'unchanged' | 'recorded_outside' | 'unknown_refund'> {
+  const ours = await tx
+    .selectFrom('paymentMovements')
+    .selectAll()
+    .where('kind', '=', 'refund')
+    .where((eb) => eb.or([eb('externalId', '=', refund.id), eb('idempotencyKey', '=', refund.metadata.movement ?? '')]))
+    .executeTakeFirst();
+  if (!ours) return recordOutsideRefund(tx, refund);
+  if (ours.orderId) await orderPayment(tx, ours.orderId, true);
+  const found = refundOutcome(refund);
+  const from =
+    found.state === 'succeeded'
+      ? (['sending', 'unknown', 'processing'] as const)
+      : found.state === 'processing'
+        ? (['sending', 'unknown'] as const)
+        : (['sending', 'unknown', 'processing', 'succeeded'] as const);
+  const moved = await moveMovement(tx, ours.id, from, found.state, { externalId: refund.id, providerStatus: refund.status, note: `Stripe: refund ${refund.status.replace(/_/g, ' ')}` });
+  if (!moved) return 'unchanged';
+  if (found.state === 'failed' && ours.orderId) await keepPlatformFee(tx, ours.orderId);
+  await syncRefunded(tx, ours.paymentId);
+  await audit(tx, SYSTEM, {
+    action: found.state === 'succeeded' ? 'payment.refunded' : found.state === 'failed' ? 'payment.refund_failed' : 'payment.refund_pending',
+    subjectType: ours.orderId ? 'order' : 'checkout',
+    subjectId: ours.orderId ?? ours.checkoutId,
+    clinicId: ours.clinicId,
+    detail: { amountCents: ours.amountCents, refundId: refund.id, stripeStatus: refund.status },
+  });
+  await checkAfterMovement(tx, ours.checkoutId);
+  return 'recorded';
+}
+
+async function recordOutsideRefund(tx: Kysely<Database>, refund: ProviderRefund): Promise<'recorded_outside' | 'unchanged' | 'unknown_refund'> {
+  if (!refund.paymentIntentId) return 'unknown_refund';
+  const payment = await tx.selectFrom('payments').select(['id', 'checkoutId', 'clinicId']).where('stripePaymentIntentId', '=', refund.paymentIntentId).executeTakeFirst();
+  if (!payment) return 'unknown_refund';
+  const found = refundOutcome(refund);
+  const { created, movement } = await addMovement(tx, {
+    paymentId: payment.id,
+    checkoutId: payment.checkoutId,
+    clinicId: payment.clinicId,
+    orderId: null,
+    kind: 'refund',
+    provider: 'stripe',
+    amountCents: refund.amountCents,
+    key: movementKey.outside(refund.id),
+    status: found.state,
+    externalId: refund.id,
+    providerStatus: refund.status,
+    note: 'refunded outside vialcart (Stripe dashboard)',
+  });
+  if (!created) {
+    const from = found.state === 'processing' ? ([] as const) : found.state === 'succeeded' ? (['processing'] as const) : (['processing', 'succeeded'] as const);
+    if (from.length === 0 || !(await moveMovement(tx, movement.id, from, found.state, { providerStatus: refund.status, note: `Stripe: refund ${refund.status}` }))) return 'unchanged';
+  }
+  await syncRefunded(tx, payment.id);
+  await audit(tx, SYSTEM, { action: 'payment.refund_recorded', subjectType: 'checkout', subjectId: payment.checkoutId, clinicId: payment.clinicId, detail: { refundId: refund.id, amountCents: refund.amountCents, stripeStatus: refund.status } });
+  await checkAfterMovement(tx, payment.checkoutId);
+  return 'recorded_outside';
+}
+
+/**
+ * `charge.refunded`: Stripe says how much of a charge is refunded in all. When that is more
+ * than the ledger knows of, the charge's refunds are read from Stripe by a job (after this
+ * transaction) and the unknown ones recorded. Answers whether the charge is ours.
  */
 export async function recordChargeRefunded(
   tx: Kysely<Database>,
   charge: { id: string; paymentIntentId: string | null; amountRefundedCents: number },
 ): Promise<boolean> {
-  let q = tx.selectFrom('payments').select(['id', 'clinicId', 'checkoutId']).where('provider', '=', 'stripe');
+  let q = tx.selectFrom('payments').select(['id', 'clinicId', 'checkoutId', 'stripePaymentIntentId']).where('provider', '=', 'stripe');
   q = charge.paymentIntentId
     ? q.where((eb) => eb.or([eb('stripeChargeId', '=', charge.id), eb('stripePaymentIntentId', '=', charge.paymentIntentId)]))
     : q.where('stripeChargeId', '=', charge.id);
-  const payment = await q.forUpdate().executeTakeFirst();
+  const payment = await q.executeTakeFirst();
   if (!payment) return false;
   await tx.updateTable('payments').set({ stripeChargeId: charge.id }).where('id', '=', payment.id).where('stripeChargeId', 'is', null).execute();
-  await raiseRefunded(tx, payment.id, charge.amountRefundedCents);
-  await audit(tx, SYSTEM, {
-    action: 'payment.refund_recorded',
-    subjectType: 'checkout',
-    subjectId: payment.checkoutId,
-    clinicId: payment.clinicId,
-    detail: { chargeId: charge.id, amountRefundedCents: charge.amountRefundedCents },
-  });
+  const { cents } = await tx
+    .selectFrom('paymentMovements')
+    .select(sql<number>`coalesce(sum(amount_cents), 0)::int`.as('cents'))
+    .where('paymentId', '=', payment.id)
+    .where('kind', '=', 'refund')
+    .where('status', 'in', ['sending', 'unknown', 'processing', 'succeeded'])
+    .executeTakeFirstOrThrow();
+  if (charge.amountRefundedCents > cents && payment.stripePaymentIntentId) {
+    await enqueue(tx, 'payments.sync_refunds', { paymentIntentId: payment.stripePaymentIntentId }, { jobKey: `sync_refunds:${payment.stripePaymentIntentId}` });
+  }
   return true;
+}
+
+/** The `payments.sync_refunds` job: records every refund of a payment that the ledger does not know of yet. */
+export async function syncRefundsOf(paymentIntentId: string): Promise<number> {
+  const refunds = await stripeMoney.listRefundsOf(paymentIntentId);
+  let recorded = 0;
+  for (const refund of refunds) {
+    const result = await getDb().transaction().execute((tx) => recordRefundUpdate(tx, refund));
+    if (result === 'recorded' || result === 'recorded_outside') recorded += 1;
+  }
+  return recorded;
 }

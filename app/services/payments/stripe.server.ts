@@ -1,28 +1,56 @@
 /**
- * Everything vialcart asks Stripe, in one place: the Checkout provider (start and close a
- * payment page), webhook events verified and read into `PaymentEvent`s, and the Connect money
- * movements (charge lookup, refund, transfer, transfer reversal). Callers never see the SDK;
- * a request Stripe will refuse again is thrown as `PaymentRefused` where the caller acts on it.
+ * The Stripe Checkout provider (start and close a payment page) and Stripe's webhook events,
+ * verified and read into `PaymentEvent`s. Callers never see the SDK or Stripe's raw messages:
+ * a failed request is thrown as `PaymentRefused` (Stripe will refuse it again) or
+ * `PaymentsUnavailable` (our key refused, busy, or no answer). The money movements after a
+ * payment are in `stripe-money.server.ts`.
  */
 import type Stripe from 'stripe';
 import { DomainError } from '../platform/errors';
-import { getStripe, isPermanentStripeError, stripeWebhookSecret } from './stripe-client.server';
-import { PaymentRefused, type PaymentEvent, type PaymentProvider, type PaymentTaken } from './types';
+import { redactSecrets } from '../platform/secrets';
+import { describeStripeError, getStripe, stripeFailureOf, stripeWebhookSecret } from './stripe-client.server';
+import {
+  PaymentRefused,
+  PaymentsUnavailable,
+  type PaymentEvent,
+  type PaymentProvider,
+  type PaymentTaken,
+  type ProviderRefund,
+  type ProviderReversal,
+  type ProviderTransfer,
+} from './types';
 
 /** Seconds a webhook signature stays valid: Stripe's default; older deliveries are refused as replays. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-/** Runs a Stripe request, turning a refusal that a retry cannot fix into `PaymentRefused`. */
-async function refusalsNamed<T>(request: () => Promise<T>): Promise<T> {
+/**
+ * Runs a Stripe request; a failure is thrown as `PaymentRefused` (with Stripe's message, secrets
+ * masked) or `PaymentsUnavailable` (no message of Stripe's at all). Errors that are not Stripe's
+ * (a bug of ours) pass through.
+ */
+export async function stripeCall<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (isPermanentStripeError(error)) throw new PaymentRefused('Stripe', error instanceof Error ? error.message : String(error), { cause: error });
+    const failure = stripeFailureOf(error);
+    if (!failure) throw error;
+    const detail = describeStripeError(error);
+    if (failure === 'refused') throw new PaymentRefused('Stripe', redactSecrets(error instanceof Error ? error.message : String(error)), detail);
+    throw new PaymentsUnavailable(failure, detail);
+  }
+}
+
+/** A Stripe request that answers null for an object Stripe does not have (404), instead of throwing. */
+export async function stripeFind<T>(request: () => Promise<T>): Promise<T | null> {
+  try {
+    return await stripeCall(request);
+  } catch (error) {
+    if (error instanceof PaymentRefused && (error.detail.code === 'resource_missing' || error.detail.statusCode === 404)) return null;
     throw error;
   }
 }
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
+export const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
 
 /** What a completed session took: the session, its PaymentIntent and the amount charged. */
 function taken(session: Stripe.Checkout.Session): PaymentTaken {
@@ -40,68 +68,100 @@ export const stripeProvider: PaymentProvider = {
   name: 'stripe',
   external: true,
   async start(_db, request) {
-    const session = await refusalsNamed(() => getStripe().checkout.sessions.create(
-      {
-        mode: 'payment',
-        client_reference_id: request.checkoutId,
-        ...(request.clinic.stripeCustomerId
-          ? { customer: request.clinic.stripeCustomerId }
-          : request.clinic.email
-            ? { customer_email: request.clinic.email }
-            : {}),
-        line_items: request.parts.map((part) => ({
-          quantity: 1,
-          price_data: {
-            currency: 'usd',
-            unit_amount: part.totalCents,
-            product_data: {
-              name: `${part.pharmacyName} order`,
-              description: `${part.lineCount} line${part.lineCount === 1 ? '' : 's'}, ${part.vials} vial${part.vials === 1 ? '' : 's'}, shipping and fees included`,
-              metadata: { pharmacyId: part.pharmacyId },
+    const session = await stripeCall(() =>
+      getStripe().checkout.sessions.create(
+        {
+          mode: 'payment',
+          client_reference_id: request.checkoutId,
+          ...(request.clinic.stripeCustomerId
+            ? { customer: request.clinic.stripeCustomerId }
+            : request.clinic.email
+              ? { customer_email: request.clinic.email }
+              : {}),
+          line_items: request.parts.map((part) => ({
+            quantity: 1,
+            price_data: {
+              currency: 'usd',
+              unit_amount: part.totalCents,
+              product_data: {
+                name: `${part.pharmacyName} order`,
+                description: `${part.lineCount} line${part.lineCount === 1 ? '' : 's'}, ${part.vials} vial${part.vials === 1 ? '' : 's'}, shipping and fees included`,
+                metadata: { pharmacyId: part.pharmacyId },
+              },
             },
+          })),
+          metadata: {
+            checkoutId: request.checkoutId,
+            clinicId: request.clinicId,
+            cartId: request.cartId,
+            cartVersion: String(request.cartVersion),
           },
-        })),
-        metadata: {
-          checkoutId: request.checkoutId,
-          clinicId: request.clinicId,
-          cartId: request.cartId,
-          cartVersion: String(request.cartVersion),
+          payment_intent_data: {
+            transfer_group: request.transferGroup,
+            metadata: { checkoutId: request.checkoutId },
+          },
+          expires_at: Math.floor(request.expiresAt.getTime() / 1000),
+          success_url: request.successUrl,
+          cancel_url: request.cancelUrl,
         },
-        payment_intent_data: {
-          transfer_group: request.transferGroup,
-          metadata: { checkoutId: request.checkoutId },
-        },
-        expires_at: Math.floor(request.expiresAt.getTime() / 1000),
-        success_url: request.successUrl,
-        cancel_url: request.cancelUrl,
-      },
-      { idempotencyKey: request.idempotencyKey },
-    ));
-    if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
+        { idempotencyKey: request.idempotencyKey },
+      ),
+    );
+    if (!session.url) throw new PaymentsUnavailable('unknown', { type: 'session_without_url' });
     return { kind: 'redirect', sessionId: session.id, url: session.url };
   },
 
   /**
-   * Reads the session and, while it is still open, expires it (key `expire:<checkout id>`) so
-   * it can no longer be paid. A session that completed between the two calls is read again
-   * and followed: paid, or an asynchronous payment still processing.
+   * Reads the session and, while it is still open, expires it (key `expire:<session id>`) so it
+   * can no longer be paid. A completed session is followed to its PaymentIntent: paid, still
+   * processing (a bank debit), or turned down.
    */
-  async close({ checkoutId, reference: sessionId }) {
+  async close({ reference: sessionId }) {
     const stripe = getStripe();
-    let session = await stripe.checkout.sessions.retrieve(sessionId);
+    let session = await stripeCall(() => stripe.checkout.sessions.retrieve(sessionId));
     if (session.status === 'open') {
       try {
-        session = await stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire:${checkoutId}` });
+        session = await stripeCall(() => stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire:${sessionId}` }));
       } catch (error) {
-        if (!isPermanentStripeError(error)) throw error;
-        session = await stripe.checkout.sessions.retrieve(sessionId);
+        // Completed (or expired) between the two calls: read where it stands now.
+        if (!(error instanceof PaymentRefused)) throw error;
+        session = await stripeCall(() => stripe.checkout.sessions.retrieve(sessionId));
       }
     }
     if (session.status !== 'complete') return { state: 'closed' };
-    if (session.payment_status === 'unpaid') return { state: 'pending' };
-    return { state: 'paid', ...taken(session) };
+    if (session.payment_status !== 'unpaid') return { state: 'paid', ...taken(session) };
+    const intentId = idOf(session.payment_intent);
+    if (!intentId) return { state: 'pending', ...taken(session) };
+    const intent = await stripeCall(() => stripe.paymentIntents.retrieve(intentId));
+    if (intent.status === 'succeeded') return { state: 'paid', ...taken(session) };
+    if (intent.status === 'processing') return { state: 'pending', ...taken(session) };
+    return { state: 'failed' };
   },
 };
+
+/**
+ * Expires the open payment pages of a checkout made since `since` (one whose answer was lost
+ * before a fresh page replaces it), so only the page the clinic is sent to can be paid.
+ * Answers how many it expired.
+ */
+export async function expireOtherSessions(checkoutId: string, since: Date, keep: string | null): Promise<number> {
+  const stripe = getStripe();
+  let expired = 0;
+  const list = stripe.checkout.sessions.list({ created: { gte: Math.floor(since.getTime() / 1000) - 60 }, status: 'open', limit: 100 });
+  const open: string[] = [];
+  await stripeCall(() =>
+    list.autoPagingEach((session) => {
+      if (session.metadata?.checkoutId === checkoutId && session.id !== keep) open.push(session.id);
+    }),
+  );
+  for (const id of open) {
+    await stripeCall(() => stripe.checkout.sessions.expire(id, {}, { idempotencyKey: `expire:${id}` })).catch((error: unknown) => {
+      if (!(error instanceof PaymentRefused)) throw error; // completed or expired meanwhile
+    });
+    expired += 1;
+  }
+  return expired;
+}
 
 /**
  * Verifies a Stripe delivery against the raw body and the `Stripe-Signature` header (a
@@ -130,6 +190,17 @@ export function verifyStripeEvent(rawBody: string, signature: string | null): Pa
       const charge = event.data.object;
       return { ...base, kind: 'charge_refunded', chargeId: charge.id, paymentIntentId: idOf(charge.payment_intent), amountRefundedCents: charge.amount_refunded };
     }
+    case 'charge.refund.updated':
+    case 'refund.created':
+    case 'refund.updated':
+    case 'refund.failed':
+      return { ...base, kind: 'refund_updated', refund: refundOf(event.data.object) };
+    case 'transfer.reversed':
+      return { ...base, kind: 'transfer_reversed', transfer: transferOf(event.data.object) };
+    case 'account.updated': {
+      const account = event.data.object;
+      return { ...base, kind: 'account_updated', accountId: account.id, chargesEnabled: account.charges_enabled ?? false, payoutsEnabled: account.payouts_enabled ?? false, at: new Date(event.created * 1000) };
+    }
     default:
       return { ...base, kind: 'other' };
   }
@@ -139,56 +210,34 @@ function sessionRef(session: Stripe.Checkout.Session) {
   return { sessionId: session.id, checkoutId: session.metadata?.checkoutId ?? null };
 }
 
-/**
- * Stripe Connect money movements after the payment. Each carries the caller's idempotency key
- * (docs/decisions/004-payments.md lists them), so a retried call returns the first answer.
- */
-export const stripeMoney = {
-  /** The charge behind a PaymentIntent (`latest_charge`); throws while it has none yet. */
-  async chargeOf(paymentIntentId: string): Promise<string> {
-    const intent = await getStripe().paymentIntents.retrieve(paymentIntentId);
-    const charge = idOf(intent.latest_charge);
-    if (!charge) throw new Error(`PaymentIntent ${paymentIntentId} has no charge yet`);
-    return charge;
-  },
+/** A Stripe Refund in our terms. */
+export function refundOf(refund: Stripe.Refund): ProviderRefund {
+  return {
+    id: refund.id,
+    amountCents: refund.amount,
+    status: refund.status ?? 'pending',
+    paymentIntentId: idOf(refund.payment_intent),
+    chargeId: idOf(refund.charge),
+    metadata: (refund.metadata ?? {}) as Record<string, string>,
+    created: refund.created,
+  };
+}
 
-  /** A partial refund of a PaymentIntent; answers Stripe's refund id and status as given. */
-  async refund(input: { paymentIntentId: string; amountCents: number; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ id: string; status: string | null }> {
-    const refund = await getStripe().refunds.create(
-      { payment_intent: input.paymentIntentId, amount: input.amountCents, reason: 'requested_by_customer', metadata: input.metadata },
-      { idempotencyKey: input.idempotencyKey },
-    );
-    return { id: refund.id, status: refund.status };
-  },
+/** A Stripe Transfer Reversal in our terms. */
+export function reversalOf(reversal: Stripe.TransferReversal): ProviderReversal {
+  return { id: reversal.id, amountCents: reversal.amount, transferId: idOf(reversal.transfer) ?? '', metadata: (reversal.metadata ?? {}) as Record<string, string>, created: reversal.created };
+}
 
-  /** A transfer to a connected account, funded by `sourceCharge`, in the checkout's transfer group. */
-  async transfer(input: {
-    amountCents: number;
-    destination: string;
-    transferGroup: string;
-    sourceCharge: string;
-    description: string;
-    metadata: Record<string, string>;
-    idempotencyKey: string;
-  }): Promise<{ id: string; transferGroup: string | null }> {
-    const transfer = await getStripe().transfers.create(
-      {
-        amount: input.amountCents,
-        currency: 'usd',
-        destination: input.destination,
-        transfer_group: input.transferGroup,
-        source_transaction: input.sourceCharge,
-        description: input.description,
-        metadata: input.metadata,
-      },
-      { idempotencyKey: input.idempotencyKey },
-    );
-    return { id: transfer.id, transferGroup: transfer.transfer_group ?? null };
-  },
-
-  /** Takes (part of) a transfer back from the connected account. */
-  async reverseTransfer(input: { transferId: string; amountCents: number; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ id: string }> {
-    const reversal = await getStripe().transfers.createReversal(input.transferId, { amount: input.amountCents, metadata: input.metadata }, { idempotencyKey: input.idempotencyKey });
-    return { id: reversal.id };
-  },
-};
+/** A Stripe Transfer in our terms, with the reversals it carries. */
+export function transferOf(transfer: Stripe.Transfer): ProviderTransfer {
+  return {
+    id: transfer.id,
+    amountCents: transfer.amount,
+    amountReversedCents: transfer.amount_reversed,
+    destination: idOf(transfer.destination),
+    transferGroup: transfer.transfer_group ?? null,
+    metadata: (transfer.metadata ?? {}) as Record<string, string>,
+    reversals: (transfer.reversals?.data ?? []).map(reversalOf),
+    created: transfer.created,
+  };
+}

@@ -1,39 +1,57 @@
 /**
  * Transfers: a pharmacy is paid its share of an order when it accepts it (a Stripe Connect
- * transfer funded by the checkout's charge), and a transfer is reversed when its order is
- * refunded after acceptance.
+ * transfer funded by the checkout's charge), and what Stripe reports of reversals is recorded.
+ * The transfer itself is sent by the order's money job (order-money.server.ts), which reverses
+ * it instead when the order is refunded.
  */
 import type { Kysely } from 'kysely';
-import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
-import { audit } from '../audit/audit.server';
-import { enqueue } from '../platform/jobs.server';
-import { movementKey, transferGroupOf } from './keys';
-import { orderPayment, PAYMENTS_SYSTEM as SYSTEM } from './order-payment.server';
-import { stripeMoney } from './stripe.server';
+import { movementKey } from './keys';
+import { addMovement, checkAfterMovement, moveMovement } from './movements.server';
+import { scheduleOrderMoney, settleOrderMoney } from './order-money.server';
+import { orderPayment } from './order-payment.server';
+import type { ProviderTransfer } from './types';
+import { getDb } from '../../../db/client';
 
 /** What `transferToPharmacy` did. */
 export type TransferOutcome =
   | { status: 'succeeded'; movementId: string; transferId: string; amountCents: number; created: boolean }
-  | { status: 'skipped'; reason: 'invoice' | 'no_connected_account' | 'refunded' };
+  | { status: 'skipped'; reason: 'invoice' | 'no_connected_account' | 'refunded' | 'not_accepted' };
 
-/** The charge behind a Stripe payment (`PaymentIntent.latest_charge`), stored once known. */
-async function chargeOf(paymentId: string, paymentIntentId: string | null, known: string | null): Promise<string> {
-  if (known) return known;
-  if (!paymentIntentId) throw new Error(`payment ${paymentId} has no PaymentIntent yet`);
-  const charge = await stripeMoney.chargeOf(paymentIntentId);
-  await getDb().updateTable('payments').set({ stripeChargeId: charge }).where('id', '=', paymentId).execute();
-  return charge;
+const ACCEPTED = ['accepted', 'compounding', 'shipped', 'delivered'];
+
+/**
+ * Records, in the accepting transaction, that the pharmacy is to be paid its share of the order
+ * (total less vialcart's platform fee, key `transfer:<order id>`) and queues the order's money
+ * job, which sends it after the transaction commits. Invoice payments and pharmacies without a
+ * connected account are paid outside Stripe (the invoice lists what each is owed): nothing to do.
+ */
+export async function scheduleTransfer(tx: Kysely<Database>, orderId: string): Promise<void> {
+  const order = await orderPayment(tx, orderId, true);
+  if (order.provider !== 'stripe' || !order.stripeAccountId) return;
+  const { created } = await addMovement(tx, {
+    paymentId: order.paymentId,
+    checkoutId: order.checkoutId,
+    clinicId: order.clinicId,
+    orderId,
+    kind: 'transfer',
+    provider: 'stripe',
+    amountCents: order.totalCents - order.platformFeeCents,
+    key: movementKey.transfer(orderId),
+    status: 'pending',
+    note: 'the pharmacy accepted the order',
+  });
+  if (created) {
+    await scheduleOrderMoney(tx, orderId);
+    await checkAfterMovement(tx, order.checkoutId);
+  }
 }
 
 /**
- * Pays a pharmacy its share of an order it has accepted: a Stripe Connect Transfer of the
- * order's total less vialcart's platform fee, to the pharmacy's connected account, in the
- * checkout's transfer group, funded by the checkout's charge (`source_transaction`), with the
- * idempotency key `transfer:<order id>`. Call it after the acceptance commits (or enqueue
- * `scheduleTransfer` in the accepting transaction). Idempotent: a second call returns the
- * first transfer. Invoice payments and pharmacies without a connected account are skipped:
- * the invoice lists what vialcart owes each pharmacy. Throws on Stripe errors (retry it).
+ * Pays a pharmacy its share of an order it has accepted, now: records the transfer if the
+ * accepting transaction did not, and moves the order's money (docs/decisions/004-payments.md).
+ * Idempotent: a second call answers the first transfer (`created: false`). An order being
+ * refunded is never transferred (`refunded`). Throws when Stripe does not answer (the job retries).
  */
 export async function transferToPharmacy(orderId: string): Promise<TransferOutcome> {
   const db = getDb();
@@ -41,62 +59,59 @@ export async function transferToPharmacy(orderId: string): Promise<TransferOutco
   if (order.provider !== 'stripe') return { status: 'skipped', reason: 'invoice' };
   if (!order.stripeAccountId) return { status: 'skipped', reason: 'no_connected_account' };
   const key = movementKey.transfer(orderId);
-  const refunded = await db.selectFrom('paymentMovements').select('id').where('idempotencyKey', '=', movementKey.refund(orderId)).executeTakeFirst();
-  if (refunded) return { status: 'skipped', reason: 'refunded' };
-
-  const amountCents = order.totalCents - order.platformFeeCents;
-  await db
-    .insertInto('paymentMovements')
-    .values({ paymentId: order.paymentId, orderId, kind: 'transfer', amountCents, idempotencyKey: key, status: 'pending' })
-    .onConflict((oc) => oc.column('idempotencyKey').doNothing())
-    .execute();
+  const refunded = await db.selectFrom('paymentMovements').select('id').where('orderId', '=', orderId).where('kind', '=', 'refund').executeTakeFirst();
+  if (refunded) {
+    await settleOrderMoney(orderId); // resolves a transfer left without an answer, and reverses it
+    return { status: 'skipped', reason: 'refunded' };
+  }
+  if (!ACCEPTED.includes(order.orderStatus)) return { status: 'skipped', reason: 'not_accepted' };
+  await db.transaction().execute((tx) => scheduleTransfer(tx, orderId));
+  const before = await db.selectFrom('paymentMovements').select(['status']).where('idempotencyKey', '=', key).executeTakeFirstOrThrow();
+  await settleOrderMoney(orderId);
   const movement = await db.selectFrom('paymentMovements').selectAll().where('idempotencyKey', '=', key).executeTakeFirstOrThrow();
   if (movement.status === 'succeeded' && movement.externalId) {
-    return { status: 'succeeded', movementId: movement.id, transferId: movement.externalId, amountCents: movement.amountCents, created: false };
+    return { status: 'succeeded', movementId: movement.id, transferId: movement.externalId, amountCents: movement.amountCents, created: before.status !== 'succeeded' };
   }
-  const charge = await chargeOf(order.paymentId, order.stripePaymentIntentId, order.stripeChargeId);
-  const transfer = await stripeMoney.transfer({
-    amountCents: movement.amountCents,
-    destination: order.stripeAccountId,
-    transferGroup: order.transferGroup ?? transferGroupOf(order.checkoutId),
-    sourceCharge: charge,
-    description: `${order.pharmacyName}: order ${orderId}`,
-    metadata: { orderId, checkoutId: order.checkoutId },
-    idempotencyKey: key,
-  });
-  await db.transaction().execute(async (tx) => {
-    await tx.updateTable('paymentMovements').set({ status: 'succeeded', externalId: transfer.id }).where('id', '=', movement.id).execute();
-    await audit(tx, SYSTEM, {
-      action: 'payment.transferred',
-      subjectType: 'order',
-      subjectId: orderId,
-      clinicId: order.clinicId,
-      pharmacyId: order.pharmacyId,
-      detail: { amountCents: movement.amountCents, transferId: transfer.id, destination: order.stripeAccountId, transferGroup: transfer.transferGroup },
-    });
-  });
-  return { status: 'succeeded', movementId: movement.id, transferId: transfer.id, amountCents: movement.amountCents, created: true };
+  if (movement.status === 'canceled') return { status: 'skipped', reason: 'refunded' };
+  throw new Error(`order ${orderId}: the transfer is ${movement.status}; the order's money job will finish it`);
 }
 
-/** Enqueues `transferToPharmacy(orderId)` in the caller's transaction (runs once it commits; retried on Stripe errors). */
-export async function scheduleTransfer(tx: Kysely<Database>, orderId: string): Promise<void> {
-  await enqueue(tx, 'payments.transfer', { orderId }, { jobKey: movementKey.transfer(orderId) });
-}
-export async function runTransferReversal(movementId: string): Promise<void> {
-  const db = getDb();
-  const movement = await db.selectFrom('paymentMovements').selectAll().where('id', '=', movementId).executeTakeFirst();
-  if (!movement || movement.status !== 'pending' || !movement.orderId) return;
-  const transfer = await db
-    .selectFrom('paymentMovements')
-    .select('externalId')
-    .where('idempotencyKey', '=', movementKey.transfer(movement.orderId))
-    .executeTakeFirst();
-  if (!transfer?.externalId) throw new Error(`order ${movement.orderId} has no transfer to reverse`);
-  const reversal = await stripeMoney.reverseTransfer({
-    transferId: transfer.externalId,
-    amountCents: movement.amountCents,
-    metadata: { orderId: movement.orderId },
-    idempotencyKey: movement.idempotencyKey,
-  });
-  await db.updateTable('paymentMovements').set({ status: 'succeeded', externalId: reversal.id }).where('id', '=', movementId).execute();
+/**
+ * `transfer.reversed`: Stripe says a transfer was (partly) reversed. Our own reversals it lists
+ * are marked done (their answer may have been lost); one made from Stripe's dashboard is
+ * recorded under its Stripe id. Answers how many reversals it recorded.
+ */
+export async function recordTransferReversed(tx: Kysely<Database>, transfer: ProviderTransfer): Promise<number> {
+  const ours = await tx.selectFrom('paymentMovements').selectAll().where('kind', '=', 'transfer').where('externalId', '=', transfer.id).executeTakeFirst();
+  if (!ours?.orderId) return 0;
+  await orderPayment(tx, ours.orderId, true);
+  let recorded = 0;
+  for (const reversal of transfer.reversals) {
+    const known = await tx
+      .selectFrom('paymentMovements')
+      .selectAll()
+      .where('kind', '=', 'transfer_reversal')
+      .where((eb) => eb.or([eb('externalId', '=', reversal.id), eb('idempotencyKey', '=', reversal.metadata.movement ?? '')]))
+      .executeTakeFirst();
+    if (known) {
+      if (await moveMovement(tx, known.id, ['pending', 'sending', 'unknown', 'processing'], 'succeeded', { externalId: reversal.id, note: 'Stripe reported it reversed (transfer.reversed)' })) recorded += 1;
+      continue;
+    }
+    const { created } = await addMovement(tx, {
+      paymentId: ours.paymentId,
+      checkoutId: ours.checkoutId,
+      clinicId: ours.clinicId,
+      orderId: ours.orderId,
+      kind: 'transfer_reversal',
+      provider: 'stripe',
+      amountCents: reversal.amountCents,
+      key: movementKey.outside(reversal.id),
+      status: 'succeeded',
+      externalId: reversal.id,
+      note: 'reversed outside vialcart (reported by transfer.reversed)',
+    });
+    if (created) recorded += 1;
+  }
+  if (recorded > 0) await checkAfterMovement(tx, ours.checkoutId);
+  return recorded;
 }

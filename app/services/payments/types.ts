@@ -20,7 +20,10 @@ export type PaymentRequest = {
   cartId: string;
   cartVersion: number;
   amountCents: number;
-  /** Derived from the checkout (cart id + version): the same checkout always sends the same key. */
+  /**
+   * Derived from the checkout (cart id + version, and the page's attempt once it had to be made
+   * again with a fresh expiry): the same request always sends the same key.
+   */
   idempotencyKey: string;
   /** Stripe Connect transfer group shared by the charge and every pharmacy's transfer. */
   transferGroup: string;
@@ -44,9 +47,10 @@ export type PaymentTaken = { sessionId: string; paymentIntentId: string | null; 
 /**
  * Where a started payment stands once the provider has been asked to close it: `paid` (the
  * money was taken before it closed), `pending` (an asynchronous payment such as a bank debit is
- * still on its way: the provider's event will settle it), or `closed` (it can no longer be paid).
+ * still on its way: the provider's event will settle it), `failed` (such a payment was turned
+ * down), or `closed` (it can no longer be paid).
  */
-export type PaymentClosing = ({ state: 'paid' } & PaymentTaken) | { state: 'pending' } | { state: 'closed' };
+export type PaymentClosing = ({ state: 'paid' } & PaymentTaken) | ({ state: 'pending' } & PaymentTaken) | { state: 'failed' } | { state: 'closed' };
 
 /** What a started payment is known by: its checkout, and the provider's own reference (Stripe: the session id). */
 export type StartedPayment = { checkoutId: string; reference: string };
@@ -69,18 +73,67 @@ export interface PaymentProvider {
   close(payment: StartedPayment): Promise<PaymentClosing>;
 }
 
-/** The provider refused a request and would refuse it again (bad request, declined, wrong key or permissions). */
+/**
+ * The provider refused a request and would refuse it again (bad parameters, declined). The
+ * message is safe to show: never the provider's raw text with a key in it.
+ */
 export class PaymentRefused extends Error {
   override readonly name = 'PaymentRefused';
   constructor(
     /** Who refused, as the clinic may be told ("Stripe"). */
     readonly providerLabel: string,
     message: string,
-    options?: { cause?: unknown },
+    /** What may be logged of the provider's error (type, code, status, request id). */
+    readonly detail: Record<string, unknown> = {},
   ) {
-    super(message, options);
+    super(message);
   }
 }
+
+/**
+ * The provider could not be used: it refused our credentials (`unavailable`), asked us to slow
+ * down (`busy`), or did not answer (`unknown`: the request may have been processed, so a movement
+ * is looked up before anything else happens to it). Never carries the provider's raw message.
+ */
+export class PaymentsUnavailable extends Error {
+  override readonly name = 'PaymentsUnavailable';
+  constructor(
+    readonly failure: 'unavailable' | 'busy' | 'unknown',
+    /** What may be logged of the provider's error (type, code, status, request id). */
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(`Stripe ${failure === 'unavailable' ? 'refused our credentials' : failure === 'busy' ? 'asked us to try later' : 'did not answer'} (${[detail.type, detail.code, detail.statusCode].filter(Boolean).join(', ')})`);
+  }
+}
+
+/** A refund as the provider reports it (its own status: `pending`, `requires_action`, `succeeded`, `failed`, `canceled`). */
+export type ProviderRefund = {
+  id: string;
+  amountCents: number;
+  status: string;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  metadata: Record<string, string>;
+  created: number;
+};
+
+/** A transfer reversal as the provider reports it. */
+export type ProviderReversal = { id: string; amountCents: number; transferId: string; metadata: Record<string, string>; created: number };
+
+/** A transfer to a connected account as the provider reports it, with the reversals it lists. */
+export type ProviderTransfer = {
+  id: string;
+  amountCents: number;
+  amountReversedCents: number;
+  destination: string | null;
+  transferGroup: string | null;
+  metadata: Record<string, string>;
+  reversals: ProviderReversal[];
+  created: number;
+};
+
+/** A payment (PaymentIntent) as the provider lists it. */
+export type ProviderPayment = { id: string; amountCents: number; status: string; transferGroup: string | null; metadata: Record<string, string>; created: number };
 
 /**
  * A verified event from the payment provider, in the terms the rooms act on; `type` is the
@@ -97,6 +150,12 @@ export type PaymentEvent = { id: string; type: string } & (
     }
   | { kind: 'session_ended'; session: SessionRef; outcome: 'failed' | 'expired' }
   | { kind: 'charge_refunded'; chargeId: string; paymentIntentId: string | null; amountRefundedCents: number }
+  /** A refund changed (`charge.refund.updated`, `refund.updated`, `refund.failed`, `refund.created`). */
+  | { kind: 'refund_updated'; refund: ProviderRefund }
+  /** A transfer was reversed, by us or from the dashboard (`transfer.reversed`). */
+  | { kind: 'transfer_reversed'; transfer: ProviderTransfer }
+  /** A connected account's capabilities changed (`account.updated`); `at` is when Stripe said so. */
+  | { kind: 'account_updated'; accountId: string; chargesEnabled: boolean; payoutsEnabled: boolean; at: Date }
   | { kind: 'other' }
 );
 

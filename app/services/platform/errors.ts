@@ -6,7 +6,9 @@ export type DomainErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** The payment provider cannot be used right now (our key refused, no answer): try again later. */
+  | 'payments_unavailable';
 
 /**
  * An error a user can act on: what went wrong (`message`), and for bad input, which field

@@ -39,6 +39,15 @@ describe('the logger', () => {
     expect(JSON.stringify(lines)).not.toMatch(/hunter2|session=abc/);
   });
 
+  it('masks a provider key quoted in an error or a field, whatever the field is called', () => {
+    configureLogger({ level: 'info', destination: sink });
+    lines.length = 0;
+    const refused = Object.assign(new Error('Invalid API Key provided: sk_test_abc123'), { detail: { message: 'Invalid API Key provided: sk_test_abc123' } });
+    log().warn({ err: refused, note: 'retrying with whsec_zzz' }, 'stripe refused');
+    expect(JSON.stringify(lines)).not.toMatch(/sk_test_abc123|whsec_zzz/);
+    expect(lines[0]).toMatchObject({ note: 'retrying with [redacted]', err: { message: 'Invalid API Key provided: [redacted]', detail: { message: 'Invalid API Key provided: [redacted]' } } });
+  });
+
   it('logs paths without query strings or owner-link tokens', () => {
     expect(pathForLog('/orders/1?token=abc')).toBe('/orders/1');
     expect(pathForLog('http://localhost:3000/o/track/tok_123/x?y=1')).toBe('/o/track/[token]/x');

@@ -15,6 +15,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { pino, stdSerializers, type DestinationStream, type Level, type Logger } from 'pino';
 import { parseLogEnv } from '../../env.server';
+import { scrubSecrets } from './secrets';
 
 export type { Logger } from 'pino';
 export type LogLevel = Level | 'silent';
@@ -75,6 +76,10 @@ export type LoggerOptions = {
   pretty?: boolean;
 };
 
+function serializeError(error: unknown) {
+  return scrubSecrets(stdSerializers.err(error as Error));
+}
+
 /** Builds a logger; `configureLogger` makes one the process's. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const env = parseLogEnv();
@@ -84,8 +89,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // No pid/hostname: the platform running the process adds where a line came from.
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
-    serializers: { err: stdSerializers.err, error: stdSerializers.err },
+    formatters: { level: (label: string) => ({ level: label }), log: (fields: Record<string, unknown>) => scrubSecrets(fields) },
+    // An error may quote a secret (a provider echoing the key it refused): masked in any field.
+    serializers: { err: serializeError, error: serializeError },
     // Secrets never reach a log line, whichever object carries them.
     redact: {
       paths: ['password', '*.password', 'authToken', '*.authToken', 'apiKeySecret', '*.apiKeySecret', 'headers.cookie', 'headers.authorization', '*.headers.cookie', '*.headers.authorization', 'apiKey', '*.apiKey'],
