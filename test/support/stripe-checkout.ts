@@ -29,12 +29,12 @@ export type StripeWorld = {
   offerFrom(slug: string, i?: number): { id: string; unitPriceCents: number; pharmacySlug: string; medicationId: string };
 };
 
-export async function setUpStripeWorld(): Promise<StripeWorld> {
+export async function setUpStripeWorld(options: { patients?: number } = {}): Promise<StripeWorld> {
   const db = getDb();
   const stripe = await startStripeServer();
   configureStripe(stripe.connection);
   registerAllTasks();
-  const patients = await healthyPatientsOf(db, 'riverside', 40, demoToday());
+  const patients = await healthyPatientsOf(db, 'riverside', options.patients ?? 40, demoToday());
   const offers = await stapleOffers(db);
   await db.updateTable('clinics').set({ platformFeeCents: PLATFORM_FEE_PER_VIAL }).where('id', '=', DEMO_IDS.riverside).execute();
   await db.updateTable('pharmacies').set({ stripeAccountId: 'acct_pacific_test' }).where('id', '=', DEMO_IDS.pharmacy('pacific')).execute();

@@ -53,7 +53,7 @@ export function decodeForm(body: string): Record<string, any> {
 /**
  * How the stand-in misbehaves on a matching request:
  * - `hold`: the request is processed (`process: 'first'`, the default) or not yet (`'on_release'`)
- *   and its answer waits until `release()` — a slow Stripe;
+ *   and its answer waits until `release()` (or `releaseAfterMs`) — a slow Stripe;
  * - `drop_response`: processed, then the connection is cut — the answer is lost;
  * - `drop_request`: the connection is cut before anything happens;
  * - `error`: answered with this status and error body, nothing processed;
@@ -62,7 +62,7 @@ export function decodeForm(body: string): Record<string, any> {
  * resend too, so the caller sees the connection error a lost answer gives.
  */
 export type Fault =
-  | { kind: 'hold'; process?: 'first' | 'on_release' }
+  | { kind: 'hold'; process?: 'first' | 'on_release'; releaseAfterMs?: number }
   | { kind: 'drop_response' }
   | { kind: 'drop_request' }
   | { kind: 'error'; status: number; error: { type: string; message: string; code?: string } }
@@ -394,6 +394,7 @@ export async function startStripeServer(): Promise<StripeTestServer> {
         const processFirst = (fault.process ?? 'first') === 'first';
         const result = processFirst ? answer(call, req.body) : undefined;
         hold.arrivedResolve(call);
+        if (fault.releaseAfterMs !== undefined) setTimeout(() => hold.release(), fault.releaseAfterMs);
         await new Promise<void>((resolve) => {
           hold.pending = resolve;
           if (hold.released) resolve();

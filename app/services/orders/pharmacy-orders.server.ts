@@ -239,8 +239,10 @@ export async function recordPharmacyEvent(principal: Principal, orderId: string,
       }, at);
 
       if (transition.kind === 'advance') {
-        // The pharmacy is paid when it accepts (never before), so a rejection never needs a reversal.
-        if (event.type === 'accepted') await scheduleTransfer(tx, orderId);
+        // The pharmacy is paid once it has accepted the order (never before, so a rejection never
+        // needs a reversal): said so, or shown by moving it further, as a pharmacy may ship without
+        // saying "accepted" first. Scheduling it twice does nothing.
+        if (event.type === 'accepted' || event.type === 'compounding' || event.type === 'shipped' || event.type === 'delivered') await scheduleTransfer(tx, orderId);
         if (rejectionReason) await onOrderRejected(tx, { id: orderId, clinicId: order.clinicId, pharmacyName: pharmacy.name }, rejectionReason);
         if (event.type === 'shipped' || event.type === 'delivered') await onOrderShippedOrDelivered(tx, orderId, event.type);
       }

@@ -140,9 +140,23 @@ export async function drainJobs(options: { until?: Date; maxRounds?: number } = 
       select count(*)::int as n from graphile_worker._private_jobs
       where run_at <= now() and is_available and (flags is null or true)`.execute(db);
     if ((due.rows[0]?.n ?? 0) === 0) break;
-    await runOnce({ connectionString: process.env.DATABASE_URL, logger: workerLog, taskList: taskList() });
+    await runOnce({ pgPool: drainPool(), logger: workerLog, taskList: taskList() });
   }
   return rounds;
+}
+
+// One small pool for drainJobs, kept between calls (a pool per call costs more than most jobs);
+// it lets the process exit when idle, so tests and tools never wait on it.
+let drain: { url: string | undefined; pool: pg.Pool } | undefined;
+function drainPool(): pg.Pool {
+  const url = process.env.DATABASE_URL;
+  if (!drain || drain.url !== url) {
+    void drain?.pool.end().catch(() => undefined);
+    const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 2_000, allowExitOnIdle: true });
+    pool.on('error', () => {});
+    drain = { url, pool };
+  }
+  return drain.pool;
 }
 
 /** Pending jobs of a task (tests and the admin view). */
