@@ -9,12 +9,12 @@ import { FormField } from '~/components/form-field';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { checkoutStatusLook } from '~/lib/status';
 import { RECONCILE_PERIODS, reconcileFormSchema } from '~/schemas/money';
 import { requireUser } from '~/services/identity/auth.server';
 import { adminMoneyList, latestReconciliations, startReconciliation } from '~/services/payments/index.server';
-import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction = () => [{ title: 'Money — vialcart admin' }];
 
@@ -32,22 +32,22 @@ type ActionData = FormErrors & { ok?: boolean; message?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
-  const parsed = parseFormData(await request.formData(), reconcileFormSchema);
-  if (!parsed.ok) return json<ActionData>({ ...parsed.errors, ok: false }, { status: 400 });
-  try {
-    const run = await startReconciliation(user, { days: parsed.data.days });
-    const found = (run.differences as unknown[]).length;
-    const message =
-      run.status === 'failed'
-        ? `The reconciliation could not finish: ${run.error ?? 'see the logs'}.`
-        : found === 0
-          ? 'The ledger and Stripe agree for the period.'
-          : `${found} difference${found === 1 ? '' : 's'} found; the admins were ${run.mailStatus === 'sent' ? 'mailed' : 'not mailed (no SMTP server: they are listed here)'}.`;
-    return json<ActionData>({ ok: run.status === 'done' && found === 0, message });
-  } catch (error) {
-    if (error instanceof DomainError) return json<ActionData>({ ok: false, formError: error.message }, { status: error.code === 'payments_unavailable' ? 503 : 400 });
-    throw error;
-  }
+  const form = await request.formData();
+  return formAction(
+    async (): Promise<ActionData> => {
+      const { days } = readForm(form, reconcileFormSchema);
+      const run = await startReconciliation(user, { days });
+      const found = (run.differences as unknown[]).length;
+      const message =
+        run.status === 'failed'
+          ? `The reconciliation could not finish: ${run.error ?? 'see the logs'}.`
+          : found === 0
+            ? 'The ledger and Stripe agree for the period.'
+            : `${found} difference${found === 1 ? '' : 's'} found; the admins were ${run.mailStatus === 'sent' ? 'mailed' : 'not mailed (no SMTP server: they are listed here)'}.`;
+      return { ok: run.status === 'done' && found === 0, message };
+    },
+    { extra: { ok: false } },
+  );
 }
 
 export default function AdminMoney() {

@@ -11,7 +11,7 @@ import { PageHeader } from '~/components/page-header';
 import { checkoutStatusLook, movementKindLook, movementStateLook } from '~/lib/status';
 import { requireUser } from '~/services/identity/auth.server';
 import { checkoutLedgerView } from '~/services/payments/index.server';
-import { DomainError } from '~/services/platform/errors';
+import { orNotFoundPage } from '~/http/forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'Checkout ledger — vialcart admin' }];
 
@@ -19,10 +19,7 @@ export const meta: MetaFunction = () => [{ title: 'Checkout ledger — vialcart 
 // append-only history of every change, and the invariants it breaks, if any.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
-  const ledger = await checkoutLedgerView(user, params.checkoutId ?? '').catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Checkout not found', { status: 404 });
-    throw error;
-  });
+  const ledger = await checkoutLedgerView(user, params.checkoutId ?? '').catch(orNotFoundPage('Checkout not found'));
   return json(ledger);
 }
 

@@ -42,5 +42,5 @@ describe('environment', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/PORT: /);
     expect(run.stdout).not.toMatch(/running at/);
-  });
+  }, 35_000); // a cold tsx boot takes seconds when the machine is busy
 });
