@@ -11,7 +11,7 @@ const ROLES = [
   { role: 'manager', email: 'manager@riverside.example', nav: CLINIC },
   { role: 'front desk', email: 'frontdesk@riverside.example', nav: CLINIC },
   { role: 'pharmacist', email: 'pharmacist@pacific.example', nav: ['Orders'] },
-  { role: 'admin', email: 'admin@vialcart.example', nav: ['Catalog imports', 'Order deliveries'] },
+  { role: 'admin', email: 'admin@vialcart.example', nav: ['Catalog imports', 'Order deliveries', 'Money'] },
 ];
 
 // Each role signs in through the login page and clicks every link of its navigation in turn, as
