@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: this migration never imports application code.
 //
-// Money that always balances (docs/money.md, docs/decisions/011-money-ledger.md):
+// Money that always balances (docs/money.md, docs/decisions/012-money-ledger.md):
 // - `payment_movements` holds every money movement of a checkout as one row with its current
 //   state: the charge, each order's platform fee, refunds, transfers to pharmacies and their
 //   reversals. Only the state and the Stripe id may change, along the allowed transitions

@@ -1,7 +1,7 @@
 /**
  * The payments room: talking to the payment provider, and every money movement of a checkout in
  * its ledger. docs/money.md describes the ledger, its invariants and the order's money state
- * machine; docs/decisions/004-payments.md and 011-money-ledger.md say when each movement happens
+ * machine; docs/decisions/004-payments.md and 012-money-ledger.md say when each movement happens
  * and which idempotency key it carries.
  *
  * - `types.ts`                 the provider interface (start, close), `PaymentRefused`, `PaymentsUnavailable`, `PaymentEvent`
