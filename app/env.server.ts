@@ -84,17 +84,18 @@ export const envSchema = z.object({
   TWILIO_FROM_NUMBER: optionalSecret.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +19165550100').optional()),
   /** Where the Twilio client sends REST requests (default Twilio's own); a local stand-in in tests and demos. */
   TWILIO_API_BASE_URL: optionalUrl,
+  /** Seed the demo data into an empty database: default yes outside production, no in production. */
   DEMO: z
-    .enum(['0', '1', 'true', 'false', ''])
+    .enum(['0', '1', 'true', 'false', ''], { error: 'must be 1 or 0' })
     .optional()
-    .transform((v) => v === '1' || v === 'true'),
+    .transform((v) => (v === '1' || v === 'true' ? true : v === '0' || v === 'false' ? false : undefined)),
   JOBS: z
     .enum(['0', '1', 'true', 'false', ''])
     .optional()
     .transform((v) => v !== '0' && v !== 'false'),
 });
 
-export type Env = z.output<typeof envSchema> & { SESSION_SECRET: string; APP_URL: string };
+export type Env = Omit<z.output<typeof envSchema>, 'DEMO'> & { SESSION_SECRET: string; APP_URL: string; DEMO: boolean };
 
 /** Raised at boot when a variable is wrong; the message names each bad variable. */
 export class EnvError extends Error {
@@ -136,6 +137,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ...env,
     SESSION_SECRET: env.SESSION_SECRET ?? devSessionSecret(env.DATA_DIR),
     APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
+    DEMO: env.DEMO ?? env.NODE_ENV !== 'production',
   };
 }
 

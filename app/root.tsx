@@ -1,7 +1,8 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node';
+import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, Link } from '@remix-run/react';
 import { useEffect, type ReactNode } from 'react';
 import styles from '~/styles/app.css';
+import { adminExists } from '~/services/identity/setup.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 
@@ -9,6 +10,16 @@ export const meta: MetaFunction = () => [
   { title: 'vialcart — refill day' },
   { name: 'description', content: 'One cart for every patient’s refills, validated before you pay.' },
 ];
+
+// First run: until an administrator exists, every page leads to the setup page, which tells
+// the operator to use the setup link from the server's log (docs/onboarding.md).
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (new URL(request.url).pathname !== '/setup' && !(await adminExists())) throw redirect('/setup');
+  return null;
+}
+
+// Nothing the root loads changes once an administrator exists: no reload after each action.
+export const shouldRevalidate = () => false;
 
 export function Layout({ children }: { children: ReactNode }) {
   const location = useLocation();

@@ -40,6 +40,10 @@ export interface ClinicsTable {
   slaSettings: JsonDefault<Record<string, unknown>>;
   intakeSecret: string;
   stripeCustomerId: string | null;
+  /** Set while the clinic is suspended: its users and API keys are refused, its data stays. */
+  suspendedAt: Timestamp | null;
+  /** How many months a new prescription is valid unless the veterinarian says otherwise. */
+  rxExpiryMonths: Generated<number>;
   createdAt: CreatedAt;
 }
 
@@ -75,15 +79,20 @@ export interface PharmacyShipLicensesTable {
   expiresOn: DateOnly;
 }
 
+/**
+ * A person who signs in. Invited (not active, no password, not deactivated), active, or
+ * deactivated (`deactivatedAt` set); only active users with a password may sign in.
+ */
 export interface UsersTable {
   id: Generated<string>;
   email: string;
   name: string;
-  passwordHash: string;
+  passwordHash: string | null;
   role: Role;
   clinicId: string | null;
   pharmacyId: string | null;
   active: Generated<boolean>;
+  deactivatedAt: Timestamp | null;
   createdAt: CreatedAt;
   lastLoginAt: Timestamp | null;
 }
@@ -93,6 +102,37 @@ export interface SessionsTable {
   userId: string;
   data: JsonDefault<Record<string, unknown>>;
   expiresAt: Timestamp;
+  userAgent: string | null;
+  lastSeenAt: Timestamp | null;
+  createdAt: CreatedAt;
+}
+
+/** A one-time setup link's token (only its hash), written at boot while no administrator exists. */
+export interface SetupTokensTable {
+  tokenHash: string;
+  expiresAt: Timestamp;
+  createdAt: CreatedAt;
+}
+
+/** An invitation link sent to an invited user (only the token's hash is stored). */
+export interface InvitationsTable {
+  id: Generated<string>;
+  userId: string;
+  tokenHash: string;
+  invitedBy: string | null;
+  expiresAt: Timestamp;
+  acceptedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+  createdAt: CreatedAt;
+}
+
+/** A password-reset link (only the token's hash is stored). */
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  userId: string;
+  tokenHash: string;
+  expiresAt: Timestamp;
+  usedAt: Timestamp | null;
   createdAt: CreatedAt;
 }
 
@@ -112,7 +152,13 @@ export interface ApiKeysTable {
   createdAt: CreatedAt;
   lastUsedAt: Timestamp | null;
   revokedAt: Timestamp | null;
+  /** read: GET only; write: every method. */
+  scope: Generated<ApiKeyScope>;
+  createdBy: string | null;
 }
+
+/** What an API key may do: `read` answers GET requests only, `write` every method. */
+export type ApiKeyScope = 'read' | 'write';
 
 export interface PrescribersTable {
   id: Generated<string>;
@@ -579,9 +625,18 @@ export interface RefillRequestsTable {
   createdAt: CreatedAt;
 }
 
+/**
+ * A message in the outbox: to an owner (`audience` owner, always a clinic's), or an account
+ * email to a staff member (`audience` staff: invitation, password reset), whose link is kept
+ * sealed (`sealedLink`) until it is delivered.
+ */
 export interface NotificationsTable {
   id: Generated<string>;
-  clinicId: string;
+  clinicId: string | null;
+  audience: Generated<'owner' | 'staff'>;
+  pharmacyId: string | null;
+  userId: string | null;
+  sealedLink: string | null;
   clientId: string | null;
   channel: 'email' | 'sms';
   template: string;
@@ -725,6 +780,9 @@ export interface Database {
   pharmacyShipLicenses: PharmacyShipLicensesTable;
   users: UsersTable;
   sessions: SessionsTable;
+  setupTokens: SetupTokensTable;
+  invitations: InvitationsTable;
+  passwordResets: PasswordResetsTable;
   rateLimits: RateLimitsTable;
   apiKeys: ApiKeysTable;
   prescribers: PrescribersTable;

@@ -31,7 +31,10 @@ export const CLINIC_NAV: readonly NavItem[] = [
 ];
 
 /** The pharmacy portal's navigation. */
-export const PHARMACY_NAV: readonly NavItem[] = [{ label: 'Orders', to: '/pharmacy' }];
+export const PHARMACY_NAV: readonly NavItem[] = [
+  { label: 'Orders', to: '/pharmacy', end: true },
+  { label: 'API keys', to: '/pharmacy/api-keys' },
+];
 
 /** Props of {@link AppShell}. */
 export interface AppShellProps {
@@ -47,8 +50,8 @@ export interface AppShellProps {
 }
 
 /**
- * The frame of every signed-in clinic page: skip link, top bar (product, clinic, user and
- * role, sign out), primary navigation with the current page marked, and `<main id="main">`.
+ * The frame of every signed-in clinic page: skip link, top bar (product, clinic, the user —
+ * linking to their account page — and role, sign out), primary navigation with the current page marked, and `<main id="main">`.
  */
 export function AppShell({ clinicName, user, nav = CLINIC_NAV, homeTo = '/', children }: AppShellProps) {
   return (
@@ -62,7 +65,9 @@ export function AppShell({ clinicName, user, nav = CLINIC_NAV, homeTo = '/', chi
         </Link>
         <span className="app-shell__org">{clinicName}</span>
         <div className="app-shell__user">
-          <span>{user.name}</span>
+          <Link to="/account" title="Your account: password and sessions">
+            {user.name}
+          </Link>
           <Badge tone="info" srPrefix="Role:">
             {formatRole(user.role)}
           </Badge>

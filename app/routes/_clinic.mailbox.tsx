@@ -6,8 +6,9 @@ import { Badge } from '~/components/badge';
 import { Button } from '~/components/button';
 import { DateTimeText } from '~/components/date';
 import { EmptyState } from '~/components/empty-state';
+import { MESSAGE_STATUS_LABEL, MessageCard } from '~/components/message-card';
 import { PageHeader } from '~/components/page-header';
-import { formatNumber, humanize } from '~/lib/format';
+import { formatNumber } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { formAction, readForm } from '~/http/forms.server';
 import { retryMessageFormSchema } from '~/schemas/mailbox';
@@ -37,10 +38,10 @@ export async function action({ request }: ActionFunctionArgs) {
   );
 }
 
-const TONE = { sent: 'success', outbox: 'info', pending: 'neutral', failed: 'danger', suppressed: 'warning' } as const;
-const LABEL = { sent: 'Sent', outbox: 'In outbox (not sent)', pending: 'Sending', failed: 'Failed', suppressed: 'Not sent' } as const;
+const LABEL = MESSAGE_STATUS_LABEL;
 
-// Every owner message: what was sent, what stays in the outbox (no mail server or SMS
+// Every owner message and staff account email (invitations, resets — links shown only to whom
+// may act on them): what was sent, what stays in the outbox (no mail server or SMS
 // gateway configured), and what failed or was suppressed, with the reason.
 export default function Mailbox() {
   const { messages, total, pages, page, status } = useLoaderData<typeof loader>();
@@ -48,7 +49,7 @@ export default function Mailbox() {
   const link = (patch: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(params), ...patch }).toString()}`;
   return (
     <div className="stack-lg">
-      <PageHeader title="Mailbox" description={`${formatNumber(total)} owner messages${status === 'all' ? '' : ` · ${LABEL[status]}`}`} />
+      <PageHeader title="Mailbox" description={`${formatNumber(total)} messages to owners and staff${status === 'all' ? '' : ` · ${LABEL[status]}`}`} />
       <nav aria-label="Filter messages" className="cluster">
         {MAILBOX_FILTERS.map((f) => (
           <Link key={f} to={link({ status: f, page: '1' })} aria-current={f === status ? 'page' : undefined}>
@@ -61,52 +62,44 @@ export default function Mailbox() {
       ) : (
         <ol className="stack" aria-label="Messages, newest first">
           {messages.map((m) => (
-            <li key={m.id} className="card">
-              <div className="card__header split">
-                <span className="cluster">
-                  <Badge tone={TONE[m.status]}>{LABEL[m.status]}</Badge>
-                  <Badge>{m.channel === 'sms' ? 'SMS' : 'Email'}</Badge>
+            <MessageCard
+              key={m.id}
+              message={m}
+              badges={
+                <>
                   {m.deliveryStatus ? <Badge tone={smsDeliveryLook(m.deliveryStatus).tone}>{smsDeliveryLook(m.deliveryStatus).label}</Badge> : null}
                   {m.fallbackOfId ? <Badge tone="info">Instead of an undelivered text</Badge> : null}
-                  <strong>{m.subject ?? humanize(m.template.replace('.', ' '))}</strong>
-                </span>
-                <span className="muted text-sm">
-                  <DateTimeText value={m.createdAt} />
-                </span>
-              </div>
-              <div className="card__body stack-sm">
-                <p className="text-sm">
-                  To {m.owner ?? 'owner'} &lt;{m.toAddress || 'no address'}&gt;{m.petName ? ` · about ${m.petName}` : ''} · {m.template}
+                </>
+              }
+              to={
+                <>
+                  To {m.audience === 'staff' ? 'staff member' : (m.owner ?? 'owner')} &lt;{m.toAddress || 'no address'}&gt;{m.petName ? ` · about ${m.petName}` : ''} · {m.template}
                   {m.attempts > 0 ? ` · ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}` : ''}
                   {m.segments ? ` · ${m.segments} segment${m.segments === 1 ? '' : 's'} (${m.encoding})` : ''}
-                </p>
-                {m.channel === 'sms' && m.status === 'pending' && new Date(m.sendAfter).getTime() > new Date(m.createdAt).getTime() ? (
-                  <p className="text-sm">
-                    Held for the clinic’s quiet hours until <DateTimeText value={m.sendAfter} />.
-                  </p>
-                ) : null}
-                {m.deliveryError ? <p className="text-sm">Carrier: {m.deliveryError}</p> : null}
-                {m.providerMessageId ? <p className="muted text-sm">Twilio message {m.providerMessageId}</p> : null}
-                {m.lastError ? (
-                  <p className="text-sm" role={m.status === 'failed' ? 'alert' : undefined}>
-                    {m.status === 'suppressed' ? 'Why: ' : 'Last error: '}
-                    {m.lastError}
-                  </p>
-                ) : null}
-                <details>
-                  <summary>Message</summary>
-                  <pre className="mailbox__body">{m.body}</pre>
-                </details>
-                {m.status === 'failed' ? (
+                </>
+              }
+              details={
+                <>
+                  {m.channel === 'sms' && m.status === 'pending' && new Date(m.sendAfter).getTime() > new Date(m.createdAt).getTime() ? (
+                    <p className="text-sm">
+                      Held for the clinic’s quiet hours until <DateTimeText value={m.sendAfter} />.
+                    </p>
+                  ) : null}
+                  {m.deliveryError ? <p className="text-sm">Carrier: {m.deliveryError}</p> : null}
+                  {m.providerMessageId ? <p className="muted text-sm">Twilio message {m.providerMessageId}</p> : null}
+                </>
+              }
+              actions={
+                m.status === 'failed' ? (
                   <Form method="post">
                     <input type="hidden" name="id" value={m.id} />
                     <Button type="submit" variant="secondary" size="sm">
                       Retry
                     </Button>
                   </Form>
-                ) : null}
-              </div>
-            </li>
+                ) : null
+              }
+            />
           ))}
         </ol>
       )}

@@ -127,6 +127,16 @@ export default function SettingsPage() {
           ) : null}
         </Form>
       </section>
+      {canEdit ? (
+        <section aria-labelledby="people-heading" className="card card--padded stack-sm">
+          <h2 id="people-heading">People and integrations</h2>
+          <p className="muted">Invite staff and set their roles; create the API keys your PIMS or scripts use.</p>
+          <div className="cluster">
+            <ButtonLink to="/settings/staff">Staff</ButtonLink>
+            <ButtonLink to="/settings/api-keys">API keys</ButtonLink>
+          </div>
+        </section>
+      ) : null}
       <section aria-labelledby="templates-heading" className="card card--padded stack-sm">
         <h2 id="templates-heading">Owner messages</h2>
         <p className="muted">The wording of the emails and texts owners get: request received, approved, shipped, refill reminders…</p>

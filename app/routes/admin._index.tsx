@@ -3,5 +3,5 @@ import { requireUser } from '~/services/identity/auth.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { area: 'admin', roles: ['admin'] });
-  return redirect('/admin/imports');
+  return redirect('/admin/clinics');
 }

@@ -208,8 +208,8 @@ const TARGET_NAMES = {
   exception_exam: 'exam-due target',
   front_desk: 'front desk target',
 } satisfies Record<TargetedQueue, string>;
-/** One minutes field per queue with a target, named by the queue. */
-const queueTargets = Object.fromEntries(TARGETED_QUEUES.map((q) => [q, minutes(TARGET_NAMES[q], 5, 10080)])) as { [Q in TargetedQueue]: ReturnType<typeof minutes> };
+/** One minutes field per queue with a target, named by the queue (settings and the admin clinic form). */
+export const queueTargets = Object.fromEntries(TARGETED_QUEUES.map((q) => [q, minutes(TARGET_NAMES[q], 5, 10080)])) as { [Q in TargetedQueue]: ReturnType<typeof minutes> };
 
 /** The intake and SLA section of /settings (manager). */
 export const intakeSettingsSchema = z.object({

@@ -9,7 +9,8 @@ export type Booted = { env: Env; databaseUrl: string; embedded?: EmbeddedDatabas
 
 /**
  * Brings up the data layer: the embedded PostgreSQL when DATABASE_URL is unset, migrations,
- * and the demo data when the database has no clinic yet (never in production unless DEMO=1).
+ * and the demo data when the database has no clinic yet and DEMO allows it (default: outside
+ * production). Without the demo an empty database waits for its first-run setup.
  */
 export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean; demoActivity?: boolean } = {}): Promise<Booted> {
   const env = getEnv();
@@ -23,8 +24,7 @@ export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean
   const db = getDb();
   if (options.migrate !== false) await migrateToLatest(db, url);
   let seeded = false;
-  const seedAllowed = env.NODE_ENV !== 'production' || env.DEMO;
-  if (options.seed !== false && seedAllowed) {
+  if (options.seed !== false && env.DEMO) {
     const any = await db.selectFrom('clinics').select('id').limit(1).executeTakeFirst();
     if (!any) seeded = (await seedDemo(db)).inserted;
     // A fresh demo also gets owners' refill requests through the real intake, so the queues

@@ -12,6 +12,7 @@ import { log } from '../services/platform/logger.server';
 async function main(command: string | undefined, argument: string | undefined): Promise<void> {
   if (command !== 'migrate' && command !== 'seed') throw new Error('usage: db-tasks.ts migrate [down] | seed');
   const env = getEnv();
+  // An explicit `db:seed` seeds outside production even with DEMO=0; production needs DEMO=1.
   if (command === 'seed' && env.NODE_ENV === 'production' && !env.DEMO) {
     throw new Error('Refusing to seed demo data with NODE_ENV=production (set DEMO=1 to force).');
   }

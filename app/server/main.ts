@@ -6,6 +6,7 @@ import compression from 'compression';
 import express from 'express';
 import { DEMO_API_KEYS, DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed';
 import { EnvError } from '../env.server';
+import { prepareSetup } from '../services/identity/setup.server';
 import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
 import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
@@ -37,13 +38,20 @@ async function main() {
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.all('*', createRequestHandler({ build, mode: env.NODE_ENV }));
 
+  // An empty database has no administrator: this boot's one-time setup link goes to the log
+  // (docs/onboarding.md). The token is random per boot; only its hash is stored.
+  const setupToken = await prepareSetup();
+
   const server = app.listen(env.PORT, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = env.APP_URL.replace(/:\d+$/, `:${port}`);
     const database = booted.embedded ? `embedded PostgreSQL on 127.0.0.1:${booted.embedded.port} (data in ${env.DATA_DIR})` : 'DATABASE_URL';
     log().info({ url, port, database, jobs: env.JOBS }, `vialcart is running at ${url}`);
-    if (env.NODE_ENV !== 'production' || env.DEMO) {
+    if (setupToken) {
+      const setupUrl = `${url}/setup?token=${setupToken}`;
+      log().warn({ setupUrl }, `No administrator yet. Create one with this one-time link (valid 24 hours): ${setupUrl}`);
+    } else if (env.DEMO) {
       const logins = DEMO_LOGINS.map((l) => `  ${l.email.padEnd(30)} ${l.role} — ${l.where}`);
       log().info(
         { demoApiKeys: { riverside: DEMO_API_KEYS.riverside, lakeside: DEMO_API_KEYS.lakeside, pacific: DEMO_API_KEYS.pharmacy('pacific') } },

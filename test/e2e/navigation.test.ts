@@ -10,8 +10,8 @@ const ROLES = [
   { role: 'veterinarian', email: 'vet@riverside.example', nav: CLINIC },
   { role: 'manager', email: 'manager@riverside.example', nav: CLINIC },
   { role: 'front desk', email: 'frontdesk@riverside.example', nav: CLINIC },
-  { role: 'pharmacist', email: 'pharmacist@pacific.example', nav: ['Orders'] },
-  { role: 'admin', email: 'admin@vialcart.example', nav: ['Catalog imports', 'Order deliveries', 'Money'] },
+  { role: 'pharmacist', email: 'pharmacist@pacific.example', nav: ['Orders', 'API keys'] },
+  { role: 'admin', email: 'admin@vialcart.example', nav: ['Clinics', 'Catalog imports', 'Order deliveries', 'Money', 'Mailbox'] },
 ];
 
 // Each role signs in through the login page and clicks every link of its navigation in turn, as

@@ -36,6 +36,10 @@ describe('boot', () => {
     expect(lastQueues).toEqual(['exception_exam', 'exception_prescription', 'front_desk', 'tech_standard', 'tech_urgent', 'vet_review']);
   });
 
+  it('starts empty with DEMO=0, ready for the first-run setup', async () => {
+    expect(await bootOn({ NODE_ENV: 'development', DEMO: '0' })).toEqual({ seeded: false, clinics: [] });
+  });
+
   it('refuses demo data in production unless DEMO=1', async () => {
     expect(await bootOn({ NODE_ENV: 'production', DEMO: '' })).toEqual({ seeded: false, clinics: [] });
     expect(await bootOn({ NODE_ENV: 'production', DEMO: '1' })).toEqual({ seeded: true, clinics: ['lakeside', 'riverside'] });

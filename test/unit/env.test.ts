@@ -30,7 +30,12 @@ describe('environment', () => {
     expect(env.DATA_DIR).toBe('./.data');
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.APP_URL).toBe('http://localhost:3000');
-    expect(env.DEMO).toBe(false);
+    // The demo is seeded by default outside production, never by default in production.
+    expect(env.DEMO).toBe(true);
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), DEMO: '0' }).DEMO).toBe(false);
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'production' }).DEMO).toBe(false);
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'production', DEMO: '1' }).DEMO).toBe(true);
+    expect(() => parseEnv({ SESSION_SECRET: 'x'.repeat(32), DEMO: 'yes' })).toThrow(/DEMO: must be 1 or 0/);
   });
 
   it('stops the boot with PORT named when PORT=abc', () => {

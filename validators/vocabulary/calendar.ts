@@ -69,3 +69,39 @@ export function wallClock(at: Date, timeZone: string): string {
   }
   return format.format(at);
 }
+
+/**
+ * Whether `name` is an IANA time zone the runtime knows (`America/Chicago`, `Pacific/Honolulu`,
+ * `UTC`). Offsets and abbreviations (`-05:00`, `EST`) are refused: a clinic's day follows its
+ * zone's daylight-saving rules.
+ */
+export function isTimeZone(name: string): boolean {
+  if (!/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2})$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The time zones of US clinics, offered first when a clinic's zone is chosen (any IANA zone is accepted). */
+export const US_TIME_ZONES = [
+  'America/New_York',
+  'America/Detroit',
+  'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville',
+  'America/Chicago',
+  'America/Denver',
+  'America/Boise',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'America/Adak',
+  'Pacific/Honolulu',
+  'America/Puerto_Rico',
+  'America/St_Thomas',
+  'Pacific/Guam',
+  'Pacific/Saipan',
+  'Pacific/Pago_Pago',
+] as const;

@@ -1,91 +1,57 @@
-import { randomBytes } from 'node:crypto';
-import { createCookie, createSessionStorage, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { getDb } from '../../../db/client';
-import { hashApiKey, verifyPassword } from '../../../db/credentials';
-import { json } from '../../../db/json';
-import type { Role } from '../../../db/schema';
-import { getEnv } from '../../env.server';
+import { hashApiKey } from '../../../db/credentials';
+import type { ApiKeyScope, Role } from '../../../db/schema';
 import { now } from '../platform/clock.server';
 import { DomainError } from '../platform/errors';
 import { addLogFields } from '../platform/logger.server';
+import { checkPassword } from './passwords.server';
 import type { Principal, UserPrincipal } from './principal';
 import { clearRateLimit, hitRateLimit } from './rate-limit.server';
+import { endSession, getSession, startSession } from './sessions.server';
 
-const SESSION_HOURS = 12;
+export { getSession } from './sessions.server';
+
 /** Failed logins allowed per account and per address in a window, before 429. */
 export const LOGIN_LIMIT = { perAccount: 5, perIp: 20, windowSeconds: 15 * 60 };
-
-type SessionData = { userId: string };
-let storage: ReturnType<typeof createSessionStorage<SessionData>> | undefined;
-
-// Sessions live in Postgres (so logout and deactivation take effect everywhere); the cookie
-// holds only a signed random id.
-function sessionStorage() {
-  if (storage) return storage;
-  const env = getEnv();
-  const cookie = createCookie('__vialcart', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: env.NODE_ENV === 'production',
-    path: '/',
-    secrets: [env.SESSION_SECRET],
-    maxAge: SESSION_HOURS * 3600,
-  });
-  storage = createSessionStorage<SessionData>({
-    cookie,
-    async createData(data, expires) {
-      const id = randomBytes(24).toString('base64url');
-      const userId = typeof data.userId === 'string' ? data.userId : null;
-      if (!userId) throw new Error('a session needs a user');
-      await getDb()
-        .insertInto('sessions')
-        .values({ id, userId, data: json(data), expiresAt: expires ?? new Date(now().getTime() + SESSION_HOURS * 3600_000) })
-        .execute();
-      return id;
-    },
-    async readData(id) {
-      const row = await getDb().selectFrom('sessions').select(['data', 'expiresAt']).where('id', '=', id).executeTakeFirst();
-      if (!row || row.expiresAt.getTime() <= now().getTime()) return null;
-      return row.data as SessionData;
-    },
-    async updateData(id, data, expires) {
-      await getDb()
-        .updateTable('sessions')
-        .set({ data: json(data), ...(expires ? { expiresAt: expires } : {}) })
-        .where('id', '=', id)
-        .execute();
-    },
-    async deleteData(id) {
-      await getDb().deleteFrom('sessions').where('id', '=', id).execute();
-    },
-  });
-  return storage;
-}
-
-export function getSession(request: Request) {
-  return sessionStorage().getSession(request.headers.get('Cookie'));
-}
 
 /** The address a request came from, for rate limits (the first X-Forwarded-For hop behind a proxy). */
 export function clientAddress(request: Request): string {
   return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'local';
 }
 
-async function loadUser(userId: string): Promise<UserPrincipal | null> {
+/** Why a signed-in person is turned away although their session is valid. */
+export type Refusal = 'clinic_suspended' | 'pharmacy_suspended';
+
+/** What the login page says for each `?reason=`. */
+export const REFUSAL_MESSAGES: Record<Refusal | 'password_reset' | 'signed_out_everywhere', string> = {
+  clinic_suspended: 'Your clinic’s account is suspended. Ask vialcart support to restore it.',
+  pharmacy_suspended: 'Your pharmacy’s account is suspended. Ask vialcart support to restore it.',
+  password_reset: 'Your password was changed. Sign in with the new one.',
+  signed_out_everywhere: 'You were signed out.',
+};
+
+type Loaded = { user: UserPrincipal } | { refused: Refusal } | null;
+
+async function loadUser(userId: string): Promise<Loaded> {
   const row = await getDb()
     .selectFrom('users')
-    .select(['id', 'name', 'email', 'role', 'clinicId', 'pharmacyId', 'active'])
-    .where('id', '=', userId)
+    .leftJoin('clinics', 'clinics.id', 'users.clinicId')
+    .leftJoin('pharmacies', 'pharmacies.id', 'users.pharmacyId')
+    .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.clinicId', 'users.pharmacyId', 'users.active', 'clinics.suspendedAt', 'pharmacies.active as pharmacyActive'])
+    .where('users.id', '=', userId)
     .executeTakeFirst();
   if (!row || !row.active) return null;
+  if (row.clinicId && row.suspendedAt) return { refused: 'clinic_suspended' };
+  if (row.pharmacyId && row.pharmacyActive === false) return { refused: 'pharmacy_suspended' };
   addLogFields({ userId: row.id, ...(row.clinicId ? { clinicId: row.clinicId } : {}), ...(row.pharmacyId ? { pharmacyId: row.pharmacyId } : {}) });
-  return { kind: 'user', userId: row.id, name: row.name, email: row.email, role: row.role, clinicId: row.clinicId, pharmacyId: row.pharmacyId };
+  return { user: { kind: 'user', userId: row.id, name: row.name, email: row.email, role: row.role, clinicId: row.clinicId, pharmacyId: row.pharmacyId } };
 }
 
 /**
  * Checks an email and password. Throws `rate_limited` after too many failures for the
  * account or the address, and `unauthorized` with one message for any wrong pair (no hint
- * whether the email exists).
+ * whether the email exists; an unknown email costs the same password check).
  */
 export async function authenticate(email: string, password: string, address: string): Promise<UserPrincipal> {
   const normalized = email.trim().toLowerCase();
@@ -103,33 +69,35 @@ export async function authenticate(email: string, password: string, address: str
     .select(['id', 'passwordHash', 'active'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', normalized))
     .executeTakeFirst();
-  const ok = row ? await verifyPassword(row.passwordHash, password) : false;
+  const ok = await checkPassword(row?.passwordHash, password);
   if (!row || !ok || !row.active) {
     throw new DomainError('unauthorized', 'That email and password do not match an active account.');
   }
+  const loaded = await loadUser(row.id);
+  if (loaded && 'refused' in loaded) throw new DomainError('unauthorized', REFUSAL_MESSAGES[loaded.refused]);
+  if (!loaded) throw new DomainError('unauthorized', 'That email and password do not match an active account.');
   await clearRateLimit(accountBucket);
   await getDb().updateTable('users').set({ lastLoginAt: now() }).where('id', '=', row.id).execute();
-  return (await loadUser(row.id))!;
+  return loaded.user;
 }
 
 /** Starts a session for a user and redirects (Set-Cookie on the redirect). */
-export async function createUserSession(user: UserPrincipal, redirectTo: string): Promise<Response> {
-  const session = await sessionStorage().getSession();
-  session.set('userId', user.userId);
-  const cookie = await sessionStorage().commitSession(session, { expires: new Date(now().getTime() + SESSION_HOURS * 3600_000) });
+export async function createUserSession(user: UserPrincipal, redirectTo: string, request?: Request): Promise<Response> {
+  const cookie = await startSession(user, request?.headers.get('user-agent') ?? null);
   return redirect(redirectTo, { headers: { 'Set-Cookie': cookie } });
 }
 
 export async function logout(request: Request): Promise<Response> {
-  const session = await getSession(request);
-  return redirect('/login', { headers: { 'Set-Cookie': await sessionStorage().destroySession(session) } });
+  return redirect('/login', { headers: { 'Set-Cookie': await endSession(request) } });
 }
 
-/** The signed-in user, or null. */
+/** The signed-in user, or null (signed out, deactivated, or their clinic or pharmacy suspended). */
 export async function getUser(request: Request): Promise<UserPrincipal | null> {
   const session = await getSession(request);
   const userId = session.get('userId');
-  return typeof userId === 'string' ? loadUser(userId) : null;
+  if (typeof userId !== 'string') return null;
+  const loaded = await loadUser(userId);
+  return loaded && 'user' in loaded ? loaded.user : null;
 }
 
 /** Home page of a user by role: clinic staff to refill day, pharmacists to their portal. */
@@ -141,19 +109,26 @@ export function homeFor(user: UserPrincipal): string {
 
 /**
  * Guard for pages: the signed-in user, or a redirect to /login (remembering where they were
- * going). With `roles`, another role gets a 403 page; with `area`, users of the other side
- * (clinic vs pharmacy) are sent to their own home.
+ * going; a suspended clinic's or pharmacy's user is signed out and told why). With `roles`,
+ * another role gets a 403 page; with `area`, users of the other side (clinic vs pharmacy) are
+ * sent to their own home.
  */
 export async function requireUser(
   request: Request,
   options: { roles?: Role[]; area?: 'clinic' | 'pharmacy' | 'admin' } = {},
 ): Promise<UserPrincipal> {
-  const user = await getUser(request);
-  if (!user) {
+  const session = await getSession(request);
+  const userId = session.get('userId');
+  const loaded = typeof userId === 'string' ? await loadUser(userId) : null;
+  if (loaded && 'refused' in loaded) {
+    throw redirect(`/login?reason=${loaded.refused}`, { headers: { 'Set-Cookie': await endSession(request) } });
+  }
+  if (!loaded) {
     const url = new URL(request.url);
     const back = url.pathname + url.search;
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
   }
+  const user = loaded.user;
   if (options.area === 'clinic' && !user.clinicId) throw redirect(homeFor(user));
   if (options.area === 'pharmacy' && !user.pharmacyId) throw redirect(homeFor(user));
   if (options.area === 'admin' && user.role !== 'admin') throw redirect(homeFor(user));
@@ -163,23 +138,50 @@ export async function requireUser(
   return user;
 }
 
-/** Guard for the JSON APIs: the principal behind `Authorization: Bearer <key>`, of the expected kind. */
-export async function requireApiKey(request: Request, kind: 'clinic' | 'pharmacy'): Promise<Principal> {
+/** The scope a request needs: reading (GET, HEAD) or writing (every other method). */
+export function scopeFor(method: string): ApiKeyScope {
+  return method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+}
+
+// Writing `last_used_at` on every call would turn each read into a write; once a minute is
+// what the keys page needs.
+const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * Guard for the JSON APIs: the principal behind `Authorization: Bearer <key>`, of the expected
+ * kind. A revoked key, or one of a suspended clinic or pharmacy, is a 401; a read key on a
+ * request that writes is a 403.
+ */
+export async function requireApiKey(request: Request, kind: 'clinic' | 'pharmacy', scope: ApiKeyScope = scopeFor(request.method)): Promise<Principal> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new DomainError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
   const key = match[1]!;
   const row = await getDb()
     .selectFrom('apiKeys')
-    .select(['id', 'clinicId', 'pharmacyId', 'revokedAt'])
-    .where('keyHash', '=', hashApiKey(key))
+    .leftJoin('clinics', 'clinics.id', 'apiKeys.clinicId')
+    .leftJoin('pharmacies', 'pharmacies.id', 'apiKeys.pharmacyId')
+    .select(['apiKeys.id', 'apiKeys.clinicId', 'apiKeys.pharmacyId', 'apiKeys.revokedAt', 'apiKeys.scope', 'apiKeys.lastUsedAt', 'clinics.suspendedAt', 'pharmacies.active as pharmacyActive'])
+    .where('apiKeys.keyHash', '=', hashApiKey(key))
     .executeTakeFirst();
   if (!row || row.revokedAt) throw new DomainError('unauthorized', 'That API key is not valid.');
+  if (row.clinicId && row.suspendedAt) throw new DomainError('unauthorized', 'This clinic’s account is suspended: its API keys do not work until it is restored.');
+  if (row.pharmacyId && row.pharmacyActive === false) throw new DomainError('unauthorized', 'This pharmacy’s account is suspended: its API keys do not work until it is restored.');
   addLogFields({ apiKeyId: row.id, ...(row.clinicId ? { clinicId: row.clinicId } : {}), ...(row.pharmacyId ? { pharmacyId: row.pharmacyId } : {}) });
+  const at = now();
+  if (!row.lastUsedAt || at.getTime() - row.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+    await getDb().updateTable('apiKeys').set({ lastUsedAt: at }).where('id', '=', row.id).execute();
+  }
+  let principal: Principal;
   if (kind === 'clinic') {
     if (!row.clinicId) throw new DomainError('unauthorized', 'This API needs a clinic API key.');
-    return { kind: 'clinic_key', keyId: row.id, clinicId: row.clinicId };
+    principal = { kind: 'clinic_key', keyId: row.id, clinicId: row.clinicId };
+  } else {
+    if (!row.pharmacyId) throw new DomainError('unauthorized', 'This API needs a pharmacy API key.');
+    principal = { kind: 'pharmacy_key', keyId: row.id, pharmacyId: row.pharmacyId };
   }
-  if (!row.pharmacyId) throw new DomainError('unauthorized', 'This API needs a pharmacy API key.');
-  return { kind: 'pharmacy_key', keyId: row.id, pharmacyId: row.pharmacyId };
+  if (scope === 'write' && row.scope !== 'write') {
+    throw new DomainError('forbidden', 'This API key may only read: create a key with the write scope for this request.');
+  }
+  return principal;
 }

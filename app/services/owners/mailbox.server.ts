@@ -6,11 +6,13 @@ import { requeueNotification } from './notifications.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { audit } from '../audit/audit.server';
 import { describeErrorCode } from '../sms/index.server';
+import { mailboxBody } from '../identity/account-mail.server';
 import type { MailboxFilter } from '../../lib/mailbox';
 
-// The clinic's mailbox: every owner message, sent or kept in the outbox (no SMTP configured,
-// SMS without a Twilio account), with failures and suppressions and why; texts with their
-// segments and what the carrier reported (Twilio's status callbacks).
+// The clinic's mailbox: every owner message and account email of the clinic's staff, sent or
+// kept in the outbox (no SMTP configured, SMS without a Twilio account), with failures and
+// suppressions and why; texts with their segments and what the carrier reported (Twilio's
+// status callbacks).
 
 
 const PAGE = 50;
@@ -27,7 +29,7 @@ export async function listMailbox(principal: Principal, query: { status: Mailbox
   const [rows, count] = await Promise.all([
     q
       .select([
-        'n.id', 'n.channel', 'n.template', 'n.toAddress', 'n.subject', 'n.body', 'n.status', 'n.attempts', 'n.lastError', 'n.createdAt', 'n.sentAt', 'n.sendAfter', 'n.orderId',
+        'n.id', 'n.channel', 'n.template', 'n.audience', 'n.toAddress', 'n.subject', 'n.body', 'n.sealedLink', 'n.status', 'n.attempts', 'n.lastError', 'n.createdAt', 'n.sentAt', 'n.sendAfter', 'n.orderId',
         'n.provider', 'n.providerMessageId', 'n.deliveryStatus', 'n.deliveryErrorCode', 'n.deliveryUpdatedAt', 'n.segments', 'n.encoding', 'n.fallbackOfId',
         'c.firstName', 'c.lastName', 'p.name as petName',
       ])
@@ -40,8 +42,10 @@ export async function listMailbox(principal: Principal, query: { status: Mailbox
   ]);
   const total = Number(count.n);
   return {
-    messages: rows.map((r) => ({
+    messages: rows.map(({ sealedLink, ...r }) => ({
       ...r,
+      // Account emails (invitations, resets) show their link only to whom may act on it.
+      body: mailboxBody(principal, { ...r, sealedLink }),
       owner: r.firstName ? `${r.firstName} ${r.lastName}` : null,
       createdAt: r.createdAt.toISOString(),
       sentAt: r.sentAt ? r.sentAt.toISOString() : null,

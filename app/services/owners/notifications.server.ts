@@ -19,6 +19,7 @@ import {
   type TemplateText,
 } from './notification-templates.server';
 import { ownerUrl, signOwnerToken, trackingPath, unsubscribePath } from './owner-links.server';
+import { openLink, withLink } from '../identity/tokens.server';
 
 export { NOTIFICATION_TEMPLATES, type NotificationTemplate } from './notification-templates.server';
 
@@ -375,13 +376,15 @@ async function deliver(tx: Kysely<Database>, n: Notification, clinic: { name: st
   if (n.channel === 'sms') return deliverSms(tx, n);
   const smtp = getEnv().SMTP_URL;
   if (!smtp) return { status: 'outbox' };
-  const unsubscribe = /Unsubscribe[^:]*: (\S+)/.exec(n.body)?.[1];
+  // An account email's link is sealed in the row until this moment (identity/account-mail).
+  const text = n.audience === 'staff' ? withLink(n.body, openLink(n.sealedLink)) : n.body;
+  const unsubscribe = n.audience === 'owner' ? /Unsubscribe[^:]*: (\S+)/.exec(n.body)?.[1] : undefined;
   await mailTransport(smtp).sendMail({
     from: fromAddress(clinic.name),
     ...(clinic.email ? { replyTo: clinic.email } : {}),
     to: n.toAddress,
     subject: n.subject ?? clinic.name,
-    text: n.body,
+    text,
     ...(n.html ? { html: n.html } : {}),
     messageId: `<${n.id}@vialcart>`,
     headers: unsubscribe ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
@@ -401,7 +404,9 @@ export async function sendNotification(id: string): Promise<void> {
     .execute(async (tx) => {
       const n = await tx.selectFrom('notifications').selectAll().where('id', '=', id).where('status', '=', 'pending').forUpdate().skipLocked().executeTakeFirst();
       if (!n) return;
-      const clinic = await tx.selectFrom('clinics').select(['name', 'email']).where('id', '=', n.clinicId).executeTakeFirstOrThrow();
+      const clinic = n.clinicId
+        ? await tx.selectFrom('clinics').select(['name', 'email']).where('id', '=', n.clinicId).executeTakeFirstOrThrow()
+        : { name: 'vialcart', email: null };
       const attempts = n.attempts + 1;
       let outcome: Delivery;
       try {
@@ -427,6 +432,8 @@ export async function sendNotification(id: string): Promise<void> {
             .updateTable('notifications')
             .set({
               status: 'sent', attempts, lastError: null, sentAt: now(),
+              // Once an account email is sent, its link lives only in the recipient's inbox.
+              sealedLink: null,
               provider: outcome.provider, providerMessageId: outcome.providerMessageId, deliveryStatus: outcome.deliveryStatus, deliveryErrorCode: outcome.deliveryErrorCode,
               deliveryUpdatedAt: outcome.deliveryStatus ? now() : null,
             })

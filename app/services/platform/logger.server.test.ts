@@ -51,6 +51,8 @@ describe('the logger', () => {
   it('logs paths without query strings or owner-link tokens', () => {
     expect(pathForLog('/orders/1?token=abc')).toBe('/orders/1');
     expect(pathForLog('http://localhost:3000/o/track/tok_123/x?y=1')).toBe('/o/track/[token]/x');
+    expect(pathForLog('/invite/abc.def?x=1')).toBe('/invite/[token]');
+    expect(pathForLog('/reset-password/abc.def')).toBe('/reset-password/[token]');
     expect(pathForLog('/o/unsubscribe/tok_456')).toBe('/o/unsubscribe/[token]');
     expect(pathForLog(undefined)).toBe('/');
   });

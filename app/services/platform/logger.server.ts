@@ -65,7 +65,8 @@ export function logFields(): Record<string, unknown> | undefined {
 /** A URL's path as logged: no query string (it may hold tokens), and secret link tokens masked. */
 export function pathForLog(url: string | undefined): string {
   const path = (url ?? '/').replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0]! || '/';
-  return path.replace(/^\/o\/(track|unsubscribe)\/[^/]+/, '/o/$1/[token]');
+  // Links that carry a secret (owner links, invitations, password resets) never reach the log.
+  return path.replace(/^\/o\/(track|unsubscribe)\/[^/]+/, '/o/$1/[token]').replace(/^\/(invite|reset-password)\/[^/]+/, '/$1/[token]');
 }
 
 /** Options of a logger; unset ones come from the environment. */

@@ -2,6 +2,7 @@
 // Each service that owns background work exports a `register…Tasks()` function; add it here.
 import { registerCatalogImportTasks } from '../catalog/catalog-import.server';
 import { registerCheckoutTasks } from '../checkout/index.server';
+import { registerPasswordResetTasks } from '../identity/password-reset.server';
 import { registerTasks } from './jobs.server';
 import { registerPaymentTasks } from '../payments/index.server';
 import { registerRoutingTasks } from '../orders/index.server';
@@ -25,4 +26,5 @@ export function registerAllTasks(): void {
   registerNotificationTasks();
   registerReminderTasks();
   registerRefillRequestTasks();
+  registerPasswordResetTasks();
 }

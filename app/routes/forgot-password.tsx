@@ -1,0 +1,56 @@
+import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import { AuthPage } from '~/components/auth-page';
+import { Button } from '~/components/button';
+import { FormField } from '~/components/form-field';
+import { formErrorAnswer } from '~/lib/form-answers.server';
+import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { forgotPasswordSchema } from '~/schemas/identity';
+import { clientAddress, requestPasswordReset, RESET_REQUESTED_MESSAGE } from '~/services/identity/index.server';
+
+export const meta: MetaFunction = () => [{ title: 'Forgot password — vialcart' }];
+
+type Answer = FormErrors & { sent?: string };
+
+// The answer is the same whether or not the email has an account (docs/onboarding.md).
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = parseFormData(form, forgotPasswordSchema);
+  if (!parsed.ok) return json<Answer>(parsed.errors, { status: 400 });
+  try {
+    await requestPasswordReset(parsed.data.email, clientAddress(request));
+    return json<Answer>({ sent: RESET_REQUESTED_MESSAGE });
+  } catch (error) {
+    return formErrorAnswer(error, form);
+  }
+}
+
+export default function ForgotPassword() {
+  const actionData = useActionData<typeof action>() as Answer | undefined;
+  const navigation = useNavigation();
+  const { register, onSubmit, errorOf } = useRemixForm(forgotPasswordSchema, {
+    defaultValues: { email: (actionData?.values?.email as string | undefined) ?? '' },
+    actionData,
+  });
+  return (
+    <AuthPage
+      title="Forgot your password?"
+      lead="Enter the email you sign in with. We will send a link to choose a new password."
+      formError={actionData?.formError}
+      footer={<Link to="/login">Back to sign in</Link>}
+    >
+      {actionData?.sent ? (
+        <p role="status" className="notice">
+          {actionData.sent}
+        </p>
+      ) : null}
+      <Form method="post" noValidate onSubmit={onSubmit} className="stack">
+        <FormField label="Email" type="email" autoComplete="username" autoFocus required error={errorOf('email')} {...register('email')} />
+        <Button type="submit" variant="primary" loading={navigation.state !== 'idle'}>
+          Send the link
+        </Button>
+      </Form>
+    </AuthPage>
+  );
+}
