@@ -8,6 +8,7 @@ import { requireApiKey } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
 import { log } from '~/services/platform/logger.server';
 import type { Principal } from '~/services/identity/principal';
+import type { ApiKeyScope } from '../../db/schema';
 import { fieldsOf } from '../../validators/vocabulary';
 import { headersOf, STATUS_OF } from './status.server';
 
@@ -76,14 +77,18 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.o
   return parsed.data;
 }
 
-/** Runs an API handler for a clinic or pharmacy key, mapping every error in one place. */
+/**
+ * Runs an API handler for a clinic or pharmacy key, mapping every error in one place. A read
+ * key may only GET, unless the route says its POST only reads (`scope: 'read'`).
+ */
 export async function api(
   request: Request,
   kind: 'clinic' | 'pharmacy',
   handler: (principal: Principal) => Promise<Response | unknown>,
+  options: { scope?: ApiKeyScope } = {},
 ): Promise<Response> {
   try {
-    const principal = await requireApiKey(request, kind);
+    const principal = await requireApiKey(request, kind, options.scope);
     const result = await handler(principal);
     return result instanceof Response ? result : jsonResponse(result);
   } catch (error) {

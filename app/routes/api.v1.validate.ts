@@ -6,6 +6,7 @@ import { toPublicFinding, validateDraftLines } from '~/services/validation/valid
 /** `POST /api/v1/validate`: findings for a cart that is not stored. */
 export const action = ({ request }: ActionFunctionArgs) => {
   if (request.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'Use POST.');
+  // Validating stores nothing: a read key may ask.
   return api(request, 'clinic', async (principal) => {
     const body = await readJson(request, validateBodySchema);
     const result = await validateDraftLines(principal, body.lines);
@@ -14,7 +15,7 @@ export const action = ({ request }: ActionFunctionArgs) => {
       blockingCount: result.blockingCount,
       warningCount: result.warningCount,
     };
-  });
+  }, { scope: 'read' });
 };
 
 export const loader = () => errorResponse(405, 'method_not_allowed', 'Use POST with {"lines":[…]}.');

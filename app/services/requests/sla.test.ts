@@ -19,4 +19,7 @@ describe('SLA timers', () => {
   it('reads stored settings, replacing what is invalid by the default', () => {
     expect(readSlaSettings({ targetMinutes: { tech_standard: 180, vet_review: -5 }, dayEndsAt: '25:00' })).toMatchObject({ targetMinutes: { tech_standard: 180, vet_review: 120 }, dayEndsAt: '18:00' });
   });
+  it('reads targets whose queue names came back camel-cased from the database', () => {
+    expect(readSlaSettings({ targetMinutes: { techUrgent: 90, frontDesk: 45 } }).targetMinutes).toMatchObject({ tech_urgent: 90, front_desk: 45, tech_standard: 240 });
+  });
 });

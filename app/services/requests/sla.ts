@@ -40,7 +40,9 @@ export function readSlaSettings(raw: unknown): SlaSettings {
   const t = (r.targetMinutes && typeof r.targetMinutes === 'object' ? r.targetMinutes : {}) as Record<string, unknown>;
   const d = DEFAULT_SLA;
   return {
-    targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, int(t[q], 5, 10080, d.targetMinutes[q])])) as SlaSettings['targetMinutes'],
+    // Stored with the queue names as keys; read through the database client's CamelCasePlugin,
+    // which renames nested keys too, they come back as `techUrgent`: accept both.
+    targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, int(t[q] ?? t[q.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())], 5, 10080, d.targetMinutes[q])])) as SlaSettings['targetMinutes'],
     dayEndsAt: typeof r.dayEndsAt === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(r.dayEndsAt) ? r.dayEndsAt : d.dayEndsAt,
     urgentReminderMinutes: int(r.urgentReminderMinutes, 5, 1440, d.urgentReminderMinutes),
     escalateAfterMinutes: int(r.escalateAfterMinutes, 15, 10080, d.escalateAfterMinutes),
