@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { ApiKeysPanel } from '~/components/api-keys-panel';
 import { ButtonLink } from '~/components/button';
 import { PageHeader } from '~/components/page-header';
-import { apiKeysAction, type ApiKeysAnswer } from '~/lib/api-keys-page.server';
+import { apiKeysAction, type ApiKeysAnswer } from '~/http/api-keys.server';
 import { listApiKeys, requireUser } from '~/services/identity/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'API keys — Settings — vialcart' }];

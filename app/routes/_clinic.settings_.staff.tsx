@@ -10,9 +10,9 @@ import { FormAlert } from '~/components/form-alert';
 import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
-import { formErrorAnswer } from '~/lib/form-answers.server';
+import { formAction, readForm } from '~/http/forms.server';
 import { formatRole } from '~/lib/format';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { inviteStaffSchema, staffIntentSchema } from '~/schemas/identity';
 import { changeStaffRole, deactivateStaff, inviteStaff, listStaff, reactivateStaff, requireUser, resendStaffInvitation } from '~/services/identity/index.server';
 import { CLINIC_ROLES } from '../../validators/vocabulary';
@@ -39,23 +39,22 @@ const DONE: Record<string, string> = {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic', roles: [...MANAGERS] });
   const form = await request.formData();
-  const parsed = parseFormData(form, staffIntentSchema);
   const intent = String(form.get('intent') ?? '');
-  if (!parsed.ok) return json<Answer>({ ...parsed.errors, intent }, { status: 400 });
-  const d = parsed.data;
-  try {
-    if (d.intent === 'invite') await inviteStaff(user, d);
-    else if (d.intent === 'change_role') await changeStaffRole(user, d.userId, d.role);
-    else if (d.intent === 'deactivate') await deactivateStaff(user, d.userId);
-    else if (d.intent === 'resend') await resendStaffInvitation(user, d.userId);
-    else {
-      const { invited } = await reactivateStaff(user, d.userId);
-      return json<Answer>({ intent, done: invited ? 'Reactivated: they never chose a password, so a new invitation was sent.' : DONE.reactivate });
-    }
-    return json<Answer>({ intent, done: DONE[intent] });
-  } catch (error) {
-    return formErrorAnswer(error, form, { intent });
-  }
+  return formAction(
+    async (): Promise<Answer> => {
+      const d = readForm(form, staffIntentSchema);
+      if (d.intent === 'invite') await inviteStaff(user, d);
+      else if (d.intent === 'change_role') await changeStaffRole(user, d.userId, d.role);
+      else if (d.intent === 'deactivate') await deactivateStaff(user, d.userId);
+      else if (d.intent === 'resend') await resendStaffInvitation(user, d.userId);
+      else {
+        const { invited } = await reactivateStaff(user, d.userId);
+        return { intent, done: invited ? 'Reactivated: they never chose a password, so a new invitation was sent.' : DONE.reactivate };
+      }
+      return { intent, done: DONE[intent] };
+    },
+    { values: form, extra: { intent } },
+  );
 }
 
 const STATUS_LOOK = { active: { tone: 'success', label: 'Active' }, invited: { tone: 'info', label: 'Invited' }, deactivated: { tone: 'neutral', label: 'Deactivated' } } as const;

@@ -11,9 +11,9 @@ import { FormField } from '~/components/form-field';
 import { NewPasswordFields, type NewPasswordFieldsProps } from '~/components/new-password-fields';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
-import { formErrorAnswer } from '~/lib/form-answers.server';
+import { formAction, readForm } from '~/http/forms.server';
 import { formatRole } from '~/lib/format';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { accountIntentSchema, changePasswordSchema } from '~/schemas/identity';
 import { accountSessions, changePassword, currentSessionId, requireUser, signOutOtherSessions } from '~/services/identity/index.server';
 import { getClinic, getPharmacyName } from '~/services/records/clinics.server';
@@ -35,19 +35,21 @@ type Answer = FormErrors & { intent?: string; done?: string };
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await request.formData();
-  const parsed = parseFormData(form, accountIntentSchema);
-  if (!parsed.ok) return json<Answer>({ ...parsed.errors, intent: String(form.get('intent') ?? '') }, { status: 400 });
   const sessionId = await currentSessionId(request);
-  try {
-    if (parsed.data.intent === 'change_password') {
-      const { sessionsEnded } = await changePassword(user, parsed.data, sessionId);
-      return json<Answer>({ intent: 'change_password', done: `Password changed.${sessionsEnded ? ` Signed out of ${sessionsEnded} other session${sessionsEnded === 1 ? '' : 's'}.` : ''}` });
-    }
-    const { sessionsEnded } = await signOutOtherSessions(user, sessionId);
-    return json<Answer>({ intent: 'sign_out_others', done: sessionsEnded ? `Signed out of ${sessionsEnded} other session${sessionsEnded === 1 ? '' : 's'}.` : 'No other session was open.' });
-  } catch (error) {
-    return formErrorAnswer(error, undefined, { intent: parsed.data.intent });
-  }
+  const others = (n: number) => `Signed out of ${n} other session${n === 1 ? '' : 's'}.`;
+  return formAction(
+    async (): Promise<Answer> => {
+      const input = readForm(form, accountIntentSchema);
+      if (input.intent === 'change_password') {
+        const { sessionsEnded } = await changePassword(user, input, sessionId);
+        return { intent: input.intent, done: `Password changed.${sessionsEnded ? ` ${others(sessionsEnded)}` : ''}` };
+      }
+      const { sessionsEnded } = await signOutOtherSessions(user, sessionId);
+      return { intent: input.intent, done: sessionsEnded ? others(sessionsEnded) : 'No other session was open.' };
+    },
+    // Passwords never travel back to the page.
+    { extra: { intent: String(form.get('intent') ?? ''), values: {} } },
+  );
 }
 
 /** "Chrome on Linux" from a User-Agent header: enough to recognise one's own devices. */

@@ -10,23 +10,17 @@ import { FormAlert } from '~/components/form-alert';
 import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
-import { formErrorAnswer } from '~/lib/form-answers.server';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { clinicInputOf, clinicIntentSchema, updateClinicSchema, type UpdateClinicForm } from '~/schemas/clinics';
 import { requireUser } from '~/services/identity/index.server';
 import { getClinicForAdmin, inviteClinicManager, setClinicSuspended, updateClinic } from '~/services/platform-admin/index.server';
-import { DomainError } from '~/services/platform/errors';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.clinic.name ?? 'Clinic'} — vialcart admin` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin' });
-  try {
-    return json({ clinic: await getClinicForAdmin(user, params.id ?? '') });
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('There is no such clinic.', { status: 404 });
-    throw error;
-  }
+  return json({ clinic: await getClinicForAdmin(user, params.id ?? '').catch(orNotFoundPage('There is no such clinic.')) });
 }
 
 type Answer = FormErrors & { intent?: string; done?: string };
@@ -35,25 +29,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'admin' });
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
-  const parsed = parseFormData(form, clinicIntentSchema);
-  if (!parsed.ok) return json<Answer>({ ...parsed.errors, intent }, { status: 400 });
   const id = params.id ?? '';
-  const d = parsed.data;
-  try {
-    if (d.intent === 'update') {
-      const { intent: _intent, ...fields } = d;
-      await updateClinic(user, id, clinicInputOf(fields));
-      return json<Answer>({ intent, done: 'Clinic saved.' });
-    }
-    if (d.intent === 'invite_manager') {
-      await inviteClinicManager(user, id, d);
-      return json<Answer>({ intent, done: `Invitation sent to ${d.email}. Without a mail server it waits in the Mailbox.` });
-    }
-    await setClinicSuspended(user, id, d.intent === 'suspend');
-    return json<Answer>({ intent, done: d.intent === 'suspend' ? 'Clinic suspended: its people and API keys are refused from their next request.' : 'Clinic restored: its people sign in again.' });
-  } catch (error) {
-    return formErrorAnswer(error, form, { intent });
-  }
+  return formAction(
+    async (): Promise<Answer> => {
+      const d = readForm(form, clinicIntentSchema);
+      if (d.intent === 'update') {
+        const { intent: _intent, ...fields } = d;
+        await updateClinic(user, id, clinicInputOf(fields));
+        return { intent, done: 'Clinic saved.' };
+      }
+      if (d.intent === 'invite_manager') {
+        await inviteClinicManager(user, id, d);
+        return { intent, done: `Invitation sent to ${d.email}. Without a mail server it waits in the Mailbox.` };
+      }
+      await setClinicSuspended(user, id, d.intent === 'suspend');
+      return { intent, done: d.intent === 'suspend' ? 'Clinic suspended: its people and API keys are refused from their next request.' : 'Clinic restored: its people sign in again.' };
+    },
+    { values: form, extra: { intent } },
+  );
 }
 
 export default function AdminClinic() {

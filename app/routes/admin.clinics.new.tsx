@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation } from '@remix-run/react';
 import { Button, ButtonLink } from '~/components/button';
 import { ClinicFields, type ClinicFieldsProps } from '~/components/clinic-fields';
 import { FormAlert } from '~/components/form-alert';
 import { FormField } from '~/components/form-field';
 import { PageHeader } from '~/components/page-header';
-import { formErrorAnswer } from '~/lib/form-answers.server';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
+import { useRemixForm } from '~/lib/forms';
 import { clinicInputOf, createClinicSchema, type CreateClinicForm } from '~/schemas/clinics';
 import { requireUser } from '~/services/identity/index.server';
 import { createClinic } from '~/services/platform-admin/index.server';
@@ -22,15 +22,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'admin' });
   const form = await request.formData();
-  const parsed = parseFormData(form, createClinicSchema);
-  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
-  const { managerEmail, managerName, intent: _intent, ...fields } = parsed.data;
-  try {
-    const { clinicId } = await createClinic(user, clinicInputOf(fields), managerEmail ? { email: managerEmail, name: managerName } : null);
-    return redirect(`/admin/clinics/${clinicId}?created=1`);
-  } catch (error) {
-    return formErrorAnswer(error, form);
-  }
+  return formAction(
+    async () => {
+      const { managerEmail, managerName, intent: _intent, ...fields } = readForm(form, createClinicSchema);
+      const { clinicId } = await createClinic(user, clinicInputOf(fields), managerEmail ? { email: managerEmail, name: managerName } : null);
+      return redirect(`/admin/clinics/${clinicId}?created=1`);
+    },
+    { values: form },
+  );
 }
 
 const DEFAULTS: CreateClinicForm = {

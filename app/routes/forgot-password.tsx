@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { AuthPage } from '~/components/auth-page';
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
-import { formErrorAnswer } from '~/lib/form-answers.server';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { forgotPasswordSchema } from '~/schemas/identity';
 import { clientAddress, requestPasswordReset, RESET_REQUESTED_MESSAGE } from '~/services/identity/index.server';
 
@@ -16,14 +15,14 @@ type Answer = FormErrors & { sent?: string };
 // The answer is the same whether or not the email has an account (docs/onboarding.md).
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = parseFormData(form, forgotPasswordSchema);
-  if (!parsed.ok) return json<Answer>(parsed.errors, { status: 400 });
-  try {
-    await requestPasswordReset(parsed.data.email, clientAddress(request));
-    return json<Answer>({ sent: RESET_REQUESTED_MESSAGE });
-  } catch (error) {
-    return formErrorAnswer(error, form);
-  }
+  return formAction(
+    async (): Promise<Answer> => {
+      const { email } = readForm(form, forgotPasswordSchema);
+      await requestPasswordReset(email, clientAddress(request));
+      return { sent: RESET_REQUESTED_MESSAGE };
+    },
+    { values: form },
+  );
 }
 
 export default function ForgotPassword() {

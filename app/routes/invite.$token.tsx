@@ -5,9 +5,9 @@ import { AuthPage } from '~/components/auth-page';
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
 import { NewPasswordFields, type NewPasswordFieldsProps } from '~/components/new-password-fields';
-import { formErrorAnswer } from '~/lib/form-answers.server';
+import { formAction, readForm } from '~/http/forms.server';
 import { formatRole } from '~/lib/format';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { acceptInvitationSchema } from '~/schemas/identity';
 import { acceptInvitation, createUserSession, homeFor, INVITATION_PROBLEMS, readInvitation } from '~/services/identity/index.server';
 
@@ -23,14 +23,14 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = parseFormData(form, acceptInvitationSchema);
-  if (!parsed.ok) return json<FormErrors>({ ...parsed.errors, values: { name: form.get('name') } }, { status: 400 });
-  try {
-    const user = await acceptInvitation(params.token, parsed.data);
-    return createUserSession(user, homeFor(user), request);
-  } catch (error) {
-    return formErrorAnswer(error, form);
-  }
+  return formAction(
+    async () => {
+      const user = await acceptInvitation(params.token, readForm(form, acceptInvitationSchema));
+      return createUserSession(user, homeFor(user), request);
+    },
+    // The name is typed back; a password never travels back to the page.
+    { extra: (): Pick<FormErrors, 'values'> => ({ values: { name: String(form.get('name') ?? '') } }) },
+  );
 }
 
 export default function AcceptInvitation() {

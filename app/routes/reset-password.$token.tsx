@@ -4,8 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { AuthPage } from '~/components/auth-page';
 import { Button } from '~/components/button';
 import { NewPasswordFields, type NewPasswordFieldsProps } from '~/components/new-password-fields';
-import { formErrorAnswer } from '~/lib/form-answers.server';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
+import { useRemixForm } from '~/lib/forms';
 import { resetPasswordSchema } from '~/schemas/identity';
 import { createUserSession, homeFor, readPasswordReset, resetPassword, RESET_PROBLEMS } from '~/services/identity/index.server';
 
@@ -21,15 +21,16 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = parseFormData(form, resetPasswordSchema);
-  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
-  try {
-    // Every session of the person ended; this one starts afresh.
-    const user = await resetPassword(params.token, parsed.data.password);
-    return createUserSession(user, homeFor(user), request);
-  } catch (error) {
-    return formErrorAnswer(error);
-  }
+  return formAction(
+    async () => {
+      const { password } = readForm(form, resetPasswordSchema);
+      // Every session of the person ended; this one starts afresh.
+      const user = await resetPassword(params.token, password);
+      return createUserSession(user, homeFor(user), request);
+    },
+    // A password never travels back to the page.
+    { extra: { values: {} } },
+  );
 }
 
 export default function ResetPassword() {

@@ -5,8 +5,8 @@ import { AuthPage } from '~/components/auth-page';
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
 import { NewPasswordFields, type NewPasswordFieldsProps } from '~/components/new-password-fields';
-import { formErrorAnswer } from '~/lib/form-answers.server';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { setupSchema } from '~/schemas/identity';
 import { adminExists, completeSetup, createUserSession, SETUP_LINK_PROBLEM, setupTokenValid } from '~/services/identity/index.server';
 
@@ -24,14 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = parseFormData(form, setupSchema);
-  if (!parsed.ok) return json<FormErrors>({ ...parsed.errors, values: { name: form.get('name'), email: form.get('email') } }, { status: 400 });
-  try {
-    const admin = await completeSetup(parsed.data.token, parsed.data);
-    return createUserSession(admin, '/admin/clinics', request);
-  } catch (error) {
-    return formErrorAnswer(error, form);
-  }
+  return formAction(
+    async () => {
+      const input = readForm(form, setupSchema);
+      const admin = await completeSetup(input.token, input);
+      return createUserSession(admin, '/admin/clinics', request);
+    },
+    // The name and email are typed back; a password never travels back to the page.
+    { extra: (): Pick<FormErrors, 'values'> => ({ values: { name: String(form.get('name') ?? ''), email: String(form.get('email') ?? '') } }) },
+  );
 }
 
 export default function Setup() {
