@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { getEnv } from '../../env.server';
+import { openSecret, sealSecret } from '../platform/secrets.server';
 
 // The links of account emails (setup, invitation, password reset) carry a token made of a
 // random secret and a signature over it: `<secret>.<mac>`. The signature (HMAC-SHA256 with a
@@ -55,31 +56,15 @@ export function tokenHash(purpose: TokenPurpose, token: string | null | undefine
 /** A placeholder an outbox body carries where its sealed link goes. */
 export const LINK_PLACEHOLDER = '{{link}}';
 
-// An account email waits in the outbox until it is sent; its link is kept sealed there
-// (AES-256-GCM, key derived from SESSION_SECRET), so the outbox never holds a usable token
-// in clear text. Delivery opens it and forgets it once the message is sent.
+// An account email waits in the outbox until it is sent; its link is kept sealed there with
+// the platform's credential sealing (platform/secrets.server.ts: AES-256-GCM), so the outbox
+// never holds a usable token in clear text. Delivery opens it and forgets it once sent.
 
 /** Seals a link for the outbox. */
-export function sealLink(link: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key('outbox-link'), iv);
-  const body = Buffer.concat([cipher.update(link, 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-}
+export const sealLink = (link: string): string => sealSecret(link);
 
-/** Opens a sealed link, or null when it was sealed with another secret or altered. */
-export function openLink(sealed: string | null): string | null {
-  if (!sealed) return null;
-  const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-  if (!iv || !tag || !body) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key('outbox-link'), iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-  } catch {
-    return null;
-  }
-}
+/** Opens a sealed link, or null when it was sealed under another key or altered. */
+export const openLink = (sealed: string | null): string | null => openSecret(sealed);
 
 /** An outbox body with its link put back (for delivery), or shown as withheld. */
 export function withLink(body: string, link: string | null): string {

@@ -465,7 +465,7 @@ export async function sendNotification(id: string): Promise<void> {
  */
 export async function writeEmailFallback(tx: Kysely<Database>, smsId: string): Promise<string | null> {
   const n = await tx.selectFrom('notifications').selectAll().where('id', '=', smsId).where('channel', '=', 'sms').executeTakeFirst();
-  if (!n?.clientId) return null;
+  if (!n?.clientId || !n.clinicId) return null;
   const written = await writeNotification(tx, {
     clinicId: n.clinicId,
     clientId: n.clientId,

@@ -57,11 +57,13 @@ export function deliveryStatusOf(twilioStatus: string): SmsDeliveryStatus | null
 }
 
 /** Sends (or holds, or drops) one text of the outbox. */
-export async function deliverSms(db: Kysely<Database>, n: Notification): Promise<SmsDelivery> {
-  if (await smsOptedOut(db, n.clinicId, n.toAddress)) return { status: 'suppressed', reason: OPTED_OUT_REASON };
+export async function deliverSms(db: Kysely<Database>, { clinicId, ...n }: Notification): Promise<SmsDelivery> {
+  // Only owner messages are texts, and every owner message belongs to a clinic.
+  if (!clinicId) return { status: 'failed', error: 'A text needs the clinic it is sent for.' };
+  if (await smsOptedOut(db, clinicId, n.toAddress)) return { status: 'suppressed', reason: OPTED_OUT_REASON };
   const [setup, clinic] = await Promise.all([
-    readSmsSetup(db, n.clinicId),
-    db.selectFrom('clinics').select('timezone').where('id', '=', n.clinicId).executeTakeFirstOrThrow(),
+    readSmsSetup(db, clinicId),
+    db.selectFrom('clinics').select('timezone').where('id', '=', clinicId).executeTakeFirstOrThrow(),
   ]);
   if (REMINDER_TEMPLATES.includes(n.template)) {
     const at = now();

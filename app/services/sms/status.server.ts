@@ -54,7 +54,7 @@ export async function verifyStatusCallback(publicUrl: string, params: Record<str
   if (!isUuid(notificationId)) throw notFound('Message');
   const db = getDb();
   const n = await db.selectFrom('notifications').select(['id', 'clinicId', 'channel']).where('id', '=', notificationId).executeTakeFirst();
-  if (!n || n.channel !== 'sms') throw notFound('Message');
+  if (!n?.clinicId || n.channel !== 'sms') throw notFound('Message');
   const setup = await readSmsSetup(db, n.clinicId);
   if (!setup.webhookAuthToken || !validTwilioSignature(setup.webhookAuthToken, signature, publicUrl, params)) {
     throw new DomainError('forbidden', 'The X-Twilio-Signature does not match this callback and the account’s auth token.');
