@@ -95,8 +95,9 @@ describe('AppShell', () => {
       </PharmacyShell>,
     );
     const nav = html.slice(html.indexOf('<nav'), html.indexOf('</nav>'));
-    expect(nav.match(/<a /g)).toHaveLength(1);
+    expect(nav.match(/<a /g)).toHaveLength(2);
     expect(tagWith(nav, 'a', 'href="/pharmacy"')).toContain('aria-current="page"');
+    expect(tagWith(nav, 'a', 'href="/pharmacy/api-keys"')).not.toContain('aria-current');
     expect(html).toContain('Sierra Compounding');
     expect(html).toContain('Pharmacist');
     expect(html).toContain('action="/logout"');
