@@ -82,9 +82,9 @@ describe('the ledger of a checkout', () => {
     expect(shown.ledger.movements.map((m) => m.kind).sort()).toEqual(['charge', 'platform_fee', 'platform_fee', 'platform_fee', 'refund', 'transfer']);
 
     const orderRes = await call(orderPage.loader, request(`/orders/${sierra.id}`, { cookie: techCookie }), { id: sierra.id });
-    expect(((await orderRes.json()) as { money: unknown }).money).toMatchObject({ paidCents: sierra.totalCents, refundedCents: sierra.totalCents, toPharmacyCents: 0, paidOutsideStripe: true });
+    expect(((await orderRes.json()) as { money: unknown }).money).toMatchObject({ paidCents: sierra.totalCents, refundedCents: sierra.totalCents, toPharmacyCents: 0, paidOutsideStripe: false, platformFeeCents: 0 });
     const pacificRes = await call(orderPage.loader, request(`/orders/${pacific.id}`, { cookie: techCookie }), { id: pacific.id });
-    expect(((await pacificRes.json()) as { money: unknown }).money).toMatchObject({ paidCents: pacific.totalCents, refundedCents: 0, toPharmacyCents: pacific.totalCents - pacific.platformFeeCents });
+    expect(((await pacificRes.json()) as { money: unknown }).money).toMatchObject({ paidCents: pacific.totalCents, refundedCents: 0, toPharmacyCents: pacific.totalCents - pacific.platformFeeCents, platformFeeCents: pacific.platformFeeCents });
 
     // Another clinic, and a clinic user at the admin's pages: not found.
     await expect(checkoutLedgerView(LAKESIDE_MANAGER, checkout.id)).rejects.toMatchObject({ code: 'not_found' });

@@ -127,9 +127,10 @@ export async function orderMoney(principal: Principal, orderId: string) {
     /** What the pharmacy holds of it now: transferred less taken back. */
     toPharmacyCents: b.transferredCents - b.reversedCents,
     transferPendingCents: movements.filter((m) => m.kind === 'transfer' && ['pending', 'sending', 'unknown'].includes(m.status)).reduce((s, m) => s + m.amountCents, 0),
-    platformFeeCents: order.platformFeeCents,
-    /** The pharmacy is paid by vialcart outside Stripe (an invoice, or no connected account). */
-    paidOutsideStripe: order.provider !== 'stripe' || order.stripeAccountId === null,
+    /** The fee vialcart keeps: none once it was given back with the order's refund. */
+    platformFeeCents: movements.some((m) => m.kind === 'platform_fee') ? b.feeKeptCents : order.platformFeeCents,
+    /** The pharmacy is paid by vialcart outside Stripe (an invoice, or no connected account), unless the order is refunded in full. */
+    paidOutsideStripe: (order.provider !== 'stripe' || order.stripeAccountId === null) && b.refundsCommittedCents < order.totalCents,
     checkoutId: order.checkoutId,
     movements: movements.map((m) => ({ id: m.id, kind: m.kind, amountCents: m.amountCents, state: m.status, providerStatus: m.providerStatus, updatedAt: m.updatedAt.toISOString() })),
   };
