@@ -17,6 +17,10 @@ export type DeaSchedule = 'II' | 'III' | 'IV' | 'V';
 /** A request queue (validators/vocabulary). */
 export type QueueName = RequestQueue;
 export type LineSource = 'manual' | 'quickfill' | 'reorder' | 'request';
+/** What a prescription's quantity counts. */
+export type PrescriptionQuantityUnit = 'vial' | 'bottle' | 'ml' | 'g' | 'tablet' | 'capsule' | 'chew' | 'tube' | 'syringe' | 'patch';
+/** Why staff asked for a renewal: the prescription expired, has no refills left, is no longer active, or its prescriber cannot sign for the line. */
+export type RenewalReason = 'expired' | 'no_refills' | 'prescriber_license' | 'prescriber_dea' | 'not_active';
 
 export interface ClinicsTable {
   id: Generated<string>;
@@ -34,6 +38,8 @@ export interface ClinicsTable {
   wellnessPolicy: Generated<'warning' | 'error'>;
   paymentTermsDays: Generated<number>;
   reminderLeadDays: Generated<number>;
+  /** How many months a new prescription stays valid unless its veterinarian says otherwise (1–12). */
+  prescriptionExpiryMonths: Generated<number>;
   platformFeeCents: Generated<number>;
   bookingUrl: string | null;
   escalationUserId: string | null;
@@ -331,9 +337,14 @@ export interface PrescriptionsTable {
   clinicId: string;
   patientId: string;
   prescriberId: string;
-  medicationId: string;
+  /** The catalog medication; null for a commercial product named in `medicationName`. */
+  medicationId: string | null;
+  /** A commercial product outside the catalog, as the veterinarian wrote it. */
+  medicationName: string | null;
   sig: string;
   quantity: number;
+  /** What `quantity` counts (vials of a catalog product by default). */
+  quantityUnit: Generated<PrescriptionQuantityUnit>;
   refillsAuthorized: number;
   refillsUsed: Generated<number>;
   writtenOn: DateOnly;
@@ -341,6 +352,49 @@ export interface PrescriptionsTable {
   status: Generated<PrescriptionStatus>;
   lastDoseChangeOn: DateOnly | null;
   standingOrder: Generated<boolean>;
+  /** The prescription this one renews (that one is now `superseded`). */
+  supersedesId: string | null;
+  /** The veterinarian's user who wrote it in the app (null for imported and seeded ones). */
+  writtenBy: string | null;
+  discontinuedAt: Timestamp | null;
+  discontinuedBy: string | null;
+  discontinuedReason: string | null;
+  createdAt: CreatedAt;
+}
+
+/** A veterinarian's batch of renewal requests, waiting with the veterinarian-review queue's service level. */
+export interface RenewalBatchesTable {
+  id: Generated<string>;
+  clinicId: string;
+  /** The veterinarian asked. */
+  prescriberId: string;
+  status: Generated<'open' | 'done'>;
+  dueAt: Timestamp;
+  remindAt: Timestamp;
+  escalateAt: Timestamp;
+  remindedAt: Timestamp | null;
+  escalatedAt: Timestamp | null;
+  createdAt: CreatedAt;
+  closedAt: Timestamp | null;
+}
+
+/** One prescription staff asked a veterinarian to renew. */
+export interface RenewalRequestsTable {
+  id: Generated<string>;
+  clinicId: string;
+  batchId: string;
+  prescriptionId: string;
+  patientId: string;
+  reason: RenewalReason;
+  note: string | null;
+  cartLineId: string | null;
+  requestedBy: string | null;
+  status: Generated<'open' | 'renewed' | 'declined' | 'cancelled'>;
+  /** The new prescription, once renewed. */
+  renewalId: string | null;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  declineReason: string | null;
   createdAt: CreatedAt;
 }
 
@@ -796,6 +850,8 @@ export interface Database {
   offers: OffersTable;
   catalogImports: CatalogImportsTable;
   prescriptions: PrescriptionsTable;
+  renewalBatches: RenewalBatchesTable;
+  renewalRequests: RenewalRequestsTable;
   carts: CartsTable;
   cartLines: CartLinesTable;
   acknowledgements: AcknowledgementsTable;

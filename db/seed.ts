@@ -119,7 +119,7 @@ const STAFF: Record<ClinicSpec['key'], { vets: Vet[]; others: { email: string; n
   riverside: {
     vets: [
       { email: 'vet@riverside.example', name: 'Dr. Maria Alvarez', licenses: [{ state: 'CA', expiresIn: 600 }, { state: 'NV', expiresIn: 400 }], dea: { state: 'CA', number: 'BA1234563', schedules: ['II', 'IIN', 'III', 'IIIN', 'IV', 'V'] } },
-      { email: 'jchen@riverside.example', name: 'Dr. James Chen', licenses: [{ state: 'CA', expiresIn: 300 }], dea: { state: 'CA', number: 'BC2345674', schedules: ['III', 'IIIN', 'IV', 'V'] } },
+      { email: 'jchen@riverside.example', name: 'Dr. James Chen', licenses: [{ state: 'CA', expiresIn: 300 }], dea: { state: 'CA', number: 'BC2345672', schedules: ['III', 'IIIN', 'IV', 'V'] } },
       { email: 'ppatel@riverside.example', name: 'Dr. Priya Patel', licenses: [{ state: 'CA', expiresIn: -20 }] },
     ],
     others: [
@@ -133,7 +133,7 @@ const STAFF: Record<ClinicSpec['key'], { vets: Vet[]; others: { email: string; n
   },
   lakeside: {
     vets: [
-      { email: 'vet@lakeside.example', name: 'Dr. Sam Rivers', licenses: [{ state: 'NV', expiresIn: 500 }], dea: { state: 'NV', number: 'AR3456785', schedules: ['II', 'IIN', 'III', 'IIIN', 'IV', 'V'] } },
+      { email: 'vet@lakeside.example', name: 'Dr. Sam Rivers', licenses: [{ state: 'NV', expiresIn: 500 }], dea: { state: 'NV', number: 'AR3456781', schedules: ['II', 'IIN', 'III', 'IIIN', 'IV', 'V'] } },
       { email: 'aortiz@lakeside.example', name: 'Dr. Ana Ortiz', licenses: [{ state: 'NV', expiresIn: 200 }] },
     ],
     others: [

@@ -134,9 +134,9 @@ export type DeaRegistration = {
 
 /**
  * A person who can appear as a line's prescriber or sign a line off. Its `id` is the prescriber
- * id (`prescribers.id`, what cart lines store and a `switch_prescriber` fix writes back); both
- * `ValidationLine.prescriberId` and `vetSignedOffBy` are looked up here. The loader puts in
- * every prescriber of the clinic, not only those on the cart, so a rule can suggest another one.
+ * id (`prescribers.id`, what cart lines store); both `ValidationLine.prescriberId` and
+ * `vetSignedOffBy` are looked up here. The loader puts in every prescriber of the clinic, not
+ * only those on the cart, so a rule can name the veterinarian to ask for a renewal.
  */
 export type PrescriberContext = {
   id: string;
@@ -206,6 +206,11 @@ export type PrescriptionContext = {
   /** Last day it may be filled (inclusive). */
   expiresOn: IsoDate;
   status: PrescriptionStatus;
+  /**
+   * The prescriber who wrote it. A line filling it must name the same one: a prescriber is
+   * never swapped on someone else's prescription (docs/records.md). Unknown when omitted.
+   */
+  prescriberId?: string;
 };
 
 /**
@@ -233,7 +238,12 @@ export type SigFixPart = 'dose' | 'route' | 'frequency' | 'duration';
 /** A one-click fix the cart can offer next to a finding. */
 export type Fix =
   | { kind: 'switch_offer'; offerId: string; pharmacyName: string }
-  | { kind: 'switch_prescriber'; prescriberId: string; name: string }
+  /**
+   * Ask a veterinarian to renew the line's prescription (they write the renewal under their own
+   * name): the prescription's prescriber while they can write it again, otherwise another
+   * veterinarian of the clinic who can (`renewalPrescriber`).
+   */
+  | { kind: 'request_renewal'; prescriptionId: string; prescriberId: string; name: string }
   | { kind: 'edit_sig'; missing: SigFixPart[] };
 
 /** What a rule reports; the registry adds the rule id, severity and where it belongs. */

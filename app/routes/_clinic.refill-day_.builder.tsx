@@ -9,12 +9,13 @@ import { EmptyState } from '~/components/empty-state';
 import { FormField } from '~/components/form-field';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
-import { formatDate, formatSpecies } from '~/lib/format';
+import { formatDate, formatSpecies, humanize } from '~/lib/format';
 import type { FormErrors } from '~/lib/forms';
 import { firstError, formAction, readForm } from '~/http/forms.server';
-import { addDueLinesSchema } from '~/schemas/refill-day';
+import { addDueLinesSchema, builderRenewalSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addDueToCart, dueForRefill } from '~/services/cart/index.server';
+import { requestRenewals } from '~/services/records/renewals.server';
 
 export const meta: MetaFunction = () => [{ title: 'Due refills — vialcart' }];
 
@@ -26,9 +27,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(await dueForRefill(user, { withinDays }));
 }
 
+/** What the builder's action answers: bad input, or how an "Ask for renewal" went. */
+type BuilderResult = FormErrors & { message?: string };
+
+/** "Ask for renewal" of one due line, or of every lapsed one not asked yet; each joins its veterinarian's batch. */
+async function askForRenewal(user: Awaited<ReturnType<typeof requireUser>>, input: z.output<typeof builderRenewalSchema>): Promise<BuilderResult> {
+  let ids: string[];
+  if ('renewPrescriptionId' in input) ids = [input.renewPrescriptionId];
+  else {
+    const due = await dueForRefill(user, { withinDays: input.withinDays });
+    ids = due.patients.flatMap((p) => (p.prescription?.lapse && !p.renewal ? [p.prescription.id] : []));
+    if (ids.length === 0) return { message: 'Every lapsed prescription on the list was already asked for.' };
+  }
+  const asked = await requestRenewals(user, ids.map((prescriptionId) => ({ prescriptionId })));
+  const vets = [...new Set(asked.map((a) => a.prescriberName))];
+  return { message: `Renewal asked of ${vets.join(' and ')} for ${asked.length} ${asked.length === 1 ? 'prescription' : 'prescriptions'}.` };
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
+  if (form.has('renewPrescriptionId') || form.has('renewAll')) {
+    return formAction(
+      () => askForRenewal(user, readForm(form, builderRenewalSchema)),
+      { extra: (errors): FormErrors => ({ formError: firstError(errors, 'Reload the page and try again.') }) },
+    );
+  }
   return formAction(
     async () => {
       const result = await addDueToCart(user, readForm(form, addDueLinesSchema).orderLineId);
@@ -65,7 +89,9 @@ export default function RefillDayBuilder() {
       else next.add(id);
       return next;
     });
-  const submitting = navigation.state === 'submitting';
+  const submitting = navigation.state === 'submitting' && !navigation.formData?.has('renewPrescriptionId') && !navigation.formData?.has('renewAll');
+  const asking = (id: string) => navigation.state === 'submitting' && navigation.formData?.get('renewPrescriptionId') === id;
+  const lapsed = data.patients.filter((p) => p.prescription?.lapse && !p.renewal).length;
   return (
     <div className="stack-lg">
       <PageHeader
@@ -86,10 +112,21 @@ export default function RefillDayBuilder() {
               {actionData.formError}
             </p>
           ) : null}
+          <div role="status" aria-live="polite" className={actionData?.message ? 'toast toast--success' : 'visually-hidden'}>
+            {actionData?.message ? <p className="toast__text">{actionData.message}</p> : null}
+          </div>
           <div className="toolbar">
             <Button variant="primary" loading={submitting} disabled={selected.size === 0}>
               Add {selected.size} {selected.size === 1 ? 'line' : 'lines'} to cart
             </Button>
+            {lapsed > 1 ? (
+              <>
+                <input type="hidden" name="withinDays" value={data.withinDays} />
+                <Button name="renewAll" value="1" variant="secondary" loading={navigation.state === 'submitting' && navigation.formData?.has('renewAll')}>
+                  Ask for renewal of all {lapsed}
+                </Button>
+              </>
+            ) : null}
             <span className="muted text-sm">
               {data.patients.length} due · {selected.size} selected
             </span>
@@ -168,13 +205,28 @@ export default function RefillDayBuilder() {
                     <td>{p.line?.prescriberName ?? '—'}</td>
                     <td>
                       {p.prescription ? (
-                        p.prescription.status !== 'active' ? (
-                          <Badge tone="danger">{p.prescription.status}</Badge>
-                        ) : p.prescription.refillsLeft === 0 ? (
-                          <Badge tone="danger">No refills left</Badge>
-                        ) : (
-                          <span className="text-sm">{p.prescription.refillsLeft} refills left</span>
-                        )
+                        <div className="stack-sm">
+                          {p.prescription.lapse === 'not_active' ? (
+                            <Badge tone="danger">{humanize(p.prescription.status)}</Badge>
+                          ) : p.prescription.lapse === 'expired' ? (
+                            <Badge tone="danger">Expired {formatDate(p.prescription.expiresOn)}</Badge>
+                          ) : p.prescription.lapse === 'no_refills' ? (
+                            <Badge tone="danger">No refills left</Badge>
+                          ) : (
+                            <span className="text-sm">
+                              {p.prescription.refillsLeft} {p.prescription.refillsLeft === 1 ? 'refill' : 'refills'} left{p.prescription.renewedFrom ? ' · renewed' : ''}
+                            </span>
+                          )}
+                          {p.renewal ? (
+                            <span className="text-sm">
+                              Renewal asked of {p.renewal.prescriberName} · <Link to={`/prescriptions/${p.prescription.id}`}>prescription</Link>
+                            </span>
+                          ) : p.prescription.lapse ? (
+                            <Button size="sm" name="renewPrescriptionId" value={p.prescription.id} loading={asking(p.prescription.id)} aria-label={`Ask for renewal of ${p.patientName}'s ${p.medicationName}`}>
+                              Ask for renewal
+                            </Button>
+                          ) : null}
+                        </div>
                       ) : (
                         <span className="muted">—</span>
                       )}

@@ -21,7 +21,9 @@ describe('the refill-day page action schema', () => {
     expect(refillDayActionSchema.parse({ intent: 'remove', lineId: LINE, version: '4' })).toMatchObject({ label: 'the line' });
     expect(refillDayActionSchema.parse({ intent: 'undo', lineId: LINE })).toEqual({ intent: 'undo', lineId: LINE });
     expect(refillDayActionSchema.parse({ intent: 'switch', lineId: LINE, version: '2', offerId: OTHER })).toEqual({ intent: 'switch', lineId: LINE, version: 2, offerId: OTHER });
-    expect(refillDayActionSchema.parse({ intent: 'set-prescriber', lineId: LINE, version: '2', prescriberId: OTHER })).toMatchObject({ prescriberId: OTHER, version: 2 });
+    expect(refillDayActionSchema.parse({ intent: 'renewal', lineId: LINE, version: '2', prescriptionId: OTHER })).toEqual({ intent: 'renewal', lineId: LINE, version: 2, prescriptionId: OTHER });
+    // The prescriber of a line is never set by a one-click fix any more: that intent is gone.
+    expect(refillDayActionSchema.safeParse({ intent: 'set-prescriber', lineId: LINE, version: '2', prescriberId: OTHER }).success).toBe(false);
     // The one-button forms also post the version; a field the intent does not read is dropped.
     expect(refillDayActionSchema.parse({ intent: 'acknowledge', lineId: LINE, version: '3', rule: 'sig.duration' })).toEqual({ intent: 'acknowledge', lineId: LINE, rule: 'sig.duration' });
     expect(

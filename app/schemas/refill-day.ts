@@ -18,8 +18,8 @@ export const refillDayActionSchema = z.discriminatedUnion(
   [
     /** The inline line editor. */
     lineEditFormSchema.extend({ intent: z.literal('update') }),
-    /** A finding's one-click "Use Dr. …". */
-    z.object({ intent: z.literal('set-prescriber'), lineId, version, prescriberId: z.uuid({ message: 'Choose a prescriber.' }) }),
+    /** A finding's "Ask for renewal": the line's prescription goes to the veterinarian who can renew it. */
+    z.object({ intent: z.literal('renewal'), lineId, version, prescriptionId: z.uuid({ message: 'This line fills no prescription on file: reload the page.' }) }),
     /** "Switch to <pharmacy>", from a finding or the switch panel. */
     z.object({ intent: z.literal('switch'), lineId, version, offerId: z.uuid({ message: 'Choose a pharmacy to switch to.' }) }),
     /** Remove a line; `label` names it in the undo message. */
@@ -35,6 +35,15 @@ export const refillDayActionSchema = z.discriminatedUnion(
 );
 export type RefillDayAction = z.output<typeof refillDayActionSchema>;
 export type RefillDayIntent = RefillDayAction['intent'];
+
+/**
+ * The builder's "Ask for renewal": one due line's prescription (`renewPrescriptionId`, the
+ * button's value), or every due line whose prescription lapsed and was not asked yet.
+ */
+export const builderRenewalSchema = z.union([
+  z.object({ renewPrescriptionId: z.uuid({ message: 'This prescription is not on the due list any more: reload the page.' }) }),
+  z.object({ renewAll: z.literal('1'), withinDays: z.coerce.number().int().min(0).max(365).catch(14) }),
+]);
 
 /** The builder's "Add N lines": the chosen due lines (`orderLineId`, once per checkbox), in list order. */
 export const addDueLinesSchema = z.object({

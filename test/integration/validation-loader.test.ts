@@ -31,6 +31,7 @@ import {
   offerOf,
   riversidePatient,
   storeCart,
+  storePrescription,
   type LineSpec,
 } from '../support/validation-fixtures';
 
@@ -68,23 +69,34 @@ describe('the loader fills what each rule reads, from the demo data', () => {
     expect(findings).toEqual([]);
   });
 
-  it("Dr. Priya Patel's expired CA licence → prescriber.license_state, fixed by a vet of the clinic licensed in CA", async () => {
-    const [findings] = await findingsOf([cleanLine(patients[1]!, pacific, { prescriberId: PATEL })]);
+  // The fixes ask a veterinarian who can write the prescription to renew it; they never put
+  // another veterinarian's name on Dr. Patel's or Dr. Chen's prescription (the swap they made before).
+  it("Dr. Priya Patel's expired CA licence → prescriber.license_state, asking a vet licensed in CA to renew her prescription", async () => {
+    const rx = await storePrescription(db(), { patientId: patients[1]!, prescriberId: PATEL, medicationId: METHIMAZOLE, today: day });
+    const [findings] = await findingsOf([cleanLine(patients[1]!, pacific, { prescriberId: PATEL, prescriptionId: rx })]);
     expect(rules(findings)).toEqual(['prescriber.license_state']);
     expect(findings![0]!.message).toMatch(/Dr\. Priya Patel's licence in CA .* expired on \d{4}-\d{2}-\d{2}/);
-    // The fix names a prescribers.id, the id a cart line stores.
-    expect(findings![0]!.fix).toEqual({ kind: 'switch_prescriber', prescriberId: CHEN, name: 'Dr. James Chen' });
+    // The fix names a prescribers.id, the id a renewal request and then the line store.
+    expect(findings![0]!.fix).toEqual({ kind: 'request_renewal', prescriptionId: rx, prescriberId: CHEN, name: 'Dr. James Chen' });
   });
 
-  it('a C-II medication by Dr. Chen (DEA for III–V only) → prescriber.dea, fixed by Dr. Alvarez', async () => {
+  it('a C-II medication by Dr. Chen (DEA for III–V only) → prescriber.dea, asking Dr. Alvarez to renew it', async () => {
     const hydrocodone = await offerOf(db(), 'greatlakes', HYDROCODONE).catch(() => offerOf(db(), 'pacific', HYDROCODONE));
+    const rx = await storePrescription(db(), { patientId: patients[2]!, prescriberId: CHEN, medicationId: HYDROCODONE, refillsAuthorized: 0, today: day });
     const [findings] = await findingsOf([
-      cleanLine(patients[2]!, hydrocodone, { prescriberId: CHEN, sig: 'Give 2.5 ml by mouth q8h as needed for cough for 4 days' }),
+      cleanLine(patients[2]!, hydrocodone, { prescriberId: CHEN, prescriptionId: rx, sig: 'Give 2.5 ml by mouth q8h as needed for cough for 4 days' }),
     ]);
     expect(rules(findings)).toContain('prescriber.dea');
     const dea = findings!.find((f) => f.rule === 'prescriber.dea')!;
     expect(dea.severity).toBe('error');
-    expect(dea.fix).toEqual({ kind: 'switch_prescriber', prescriberId: ALVAREZ, name: 'Dr. Maria Alvarez' });
+    expect(dea.fix).toEqual({ kind: 'request_renewal', prescriptionId: rx, prescriberId: ALVAREZ, name: 'Dr. Maria Alvarez' });
+  });
+
+  it('a line naming another prescriber than its prescription’s → prescription.valid (the swap is an error)', async () => {
+    const rx = await storePrescription(db(), { patientId: patients[30]!, prescriberId: PATEL, medicationId: METHIMAZOLE, today: day });
+    const [findings] = await findingsOf([cleanLine(patients[30]!, pacific, { prescriberId: CHEN, prescriptionId: rx })]);
+    const valid = findings!.find((f) => f.rule === 'prescription.valid');
+    expect(valid).toMatchObject({ severity: 'error', message: 'The line names Dr. James Chen, but the prescription was written by Dr. Priya Patel.' });
   });
 
   it("reads each SIG with its product's form: an injectable's 'give 0.25 ml' names no route, an oral suspension's is by mouth", async () => {
@@ -370,8 +382,8 @@ describe('POST /api/v1/validate', () => {
       severity: 'error',
       message: expect.stringContaining('Dr. Priya Patel'),
       acknowledged: false,
-      hint: expect.any(String),
-      fix: { kind: 'switch_prescriber', prescriberId: CHEN, name: 'Dr. James Chen' },
+      // A drafted line fills no prescription: nothing to renew, and no prescriber is swapped in.
+      hint: 'A veterinarian licensed in CA writes the prescription for this line.',
     });
     expect(json.blockingCount).toBe(2);
     expect(json.warningCount).toBe(1);

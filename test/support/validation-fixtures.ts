@@ -5,7 +5,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { DB } from '../../db/client';
 import { stableUuid } from '../../db/credentials';
-import type { CartLinesTable, Role } from '../../db/schema';
+import type { CartLinesTable, PrescriptionsTable, Role } from '../../db/schema';
 import { DEMO_IDS } from '../../db/seed';
 import type { UserPrincipal } from '../../app/services/identity/principal';
 import { addDays } from '../../validators/vocabulary';
@@ -123,4 +123,21 @@ export function cleanLine(patientId: string, offer: { id: string; unitPriceCents
     unitPriceCentsAtAdd: offer.unitPriceCents,
     ...over,
   };
+}
+
+/**
+ * Stores a prescription of the clinic straight into the database (valid a year from 30 days ago,
+ * 5 refills unless said otherwise), for lines that fill one; answers its id.
+ */
+export async function storePrescription(
+  db: DB,
+  spec: { patientId: string; prescriberId: string; medicationId: string; today: string } & Partial<Pick<Insertable<PrescriptionsTable>, 'refillsAuthorized' | 'refillsUsed' | 'writtenOn' | 'expiresOn' | 'status' | 'sig'>>,
+): Promise<string> {
+  const { today, ...rest } = spec;
+  const row = await db
+    .insertInto('prescriptions')
+    .values({ clinicId: DEMO_IDS.riverside, sig: CLEAN_SIG, quantity: 1, refillsAuthorized: 5, writtenOn: addDays(today, -30), expiresOn: addDays(today, 330), ...rest })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

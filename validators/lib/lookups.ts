@@ -37,7 +37,7 @@ export function hasActiveLicense(prescriber: PrescriberContext, state: UsState, 
  * does not say and the name does not tell, the narcotic class is required, because a
  * registration with it also shows the prescriber handles the stricter class.
  */
-export function requiredDeaSchedule(medication: MedicationContext): DeaRegistrationSchedule | null {
+export function requiredDeaSchedule(medication: Pick<MedicationContext, 'name' | 'controlledSchedule' | 'narcotic'>): DeaRegistrationSchedule | null {
   const schedule = medication.controlledSchedule;
   if (schedule === null) return null;
   if (schedule === 'IV' || schedule === 'V') return schedule;

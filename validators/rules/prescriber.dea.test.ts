@@ -14,13 +14,27 @@ describe('prescriber.dea', () => {
     expect(run(prescriberDea, makeContext(), [makeLine(bupe)])).toEqual([]);
   });
 
-  it('fails a prescriber without DEA and offers one with it', () => {
-    const [finding, ...rest] = run(prescriberDea, makeContext(), [makeLine({ ...bupe, prescriberId: 'okafor' })]);
+  // The fix asks a veterinarian with DEA to renew the prescription (written by Dr. Okafor
+  // here); it never puts another veterinarian's name on his prescription.
+  const byOkafor = makeContext((c) => {
+    c.prescriptions['rx-bupe-milo']!.prescriberId = 'okafor';
+  });
+
+  it('fails a prescriber without DEA and asks one with it to renew the prescription', () => {
+    const [finding, ...rest] = run(prescriberDea, byOkafor, [makeLine({ ...bupe, prescriberId: 'okafor' })]);
     expect(rest).toEqual([]);
     expect(finding?.message).toBe(
       'Buprenorphine 0.3 mg/ml oral transmucosal is C-III; Dr. Ben Okafor has no active DEA registration covering schedule III in CA.',
     );
-    expect(finding?.fix).toEqual({ kind: 'switch_prescriber', prescriberId: 'ortiz', name: 'Dr. Ana Ortiz' });
+    expect(finding?.hint).toBe('Ask Dr. Ana Ortiz, who holds one, to renew the prescription.');
+    expect(finding?.fix).toEqual({ kind: 'request_renewal', prescriptionId: 'rx-bupe-milo', prescriberId: 'ortiz', name: 'Dr. Ana Ortiz' });
+  });
+
+  it('offers no one-click fix on a line without a prescription: a veterinarian with DEA writes one', () => {
+    const { prescriptionId: _, ...manual } = bupe;
+    const [finding] = run(prescriberDea, makeContext(), [makeLine({ ...manual, prescriberId: 'okafor' })]);
+    expect(finding?.fix).toBeUndefined();
+    expect(finding?.hint).toBe('A veterinarian with a DEA registration covering schedule III in CA writes the prescription for this line.');
   });
 
   it('requires the narcotic class: a 3N-only registration does not cover buprenorphine', () => {

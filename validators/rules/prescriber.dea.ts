@@ -1,12 +1,14 @@
 import { addMonths } from '../lib/dates';
-import { alternativePrescriber, hasActiveDea, prescribingStates, requiredDeaSchedule } from '../lib/lookups';
+import { hasActiveDea, prescribingStates, requiredDeaSchedule } from '../lib/lookups';
+import { renewalFix } from '../prescriptions/renewal';
 import type { RuleCheck, RuleFinding } from '../types';
 
 /**
  * `prescriber.dea`: a controlled drug needs a prescriber with an active DEA registration in
  * each prescribing state that lists the drug's schedule; and the prescription it fills must
  * respect 21 CFR 1306: no refills on C-II (1306.12), and on C-III–V at most 5 refills and
- * nothing filled more than six months after it was written (1306.22).
+ * nothing filled more than six months after it was written (1306.22). Like the licence rule,
+ * its fix asks a veterinarian who holds the registration to renew the prescription.
  */
 export const prescriberDea: RuleCheck = (line, ctx) => {
   const medication = ctx.medications[line.medicationId];
@@ -24,14 +26,18 @@ export const prescriberDea: RuleCheck = (line, ctx) => {
   const states = prescribingStates(line, ctx);
   const uncovered = prescriber ? states.filter((s) => !hasActiveDea(prescriber, s, needed, ctx.today)) : states;
   if (uncovered.length > 0) {
-    const replacement = alternativePrescriber(ctx, states, needed, line.prescriberId);
+    const fix = renewalFix(line, ctx, { states, dea: needed });
     const who = prescriber?.name ?? 'The prescriber';
+    const where = states.join(' and ');
     findings.push({
       message: `${medication.name} is C-${schedule}; ${who} has no active DEA registration covering schedule ${needed} in ${uncovered.join(' and ')}.`,
-      hint: replacement
-        ? `Switch the prescriber to ${replacement.name}, who holds one.`
-        : 'No veterinarian of the clinic holds one; a registration must be renewed or extended first.',
-      ...(replacement ? { fix: { kind: 'switch_prescriber' as const, prescriberId: replacement.id, name: replacement.name } } : {}),
+      hint:
+        line.prescriptionId === undefined
+          ? `A veterinarian with a DEA registration covering schedule ${needed} in ${where} writes the prescription for this line.`
+          : fix
+            ? `Ask ${fix.name}, who holds one, to renew the prescription.`
+            : 'No veterinarian of the clinic holds one; a registration must be renewed or extended first.',
+      ...(fix ? { fix } : {}),
     });
   }
 

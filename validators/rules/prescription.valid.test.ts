@@ -17,15 +17,56 @@ describe('prescription.valid', () => {
     });
     expect(run(prescriptionValid, expiring('2025-06-15'), [rxLine])).toEqual([]);
     expect(run(prescriptionValid, expiring('2025-06-14'), [rxLine])).toEqual([
-      { message: 'The prescription expired on 2025-06-14.', hint: 'Ask the veterinarian for a new prescription.' },
+      {
+        message: 'The prescription expired on 2025-06-14.',
+        hint: 'Ask Dr. Ana Ortiz to renew it.',
+        fix: { kind: 'request_renewal', prescriptionId: 'rx-gaba-bella', prescriberId: 'ortiz', name: 'Dr. Ana Ortiz' },
+      },
     ]);
   });
 
-  it('fails when no refills are left', () => {
+  it('fails when no refills are left, asking the prescriber who wrote it to renew it', () => {
     const used = makeContext((c) => {
       c.prescriptions['rx-gaba-bella']!.refillsUsed = 5;
     });
-    expect(run(prescriptionValid, used, [rxLine])[0]?.message).toBe('No refills left: 5 of 5 used.');
+    expect(run(prescriptionValid, used, [rxLine])).toEqual([
+      {
+        message: 'No refills left: 5 of 5 used.',
+        hint: 'Ask Dr. Ana Ortiz to renew it.',
+        fix: { kind: 'request_renewal', prescriptionId: 'rx-gaba-bella', prescriberId: 'ortiz', name: 'Dr. Ana Ortiz' },
+      },
+    ]);
+  });
+
+  it('asks another licensed veterinarian when the one who wrote it can no longer renew it', () => {
+    const lapsed = makeContext((c) => {
+      c.prescriptions['rx-gaba-bella']!.refillsUsed = 5;
+      c.prescribers.ortiz!.licenses = [];
+    });
+    expect(run(prescriptionValid, lapsed, [rxLine])[0]?.fix).toEqual({ kind: 'request_renewal', prescriptionId: 'rx-gaba-bella', prescriberId: 'okafor', name: 'Dr. Ben Okafor' });
+  });
+
+  it('fails a line naming another prescriber than the one who wrote its prescription', () => {
+    const [finding, ...rest] = run(prescriptionValid, makeContext(), [makeLine({ prescriptionId: 'rx-gaba-bella', prescriberId: 'okafor' })]);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      message: 'The line names Dr. Ben Okafor, but the prescription was written by Dr. Ana Ortiz.',
+      hint: 'An order names the veterinarian who wrote its prescription: set the line back to Dr. Ana Ortiz, or ask for a renewal.',
+    });
+  });
+
+  it('says a discontinued or renewed prescription cannot be filled, without offering a renewal', () => {
+    for (const [status, message] of [
+      ['discontinued', 'The veterinarian discontinued this prescription.'],
+      ['superseded', 'This prescription was renewed; the line still points at the old one.'],
+    ] as const) {
+      const ctx = makeContext((c) => {
+        c.prescriptions['rx-gaba-bella']!.status = status;
+      });
+      const [finding] = run(prescriptionValid, ctx, [rxLine]);
+      expect(finding?.message).toBe(message);
+      expect(finding?.fix).toBeUndefined();
+    }
   });
 
   it('edge: the last refill can be used once, not by two lines of the cart', () => {

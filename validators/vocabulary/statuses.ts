@@ -52,6 +52,10 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const PATIENT_STATUSES = ['active', 'inactive', 'deceased'] as const;
 export type PatientStatus = (typeof PATIENT_STATUSES)[number];
 
-/** A prescription on file: active until it expires or the veterinarian cancels it. */
-export const PRESCRIPTION_STATUSES = ['active', 'expired', 'cancelled'] as const;
+/**
+ * A prescription on file: active until it expires, its veterinarian discontinues it, or a
+ * renewal supersedes it (the renewal is a new prescription; the old one stays in history).
+ * `cancelled` is kept for records imported with that word.
+ */
+export const PRESCRIPTION_STATUSES = ['active', 'expired', 'superseded', 'discontinued', 'cancelled'] as const;
 export type PrescriptionStatus = (typeof PRESCRIPTION_STATUSES)[number];

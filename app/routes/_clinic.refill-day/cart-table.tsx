@@ -6,7 +6,7 @@ import { formatSpecies } from '~/lib/format';
 import { LineEditor } from './line-editor';
 import { LineRow } from './line-row';
 import { SwitchPanel } from './switch-panel';
-import type { ActionResult, Cart, Editing, Line, Prescriber, Shipment } from './types';
+import type { ActionResult, Cart, Editing, Line, Prescriber, Renewals, Shipment } from './types';
 
 const COLUMNS = ['Patient', 'Medication · pharmacy', 'Qty', 'SIG', 'Prescriber', 'Ship to', 'Flavor', 'Need by', 'Unit', 'Landed / vial', 'Line total', 'Findings', 'Actions'];
 
@@ -14,6 +14,7 @@ export function CartTable(props: {
   cart: Cart;
   groupBy: 'patient' | 'pharmacy';
   prescribers: Prescriber[];
+  renewals: Renewals;
   editing: Editing;
   setEditing: (e: Editing) => void;
   switching: string | null;

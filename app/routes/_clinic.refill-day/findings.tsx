@@ -1,12 +1,18 @@
-/** A line's findings, each with its one-click fix or "Acknowledge". */
+/**
+ * A line's findings, each with its one-click fix or "Acknowledge". "Ask for renewal" asks the
+ * veterinarian who can renew the line's prescription (once per line, however many findings
+ * offer it); once asked, the line says whom and when until the renewal arrives.
+ */
+import { Link } from '@remix-run/react';
 import { Button } from '~/components/button';
 import { StatusBadge } from '~/components/status-badge';
 import { formatDateTime } from '~/lib/format';
 import { LineButton } from './line-button';
-import type { Line, Prescriber } from './types';
+import type { Line, Renewals } from './types';
 
-export function Findings({ line, prescribers, onEditSig }: { line: Line; prescribers: Prescriber[]; onEditSig: (missing: string[]) => void }) {
+export function Findings({ line, renewals, onEditSig }: { line: Line; renewals: Renewals; onEditSig: (missing: string[]) => void }) {
   if (line.findings.length === 0) return <span className="text-sm muted">No findings</span>;
+  const firstRenewal = line.findings.findIndex((f) => f.fix?.kind === 'request_renewal');
   return (
     <ul className="findings">
       {line.findings.map((f, i) => (
@@ -19,10 +25,17 @@ export function Findings({ line, prescribers, onEditSig }: { line: Line; prescri
                 Switch to {f.fix.pharmacyName}
               </LineButton>
             ) : null}
-            {f.fix?.kind === 'switch_prescriber' && prescribers.some((p) => p.id === (f.fix as { prescriberId: string }).prescriberId) ? (
-              <LineButton line={line} intent="set-prescriber" fields={{ prescriberId: f.fix.prescriberId }}>
-                Use {f.fix.name}
-              </LineButton>
+            {f.fix?.kind === 'request_renewal' && i === firstRenewal ? (
+              renewals[f.fix.prescriptionId] ? (
+                <span className="text-sm">
+                  Renewal asked of {renewals[f.fix.prescriptionId]!.prescriberName}, {formatDateTime(renewals[f.fix.prescriptionId]!.askedAt)} ·{' '}
+                  <Link to={`/prescriptions/${f.fix.prescriptionId}`}>prescription</Link>
+                </span>
+              ) : (
+                <LineButton line={line} intent="renewal" fields={{ prescriptionId: f.fix.prescriptionId }}>
+                  Ask for renewal<span className="visually-hidden"> of {line.patientName}’s {line.medicationName} from {f.fix.name}</span>
+                </LineButton>
+              )
             ) : null}
             {f.fix?.kind === 'edit_sig' ? (
               <Button size="sm" onClick={() => onEditSig((f.fix as { missing: string[] }).missing)}>

@@ -96,13 +96,20 @@ export function LineEditor({
           error={errorOf('sig')}
           {...register('sig')}
         />
-        <FormField label="Prescriber" as="select" error={errorOf('prescriberId')} {...register('prescriberId')}>
-          {prescribers.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </FormField>
+        {line.prescriptionId ? (
+          // A line filling a prescription names the veterinarian who wrote it; a renewal changes that, not an edit.
+          <FormField label="Prescriber" as="select" hint="Who wrote the prescription; ask for a renewal to change it." error={errorOf('prescriberId')} {...register('prescriberId')}>
+            <option value={line.prescriberId}>{line.prescriberName}</option>
+          </FormField>
+        ) : (
+          <FormField label="Prescriber" as="select" error={errorOf('prescriberId')} {...register('prescriberId')}>
+            {prescribers.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </FormField>
+        )}
         <FormField label="Ship to" as="select" error={errorOf('shipTo')} {...register('shipTo')}>
           <option value="clinic">Clinic</option>
           <option value="owner">Owner ({line.ownerState ?? 'no address'})</option>

@@ -5,17 +5,17 @@ import { Button } from '~/components/button';
 import { Money } from '~/components/money';
 import { formatDate, humanize } from '~/lib/format';
 import { Findings } from './findings';
-import type { ActionResult, Editing, Line, Prescriber } from './types';
+import type { ActionResult, Editing, Line, Renewals } from './types';
 
 export function LineRow({
   line,
-  prescribers,
+  renewals,
   setEditing,
   setSwitching,
   actionData,
 }: {
   line: Line;
-  prescribers: Prescriber[];
+  renewals: Renewals;
   setEditing: (e: Editing) => void;
   setSwitching: (id: string | null) => void;
   actionData: ActionResult | undefined;
@@ -66,7 +66,7 @@ export function LineRow({
         <Money cents={line.lineTotalCents} />
       </td>
       <td className="cart-line__findings">
-        <Findings line={line} prescribers={prescribers} onEditSig={(missing) => setEditing({ lineId: line.id, focusSig: true, missing })} />
+        <Findings line={line} renewals={renewals} onEditSig={(missing) => setEditing({ lineId: line.id, focusSig: true, missing })} />
         {rowError ? (
           <p className="field__error" role="alert">
             {rowError}

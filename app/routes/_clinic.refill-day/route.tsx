@@ -1,6 +1,7 @@
 /**
  * The refill-day cart page (`/refill-day`): the clinic's open cart with its findings, the
- * keyboard fast-entry row, inline editing, "switch pharmacy" and removal with undo. The
+ * keyboard fast-entry row, inline editing, "switch pharmacy", "ask for renewal" and removal
+ * with undo. The
  * components beside this file draw its parts; `~/schemas/refill-day` is what the action accepts.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
@@ -18,6 +19,7 @@ import { refillDayActionSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addCartLines, loadCartView, removeCartLine, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
 import { listPrescribers } from '~/services/records/directory.server';
+import { openRenewalsFor, requestRenewals } from '~/services/records/renewals.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { CartTable } from './cart-table';
 import { FastEntry } from './fast-entry';
@@ -32,7 +34,8 @@ export const meta: MetaFunction = () => [{ title: 'Refill day — vialcart' }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const [cart, prescribers] = await Promise.all([loadCartView(user), listPrescribers(user)]);
-  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), userName: user.name });
+  const renewals = await openRenewalsFor(user, cart.lines.flatMap((l) => (l.prescriptionId ? [l.prescriptionId] : [])));
+  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name });
 }
 
 /** The fields each form shows next to its inputs; an error on any other field (a hidden one) is said for the whole form. */
@@ -65,9 +68,9 @@ export async function action({ request }: ActionFunctionArgs) {
           await updateCartLine(user, id, fields);
           return { intent, lineId, ok: true, message: 'Line saved.' };
         }
-        case 'set-prescriber': {
-          await updateCartLine(user, input.lineId, { version: input.version, prescriberId: input.prescriberId });
-          return { intent, lineId, ok: true, message: 'Prescriber changed.' };
+        case 'renewal': {
+          const [asked] = await requestRenewals(user, [{ prescriptionId: input.prescriptionId, cartLineId: input.lineId }]);
+          return { intent, lineId, ok: true, message: `Renewal asked of ${asked!.prescriberName}. The line passes once the prescription is renewed.` };
         }
         case 'switch': {
           const result = await switchOffer(user, input.lineId, { version: input.version, offerId: input.offerId });
@@ -114,7 +117,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RefillDay() {
-  const { cart, prescribers } = useLoaderData<typeof loader>();
+  const { cart, prescribers, renewals } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
   const [params, setParams] = useSearchParams();
   const groupBy = params.get('group') === 'pharmacy' ? 'pharmacy' : 'patient';
@@ -188,6 +191,7 @@ export default function RefillDay() {
             cart={cart}
             groupBy={groupBy}
             prescribers={prescribers}
+            renewals={renewals}
             editing={editing}
             setEditing={setEditing}
             switching={switching}

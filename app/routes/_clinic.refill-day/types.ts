@@ -8,6 +8,8 @@ export type Cart = LoaderData['cart'];
 export type Line = Cart['lines'][number];
 export type Shipment = Cart['shipments'][number];
 export type Prescriber = { id: string; name: string };
+/** Open renewal requests by prescription id: whom it was asked of, and when. */
+export type Renewals = LoaderData['renewals'];
 
 /** Which line's editor is open; `focusSig` and `missing` when "Edit SIG" opened it. */
 export type Editing = { lineId: string; focusSig?: boolean; missing?: string[] } | null;

@@ -11,13 +11,19 @@ import { addFromHistory, historyRows, planFromHistory } from './history.server';
 import { isUuid } from '../../../validators/vocabulary';
 import { clientFullName } from '../records/sql.server';
 import { getOpenCart } from './store.server';
+import { currentPrescriptions } from '../records/prescriptions.server';
+import { openRenewalsFor } from '../records/renewals.server';
+import { prescriptionLapse } from '../../../validators/prescriptions';
 
 /**
  * Patients whose supply runs out within `withinDays` (last fill date + days supply), one row
  * per patient × medication with the line to reorder. Skips inactive and deceased patients,
  * patients already in the open cart for that medication, and supplies that ran out more than
- * `graceDays` ago (the treatment has likely stopped). Where the last offer cannot fill the line
- * now, the line to reorder uses the cheapest landed alternative and says why.
+ * `graceDays` ago (the treatment has likely stopped), and prescriptions the veterinarian
+ * discontinued. A renewed prescription is followed to its renewal. Where the last offer cannot
+ * fill the line now, the line to reorder uses the cheapest landed alternative and says why. A
+ * line whose prescription lapsed says why (`prescription.lapse`) and whether its renewal was
+ * asked for (`renewal`).
  */
 export async function dueForRefill(principal: Principal, opts: { withinDays: number; graceDays?: number }) {
   const clinicId = clinicScope(principal);
@@ -45,24 +51,22 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
   `.execute(db);
   if (latest.rows.length === 0) return { today: day, withinDays, patients: [] };
   const meta = new Map(latest.rows.map((r) => [r.id, r]));
-  const rows = await historyRows(db, clinicId, { orderLineIds: latest.rows.map((r) => r.id) });
+  const found = await historyRows(db, clinicId, { orderLineIds: latest.rows.map((r) => r.id) });
+  const current = await currentPrescriptions(db, clinicId, found.flatMap((r) => (r.prescriptionId ? [r.prescriptionId] : [])));
+  const stopped = (r: (typeof found)[number]) => r.prescriptionId !== null && ['discontinued', 'cancelled'].includes(current.get(r.prescriptionId)?.status ?? '');
+  const rows = found.filter((r) => !stopped(r));
+  if (rows.length === 0) return { today: day, withinDays, patients: [] };
   const plan = await planFromHistory(db, principal, rows, { substitute: true });
-  const [extra, prescriptions] = await Promise.all([
+  const [renewals, extra] = await Promise.all([
+    openRenewalsFor(principal, [...current.values()].map((rx) => rx.id), db),
     db
       .selectFrom('patients as p')
       .innerJoin('clients as c', 'c.id', 'p.clientId')
       .select(['p.id', 'p.species', clientFullName().as('ownerName')])
       .where('p.id', 'in', [...new Set(rows.map((r) => r.patientId))])
       .execute(),
-    db
-      .selectFrom('prescriptions')
-      .select(['id', 'status', 'refillsAuthorized', 'refillsUsed', 'expiresOn'])
-      .where('id', 'in', [...new Set(rows.flatMap((r) => (r.prescriptionId ? [r.prescriptionId] : [])))].concat(['00000000-0000-0000-0000-000000000000']))
-      .where('clinicId', '=', clinicId)
-      .execute(),
   ]);
   const patientOf = new Map(extra.map((p) => [p.id, p]));
-  const rxOf = new Map(prescriptions.map((p) => [p.id, p]));
   const offerIds = plan.inputs.map((i) => i.offerId);
   const [offers, prescribers] = await Promise.all([
     offerIds.length
@@ -80,7 +84,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
     const proposal = proposalOf.get(r.id);
     const input = proposal ? null : plan.inputs[inputIndex++]!;
     const offer = input ? offerOf.get(input.offerId) : undefined;
-    const rx = r.prescriptionId ? rxOf.get(r.prescriptionId) : undefined;
+    const rx = r.prescriptionId ? current.get(r.prescriptionId) : undefined;
     const daysLeft = Math.round((Date.parse(m.dueOn) - Date.parse(day)) / 86_400_000);
     return {
       orderLineId: r.id,
@@ -94,7 +98,10 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
       daysSupply: m.daysSupply,
       dueOn: m.dueOn,
       daysLeft,
-      prescription: rx ? { id: rx.id, status: rx.status, refillsLeft: Math.max(0, rx.refillsAuthorized - rx.refillsUsed), expiresOn: rx.expiresOn } : null,
+      prescription: rx
+        ? { id: rx.id, status: rx.status, refillsLeft: Math.max(0, rx.refillsAuthorized - rx.refillsUsed), expiresOn: rx.expiresOn, lapse: prescriptionLapse(rx, day), renewedFrom: rx.id !== r.prescriptionId ? r.prescriptionId : null }
+        : null,
+      renewal: rx ? (renewals[rx.id] ?? null) : null,
       line: input
         ? {
             offerId: input.offerId,

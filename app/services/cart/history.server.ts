@@ -15,6 +15,7 @@ import { isUuid } from '../../../validators/vocabulary';
 import { clinicDay } from '../platform/clock.server';
 import { medicationDisplayName } from '../catalog/sql.server';
 import { cartPricingInput } from './view.server';
+import { currentPrescriptions } from '../records/prescriptions.server';
 
 /** A past line whose offer cannot be used now, and the offer proposed instead. */
 export type OfferProposal = {
@@ -51,18 +52,20 @@ export async function historyRows(db: Db, clinicId: string, where: { orderLineId
 export type HistoryRow = Awaited<ReturnType<typeof historyRows>>[number];
 
 /**
- * Turns past lines into new lines: same patient, medication, quantity, SIG, prescriber,
- * prescription and ship-to, and the same offer when it can still fill the line. When it cannot,
- * `substitute` takes the cheapest landed alternative; otherwise the line is held back and a
- * proposal returned, so a person decides.
+ * Turns past lines into new lines: same patient, medication, quantity, SIG, prescription and
+ * ship-to, and the same offer when it can still fill the line. When it cannot, `substitute`
+ * takes the cheapest landed alternative; otherwise the line is held back and a proposal
+ * returned, so a person decides. A renewed prescription is followed to its renewal, and the
+ * line names the prescriber of the prescription it fills (docs/records.md).
  */
 export async function planFromHistory(db: Db, principal: Principal, rows: HistoryRow[], opts: { substitute: boolean; offerOverrides?: Record<string, string> }) {
   const clinicId = clinicScope(principal);
   const clinic = await clinicRow(db, clinicId);
   const shipStateOf = (r: HistoryRow) => shipStateFor(r.shipTo, clinic.state, r.ownerState) ?? clinic.state;
-  const [candidates, pricing] = await Promise.all([
+  const [candidates, pricing, current] = await Promise.all([
     candidateOffers(db, rows.map((r) => r.medicationId), rows.map(shipStateOf), clinicDay(clinic.timezone)),
     cartPricingInput(principal, { tx: db }),
+    currentPrescriptions(db, clinicId, rows.flatMap((r) => (r.prescriptionId ? [r.prescriptionId] : []))),
   ]);
   const byId = new Map(candidates.map((c) => [c.id, c]));
   const pharmacies = { ...pricing.pharmacies } as Record<string, { shippingCents: number; coldChainCents: number }>;
@@ -96,14 +99,16 @@ export async function planFromHistory(db: Db, principal: Principal, rows: Histor
         offerId = alt.id;
       }
     }
+    const rx = r.prescriptionId ? current.get(r.prescriptionId) : undefined;
     inputs.push({
       patientId: r.patientId,
       offerId,
       quantity: r.quantity,
-      sig: r.sig,
-      prescriberId: r.prescriberId,
+      // A renewal's directions are the veterinarian's latest word.
+      sig: rx && rx.id !== r.prescriptionId ? rx.sig : r.sig,
+      prescriberId: rx?.prescriberId ?? r.prescriberId,
       shipTo: r.shipTo,
-      prescriptionId: r.prescriptionId,
+      prescriptionId: rx?.id ?? r.prescriptionId,
     });
   }
   return { inputs, proposals, substituted };

@@ -12,6 +12,7 @@
  * - `builder.server.ts`  the refill-day builder: who is due for a refill, "Add N lines"
  * - `patient-lines.server.ts` a patient's lines when the record changes: removed when deceased,
  *                        moved along when merged into another patient
+ * - `renewals.server.ts` lines follow their prescription's renewal (repointed, never re-entered)
  * - `queries.server.ts`  reads and helpers the files above share
  *
  * Other rooms use the cart through this file; routing (returned lines), validation (locating
@@ -26,3 +27,4 @@ export { offerAlternatives, searchOffersForCart, switchOffer } from './offers.se
 export { quickfillFromOrderLine, reorderOrder, type OfferProposal } from './history.server';
 export { addDueToCart, dueForRefill } from './builder.server';
 export { reassignPatientLines, removePatientLines } from './patient-lines.server';
+export { followRenewals, type PrescriptionMove } from './renewals.server';

@@ -1,7 +1,8 @@
 /**
  * What a new or edited line names, loaded in one query per kind and checked: the patient,
- * offer, prescriber, prescription and signing vet must exist in the clinic, and the values must
- * be in range. Bad input comes back as field path → message.
+ * offer, prescriber, prescription and signing vet must exist in the clinic, a line filling a
+ * prescription names the prescriber who wrote it, and the values must be in range. Bad input
+ * comes back as field path → message.
  */
 import type { LineSource } from '../../../db/schema';
 import { shipStateFor, type Db } from './queries.server';
@@ -77,10 +78,11 @@ export async function loadRefs(
       : [],
     prescriptionIds.length
       ? db
-          .selectFrom('prescriptions')
-          .select(['id', 'patientId', 'medicationId'])
-          .where('id', 'in', prescriptionIds)
-          .where('clinicId', '=', clinicId)
+          .selectFrom('prescriptions as rx')
+          .innerJoin('prescribers as pr', 'pr.id', 'rx.prescriberId')
+          .select(['rx.id', 'rx.patientId', 'rx.medicationId', 'rx.prescriberId', 'pr.name as prescriberName'])
+          .where('rx.id', 'in', prescriptionIds)
+          .where('rx.clinicId', '=', clinicId)
           .execute()
       : [],
     userIds.length
@@ -118,6 +120,8 @@ export function checkInput(input: NewCartLineInput, refs: Refs, clinicState: str
     if (!rx) fields[`${prefix}prescriptionId`] = 'No such prescription in this clinic.';
     else if (patient && rx.patientId !== patient.id) fields[`${prefix}prescriptionId`] = 'This prescription belongs to another patient.';
     else if (offer && rx.medicationId !== offer.medicationId) fields[`${prefix}prescriptionId`] = 'This prescription is for another medication.';
+    // A line names the veterinarian who wrote its prescription, never someone else (docs/records.md).
+    else if (rx.prescriberId !== input.prescriberId) fields[`${prefix}prescriberId`] = `This prescription was written by ${rx.prescriberName}; the line names its prescriber.`;
   }
   if (input.flavor && offer && !offer.flavors.includes(input.flavor)) {
     fields[`${prefix}flavor`] = offer.flavors.length ? `Choose one of: ${offer.flavors.join(', ')}.` : 'This offer comes unflavored.';

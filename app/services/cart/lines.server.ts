@@ -191,7 +191,9 @@ export async function updateCartLine(principal: Principal, lineId: string, patch
       else change('sig', line.sig, sig);
     }
     if (patch.prescriberId !== undefined && patch.prescriberId !== line.prescriberId) {
-      if (!refs.prescribers.get(patch.prescriberId)) fields.prescriberId = 'No such prescriber in this clinic.';
+      // A line filling a prescription names the veterinarian who wrote it; another one renews it (docs/records.md).
+      if (line.prescriptionId) fields.prescriberId = `This line fills ${line.prescriberName}'s prescription, so it names ${line.prescriberName}. Ask for a renewal to have another veterinarian write it.`;
+      else if (!refs.prescribers.get(patch.prescriberId)) fields.prescriberId = 'No such prescriber in this clinic.';
       else change('prescriberId', line.prescriberId, patch.prescriberId);
     }
     if (patch.shipTo !== undefined && patch.shipTo !== line.shipTo) {

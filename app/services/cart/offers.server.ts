@@ -3,7 +3,7 @@
  * cart: "switch pharmacy" (alternatives, then the switch), the fast-entry typeahead, and the
  * cheapest offer that can fill a repeated line.
  */
-import { sql } from 'kysely';
+import { sql, type NotNull } from 'kysely';
 import { getDb } from '../../../db/client';
 import { landedCostQuoter, priceCart, type PriceCartInput } from '~/lib/pricing';
 import { clinicToday } from '../records/clinics.server';
@@ -157,6 +157,9 @@ export async function searchOffersForCart(principal: Principal, query: { q: stri
         .select(['rx.id', 'rx.medicationId', 'rx.sig', 'rx.prescriberId', 'rx.quantity', 'rx.status', 'rx.writtenOn'])
         .where('rx.patientId', '=', patientId)
         .where('rx.clinicId', '=', clinicId)
+        // Only catalog medications can be ordered; a commercial product's prescription has none.
+        .where('rx.medicationId', 'is not', null)
+        .$narrowType<{ medicationId: NotNull }>()
         .orderBy('rx.writtenOn', 'desc')
         .execute()
     : [];

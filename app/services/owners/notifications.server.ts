@@ -110,6 +110,27 @@ export async function writeNotification(
   return { id: row.id, status: 'pending', reason: null };
 }
 
+/** An email to a member of the clinic's staff (not an owner): the address, the text and what makes it once-only. */
+export type StaffEmail = { clinicId: string; template: string; to: string; subject: string; body: string; dedupeKey: string };
+
+/**
+ * Writes an email to a member of staff into the outbox inside `tx` and enqueues its send, like
+ * an owner's message but without an owner's preferences (it is work mail). A second call with
+ * the same dedupe key does nothing and answers false.
+ */
+export async function enqueueStaffEmail(tx: Kysely<Database>, email: StaffEmail): Promise<boolean> {
+  const at = now();
+  const row = await tx
+    .insertInto('notifications')
+    .values({ clinicId: email.clinicId, clientId: null, channel: 'email', template: email.template, toAddress: email.to, subject: email.subject, body: email.body, html: textToHtml(email.body), dedupeKey: email.dedupeKey, sendAfter: at, createdAt: at })
+    .onConflict((oc) => oc.column('dedupeKey').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return false;
+  await enqueue(tx, 'notifications.send', { id: row.id }, { runAt: at, maxAttempts: 1, jobKey: `notification:${row.id}` });
+  return true;
+}
+
 function defaultDedupeKey(input: NotificationInput): string | null {
   const about = input.refillRequestId ?? input.orderId;
   if (!about) return null;

@@ -8,6 +8,8 @@ import { registerPaymentTasks } from '../payments/index.server';
 import { registerRoutingTasks } from '../orders/index.server';
 import { registerNotificationTasks } from '../owners/notifications.server';
 import { registerRefillRequestTasks, registerReminderTasks } from '../requests/index.server';
+import { registerPrescriberTasks } from '../records/prescribers-expiry.server';
+import { registerRenewalTasks } from '../records/renewals-queue.server';
 
 let registered = false;
 
@@ -27,4 +29,6 @@ export function registerAllTasks(): void {
   registerReminderTasks();
   registerRefillRequestTasks();
   registerPasswordResetTasks();
+  registerPrescriberTasks();
+  registerRenewalTasks();
 }

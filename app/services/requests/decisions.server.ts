@@ -3,7 +3,7 @@
  * an exam), dispensing, taking it, calling the owner, notes, and the front desk settling a
  * match. Each change locks the row, audits, and tells the owner in the same transaction.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type NotNull, type Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
 import type { Database, RefillRequest } from '../../../db/schema';
@@ -49,6 +49,8 @@ function prescriptionFacts(tx: Tx, clinicId: string, prescriptionId: string) {
       'rx.lastDoseChangeOn', 'rx.standingOrder', 'm.name as medicationName', 'm.strength', 'm.form', 'm.controlledSchedule', 'm.compounded', 'p.clientId', 'p.name as petName',
       'p.status as patientStatus', 'p.lastWellnessExamOn', 'c.state as clinicState', 'c.timezone', 'c.wellnessWindowMonths', 'c.slaSettings',
     ])
+    // The inner join with medications leaves out prescriptions of products outside the catalog.
+    .$narrowType<{ medicationId: NotNull }>()
     .where('rx.id', '=', prescriptionId)
     .where('rx.clinicId', '=', clinicId)
     .executeTakeFirst();

@@ -47,5 +47,6 @@ export { normalizePhone } from './matching';
 export { dispatchReminders, registerReminderTasks, scheduleReminders } from './reminders.server';
 export { cancelPatientRequests, suppressPatientReminders } from './patient-status.server';
 export { getIntakeSettings, updateIntakeSettings } from './settings.server';
+export { readSlaSettings, slaTimers, type SlaSettings } from './sla';
 export { enqueueSlaSweep, escalateIfDue, registerRefillRequestTasks, remindIfDue, runSlaSweep } from './timers.server';
 export { getRefillRequest, listRefillRequests, queueItems, queueSummary, requestView, type QueueItem, type RequestSla, type RequestView } from './views.server';

@@ -5,7 +5,7 @@
  * acknowledges the owner and writes the audit trail, all in one transaction.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type NotNull, type Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
 import type { Database } from '../../../db/schema';
@@ -141,6 +141,8 @@ async function findOwners(db: Kysely<Database>, clinicId: string, contact: { pho
       ])
       .where('rx.clinicId', '=', clinicId)
       .where('p.clientId', 'in', ids)
+      // The inner join with medications leaves out prescriptions of products outside the catalog.
+      .$narrowType<{ medicationId: NotNull }>()
       .execute(),
   ]);
   const rxByPet = new Map<string, PrescriptionFacts[]>();

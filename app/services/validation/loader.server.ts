@@ -3,16 +3,16 @@
  * queries (never per line), and turns lines into what the pure rules in `validators/` read.
  *
  * Ids: a line's `prescriberId` and the context's prescriber keys are `prescribers.id` (what
- * cart lines store and `GET /api/v1/prescribers` lists), so a `switch_prescriber` fix can be
- * written straight back to the line. `cart_lines.vet_signoff_by` is a user id; it is turned
+ * cart lines store and `GET /api/v1/prescribers` lists), as are a prescription's and a
+ * `request_renewal` fix's. `cart_lines.vet_signoff_by` is a user id; it is turned
  * into that user's prescriber id when the line is built (docs/validation.md, "Loader").
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { packageSizeFromDescription } from '../../lib/package-size';
+import { prescriberContextQuery, toPrescriberContext } from '../records/prescribers.server';
 import {
   indexOffersByMedication,
-  type DeaRegistrationSchedule,
   type LineSource,
   type MedicationContext,
   type OfferContext,
@@ -111,24 +111,7 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
       .where('p.clinicId', '=', clinicId)
       .where(sql<boolean>`p.id = any(${patientIds}::uuid[])`)
       .execute(),
-    db
-      .selectFrom('prescribers as p')
-      .innerJoin('users as u', 'u.id', 'p.userId')
-      .select([
-        'p.id',
-        'p.name',
-        'p.userId',
-        'u.role',
-        'u.active',
-        sql<{ state: string; number: string; expiresOn: string }[]>`(
-          select coalesce(json_agg(json_build_object('state', l.state, 'number', l.number, 'expires_on', l.expires_on) order by l.state, l.expires_on), '[]'::json)
-          from prescriber_licenses l where l.prescriber_id = p.id)`.as('licenses'),
-        sql<{ state: string; number: string; schedules: DeaRegistrationSchedule[]; expiresOn: string }[]>`(
-          select coalesce(json_agg(json_build_object('state', d.state, 'number', d.number, 'schedules', d.schedules, 'expires_on', d.expires_on) order by d.state), '[]'::json)
-          from dea_registrations d where d.prescriber_id = p.id)`.as('deaRegistrations'),
-      ])
-      .where('p.clinicId', '=', clinicId)
-      .execute(),
+    prescriberContextQuery(db, clinicId).execute(),
     db
       .selectFrom('offers as o')
       .innerJoin('medications as m', 'm.id', 'o.medicationId')
@@ -165,7 +148,8 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
       .execute(),
     db
       .selectFrom('prescriptions')
-      .select(['id', 'patientId', 'medicationId', 'refillsAuthorized', 'refillsUsed', 'writtenOn', 'expiresOn', 'status'])
+      // A prescription for a product outside the catalog has no medication id; no line can fill it.
+      .select(['id', 'patientId', sql<string>`coalesce(medication_id::text, '')`.as('medicationId'), 'prescriberId', 'refillsAuthorized', 'refillsUsed', 'writtenOn', 'expiresOn', 'status'])
       .where('clinicId', '=', clinicId)
       .where(sql<boolean>`id = any(${prescriptionIds}::uuid[])`)
       .execute(),
@@ -181,14 +165,7 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
   const prescriberByUser = new Map<string, string>();
   const prescriberRows: PrescriberContext[] = prescribers.map((p) => {
     prescriberByUser.set(p.userId, p.id);
-    return {
-      id: p.id,
-      name: p.name,
-      // A deactivated account neither prescribes nor signs off, and is never suggested.
-      userRole: p.active ? p.role : 'inactive',
-      licenses: p.licenses,
-      deaRegistrations: p.deaRegistrations,
-    };
+    return toPrescriberContext(p);
   });
 
   const medications: Record<string, MedicationContext> = Object.create(null);
