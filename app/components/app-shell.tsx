@@ -24,6 +24,7 @@ export const CLINIC_NAV: readonly NavItem[] = [
   { label: 'Refill day', to: '/refill-day' },
   { label: 'Catalog', to: '/catalog' },
   { label: 'Patients', to: '/patients' },
+  { label: 'Prescriptions', to: '/prescriptions' },
   { label: 'Requests', to: '/requests' },
   { label: 'Orders', to: '/orders' },
   { label: 'Reports', to: '/reports' },

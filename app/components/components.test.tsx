@@ -60,6 +60,7 @@ describe('AppShell', () => {
       ['Refill day', '/refill-day'],
       ['Catalog', '/catalog'],
       ['Patients', '/patients'],
+      ['Prescriptions', '/prescriptions'],
       ['Requests', '/requests'],
       ['Orders', '/orders'],
       ['Reports', '/reports'],

@@ -7,6 +7,7 @@ import { checkoutSchema } from '~/schemas/checkout';
 import { orderListQuerySchema } from '~/schemas/orders';
 import { apiOwnerPatchSchema, apiOwnerSchema, ownerListQuerySchema } from '~/schemas/owners';
 import { apiExamSchema, apiPatientPatchSchema, apiPatientSchema, apiWeightSchema, patientListQuerySchema, refillDayQuerySchema } from '~/schemas/patients';
+import { apiDiscontinueSchema, apiPrescriptionSchema, apiRenewSchema, apiRenewalRequestSchema, deaRegistrationSchema, prescriptionListQuerySchema } from '~/schemas/prescriptions';
 import { apiRefillRequestSchema, decisionSchema, listRequestsQuerySchema } from '~/schemas/refill-request';
 import { validateBodySchema } from '~/schemas/validate';
 import { twilioIncomingSchema } from '~/schemas/sms';
@@ -55,6 +56,15 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'patch', path: '/api/v1/owners/{id}', summary: "Change an owner's name, contact, address or preferences", security: 'clinicKey', body: apiOwnerPatchSchema, params: ['id'], statuses: [404, 409] },
   { method: 'get', path: '/api/v1/pharmacies', summary: 'Partner pharmacies with licensed ship-to states', security: 'clinicKey' },
   { method: 'get', path: '/api/v1/prescribers', summary: 'Prescribers with state licenses and DEA registrations', security: 'clinicKey' },
+  { method: 'post', path: '/api/v1/prescribers/{id}/dea-registrations', summary: 'Add a DEA registration; a number with a bad check digit is 400 on fields.number, an expired one 400 on fields.expiresOn', security: 'clinicKey', body: deaRegistrationSchema, params: ['id'], idempotent: true, statuses: [404] },
+  { method: 'get', path: '/api/v1/users', summary: "The clinic's staff, each veterinarian with their prescriberId (for actingUserId)", security: 'clinicKey' },
+  { method: 'get', path: '/api/v1/prescriptions', summary: "The clinic's prescriptions, newest first (status needs_renewal: expired or out of refills)", security: 'clinicKey', query: prescriptionListQuerySchema },
+  { method: 'post', path: '/api/v1/prescriptions', summary: 'A veterinarian (actingUserId) writes a prescription; a user who is not a veterinarian of the clinic is 403, DEA and schedule rules 422 naming the field, a deceased patient 422', security: 'clinicKey', body: apiPrescriptionSchema, idempotent: true, statuses: [403, 404, 422] },
+  { method: 'get', path: '/api/v1/prescriptions/{id}', summary: 'One prescription with its lineage, fills, open renewal request and history', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/prescriptions/{id}/renew', summary: 'The veterinarian (actingUserId) renews it: a new prescription superseding it (supersedesId); cart lines filling the old one follow', security: 'clinicKey', body: apiRenewSchema, params: ['id'], idempotent: true, statuses: [403, 404, 409, 422] },
+  { method: 'post', path: '/api/v1/prescriptions/{id}/discontinue', summary: 'The veterinarian (actingUserId) discontinues it with a reason; it leaves the refill-day builder', security: 'clinicKey', body: apiDiscontinueSchema, params: ['id'], idempotent: true, statuses: [403, 404, 409] },
+  { method: 'get', path: '/api/v1/renewal-requests', summary: 'Open renewal batches (one per veterinarian, vet_review service level)', security: 'clinicKey' },
+  { method: 'post', path: '/api/v1/renewal-requests', summary: "Ask for prescriptions to be renewed; each joins the batch of the veterinarian who can renew it", security: 'clinicKey', body: apiRenewalRequestSchema, idempotent: true, statuses: [404, 409, 422] },
   { method: 'get', path: '/api/v1/refill-day', summary: 'Patients whose supply runs out within N days, with the line to reorder', security: 'clinicKey', query: refillDayQuerySchema },
   { method: 'get', path: '/api/v1/carts/current', summary: "The clinic's open cart with pricing and findings", security: 'clinicKey' },
   { method: 'post', path: '/api/v1/carts/current/lines', summary: 'Add one or many lines (one transaction)', security: 'clinicKey', body: addCartLinesSchema, idempotent: true },
@@ -88,7 +98,7 @@ const ENDPOINTS: Endpoint[] = [
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Bad input; `fields` names each bad field',
   401: 'Missing or wrong credentials',
-  403: 'The signature does not match',
+  403: 'Forbidden: the signature does not match, or the acting user may not do this (e.g. actingUserId is not a veterinarian of the clinic)',
   404: "Not found (or another tenant's)",
   409: 'Version conflict, illegal state transition or already processed',
   422: 'A business rule refuses it (e.g. blocking findings)',

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/badge';
 import { ButtonLink } from '~/components/button';
 import { DataTable } from '~/components/data-table';
-import { RelativeTime } from '~/components/date';
+import { DateText, RelativeTime } from '~/components/date';
 import { EmptyState } from '~/components/empty-state';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
@@ -12,15 +12,15 @@ import { StatusBadge } from '~/components/status-badge';
 import { formatNumber, greetingName } from '~/lib/format';
 import { ORDER_STATUSES, REQUEST_QUEUES } from '../../validators/vocabulary';
 import { requireUser } from '~/services/identity/auth.server';
-import { getClinic } from '~/services/records/clinics.server';
+import { expiringCredentials, getClinic, renewalQueue } from '~/services/records/index.server';
 import { getDashboard, type SlaState } from '~/services/reports/dashboard.server';
 
 export const meta: MetaFunction = () => [{ title: 'Home — vialcart' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const [clinic, dashboard] = await Promise.all([getClinic(user), getDashboard(user)]);
-  return json({ clinicName: clinic.name, userName: user.name, ...dashboard });
+  const [clinic, dashboard, credentials, renewals] = await Promise.all([getClinic(user), getDashboard(user), expiringCredentials(user), renewalQueue(user)]);
+  return json({ clinicName: clinic.name, userName: user.name, ...dashboard, credentials, renewals });
 }
 
 const SLA_LOOK: Record<SlaState, { label: string; tone: 'success' | 'warning' | 'danger' }> = {
@@ -32,7 +32,8 @@ const SLA_LOOK: Record<SlaState, { label: string; tone: 'success' | 'warning' | 
 // The clinic's home: today's refill day, the request queues against their targets, orders
 // still on their way, and anything about owner messages that needs a look.
 export default function Home() {
-  const { clinicName, userName, now, refillDay, queues, ordersInFlight, notifications } = useLoaderData<typeof loader>();
+  const { clinicName, userName, now, refillDay, queues, ordersInFlight, notifications, credentials, renewals } = useLoaderData<typeof loader>();
+  const renewalCount = renewals.reduce((n, b) => n + b.open, 0);
   const queueRank = (q: string) => REQUEST_QUEUES.indexOf(q as (typeof REQUEST_QUEUES)[number]);
   const statusRank = (s: string) => ORDER_STATUSES.indexOf(s as (typeof ORDER_STATUSES)[number]);
   const openRequests = queues.reduce((s, q) => s + q.open, 0);
@@ -74,6 +75,35 @@ export default function Home() {
           )}
         </div>
       </section>
+
+      {credentials.length > 0 ? (
+        <section aria-labelledby="credentials-heading" className="card card--padded stack-sm">
+          <div className="split">
+            <h2 id="credentials-heading">Licences and DEA registrations expiring within 60 days</h2>
+            <Link to="/settings/prescribers">Prescribers</Link>
+          </div>
+          <ul className="stack-sm" role="list">
+            {credentials.map((c) => (
+              <li key={`${c.kind}:${c.id}`} className="cluster">
+                <Badge tone={c.daysLeft <= 14 ? 'danger' : 'warning'}>{c.daysLeft === 0 ? 'Today' : `${c.daysLeft} days`}</Badge>
+                <span>
+                  {c.prescriberName}: {c.kind === 'dea' ? 'DEA registration' : 'licence'} {c.number} ({c.state}) expires <DateText value={c.expiresOn} />
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {renewalCount > 0 ? (
+        <section aria-labelledby="renewals-heading" className="card card--padded split">
+          <h2 id="renewals-heading">Prescription renewals</h2>
+          <span className="cluster">
+            <Badge tone={renewals.some((b) => b.sla.overdue) ? 'danger' : 'warning'}>{`${formatNumber(renewalCount)} waiting for ${renewals.length === 1 ? renewals[0]!.prescriberName : `${renewals.length} veterinarians`}`}</Badge>
+            <Link to="/requests?queue=vet_review">Veterinarian review</Link>
+          </span>
+        </section>
+      ) : null}
 
       <div className="grid" style={{ ['--grid-min' as string]: '24rem' }}>
         <section aria-labelledby="queues-heading" className="card">

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Badge } from '~/components/badge';
-import { Button } from '~/components/button';
+import { Button, ButtonLink } from '~/components/button';
 import { DataTable } from '~/components/data-table';
 import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
@@ -11,7 +11,7 @@ import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/form
 import { requireUser } from '~/services/identity/auth.server';
 import { firstError, formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { patientHistoryActionSchema } from '~/schemas/patients';
-import { getPatient } from '~/services/records/index.server';
+import { getPatient, principalToday } from '~/services/records/index.server';
 import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.patient.name ?? 'Patient'} — vialcart` }];
@@ -19,7 +19,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   // Another clinic's patient is simply not there: 404, never 403 with a hint.
-  return json({ patient: await getPatient(user, params.id ?? '').catch(orNotFoundPage('Patient not found.')) });
+  const [patient, today] = await Promise.all([getPatient(user, params.id ?? '').catch(orNotFoundPage('Patient not found.')), principalToday(user)]);
+  return json({ patient, today, canWritePrescriptions: user.role === 'veterinarian' });
 }
 
 /** Quickfill one past line, or reorder this patient's lines of a past order, into the refill-day cart. */
@@ -88,7 +89,7 @@ function HistoryButton({ intent, name, value, label, children }: { intent: strin
 }
 
 export default function PatientPage() {
-  const { patient } = useLoaderData<typeof loader>();
+  const { patient, today, canWritePrescriptions } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
       <PageHeader
@@ -124,7 +125,10 @@ export default function PatientPage() {
         </div>
       </section>
       <section className="stack-sm">
-        <h2>Prescriptions</h2>
+        <div className="split">
+          <h2>Prescriptions</h2>
+          {canWritePrescriptions && patient.status !== 'deceased' ? <ButtonLink to={`/prescriptions/new?patientId=${patient.id}`}>Write a prescription</ButtonLink> : null}
+        </div>
         <DataTable
           caption="Prescriptions"
           captionHidden
@@ -133,14 +137,14 @@ export default function PatientPage() {
           columns={[
             { key: 'med', header: 'Medication', cell: (r) => (
               <>
-                {r.medicationName} {r.controlledSchedule ? <Badge tone="warning">C-{r.controlledSchedule}</Badge> : null}
+                <Link to={`/prescriptions/${r.id}`}>{r.medicationName}</Link> {r.controlledSchedule ? <Badge tone="warning">C-{r.controlledSchedule}</Badge> : null}
               </>
             ) },
             { key: 'sig', header: 'SIG', cell: (r) => r.sig },
             { key: 'refills', header: 'Refills', align: 'end', cell: (r) => `${r.refillsUsed} of ${r.refillsAuthorized} used` },
             { key: 'expires', header: 'Expires', cell: (r) => formatDate(r.expiresOn) },
             { key: 'by', header: 'Prescriber', cell: (r) => r.prescriberName },
-            { key: 'status', header: 'Status', cell: (r) => <Badge tone={r.status === 'active' ? 'success' : 'neutral'}>{r.status}</Badge> },
+            { key: 'status', header: 'Status', cell: (r) => <Badge tone={r.status === 'active' && r.expiresOn >= today ? 'success' : 'neutral'}>{r.status === 'active' && r.expiresOn < today ? 'expired' : r.status}</Badge> },
           ]}
           empty={<EmptyState title="No prescriptions" />}
         />

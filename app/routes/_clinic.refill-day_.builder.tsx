@@ -71,7 +71,8 @@ function dueText(daysLeft: number): string {
 
 export default function RefillDayBuilder() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  // Adding lines redirects; what comes back is an error or how an "Ask for renewal" went.
+  const actionData = useActionData<typeof action>() as BuilderResult | undefined;
   const navigation = useNavigation();
   const addable = data.patients.filter((p) => p.line);
   const [selected, setSelected] = useState<Set<string>>(() => new Set(addable.map((p) => p.orderLineId)));

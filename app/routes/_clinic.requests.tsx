@@ -29,6 +29,7 @@ import {
   type QueueItem,
 } from '~/services/requests/index.server';
 import { REQUEST_QUEUES } from '../../validators/vocabulary';
+import { renewalQueue, type RenewalQueueItem } from '~/services/records/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];
 
@@ -43,8 +44,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Without a choice, open the tab the role works first, or the first with something in it.
   const preferred: Tab = user.role === 'veterinarian' ? 'vet_review' : user.role === 'front_desk' ? 'front_desk' : (summary.queues.find((q) => q.count > 0)?.queue ?? 'tech_urgent');
   const tab: Tab = queue ?? preferred;
-  const [items, settings] = await Promise.all([queueItems(user, tab), getIntakeSettings(user)]);
-  return json({ tab, summary, items, now: now().toISOString(), timezone: settings.timezone, role: user.role });
+  // Renewal requests wait in the veterinarian-review queue too, one batch per veterinarian (docs/records.md).
+  const [items, settings, renewals] = await Promise.all([queueItems(user, tab), getIntakeSettings(user), renewalQueue(user)]);
+  return json({ tab, summary, items, renewals, now: now().toISOString(), timezone: settings.timezone, role: user.role });
 }
 
 type ActionResult = { ok: boolean; message: string; id?: string };
@@ -90,7 +92,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RequestsPage() {
-  const { tab, summary, items, now, timezone } = useLoaderData<typeof loader>();
+  const { tab, summary, items, renewals, now, timezone } = useLoaderData<typeof loader>();
+  const renewalCount = renewals.reduce((n, b) => n + b.open, 0);
+  const renewalsOverdue = renewals.some((b) => b.sla.overdue);
   const actionData = useActionData<typeof action>();
   const tabLabel = tab === 'to_dispense' ? 'To dispense' : requestQueueLook(tab).label;
   const totalOpen = summary.queues.reduce((s, q) => s + q.count, 0);
@@ -104,7 +108,8 @@ export default function RequestsPage() {
             {summary.queues.map((q) => (
               <li key={q.queue}>
                 <Link to={`?queue=${q.queue}`} aria-current={q.queue === tab ? 'page' : undefined}>
-                  {requestQueueLook(q.queue).label} <Badge tone={q.overdue > 0 ? 'danger' : 'neutral'}>{q.count}</Badge>
+                  {requestQueueLook(q.queue).label}{' '}
+                  <Badge tone={q.overdue > 0 || (q.queue === 'vet_review' && renewalsOverdue) ? 'danger' : 'neutral'}>{q.queue === 'vet_review' ? q.count + renewalCount : q.count}</Badge>
                   {q.oldestAt ? (
                     <span className="text-xs muted">
                       {' '}
@@ -124,6 +129,7 @@ export default function RequestsPage() {
         </nav>
         <section aria-labelledby="queue-heading" className="stack">
           <h2 id="queue-heading">{tabLabel}</h2>
+          {tab === 'vet_review' && renewals.length > 0 ? <RenewalBatches batches={renewals} now={now} /> : null}
           {items.length === 0 ? (
             <EmptyState title="Nothing waiting" description={tab === 'to_dispense' ? 'Approved commercial refills appear here until they are dispensed.' : 'New requests in this queue appear here.'} />
           ) : (
@@ -138,6 +144,31 @@ export default function RequestsPage() {
         </section>
       </div>
     </TimeZoneProvider>
+  );
+}
+
+/** The veterinarians' batches of renewal requests waiting in this queue, each with its target. */
+function RenewalBatches({ batches, now }: { batches: RenewalQueueItem[]; now: string }) {
+  return (
+    <section aria-labelledby="renewal-batches-heading" className="stack-sm">
+      <h3 id="renewal-batches-heading">Prescription renewals</h3>
+      <ol className="stack-sm" role="list">
+        {batches.map((b) => (
+          <li key={b.id} className="card card--padded split">
+            <span>
+              <Link to={`/renewals/${b.id}`}>
+                {b.open} {b.open === 1 ? 'prescription' : 'prescriptions'} to renew for {b.prescriberName}
+              </Link>
+              {b.mine ? <Badge tone="info">Yours</Badge> : null}
+              {b.sla.escalatedAt ? <Badge tone="danger">Escalated to manager</Badge> : b.sla.remindedAt ? <Badge tone="warning">Reminder sent</Badge> : null}
+            </span>
+            <span className={b.sla.overdue ? 'overdue' : undefined}>
+              Target <RelativeTime value={b.sla.dueAt} now={now} deadline />
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

@@ -137,6 +137,13 @@ export default function SettingsPage() {
           </div>
         </section>
       ) : null}
+      <section aria-labelledby="prescribers-heading" className="card card--padded stack-sm">
+        <h2 id="prescribers-heading">Prescribers</h2>
+        <p className="muted">Each veterinarian’s state licences and DEA registrations, and how long new prescriptions stay valid.</p>
+        <div>
+          <ButtonLink to="/settings/prescribers">Licences and DEA registrations</ButtonLink>
+        </div>
+      </section>
       <section aria-labelledby="templates-heading" className="card card--padded stack-sm">
         <h2 id="templates-heading">Owner messages</h2>
         <p className="muted">The wording of the emails and texts owners get: request received, approved, shipped, refill reminders…</p>

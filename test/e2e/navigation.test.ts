@@ -4,7 +4,7 @@ import { setUpBrowserApp } from '../support/browser-app';
 
 const app = setUpBrowserApp({ env: { JOBS: '0' } });
 
-const CLINIC = ['Refill day', 'Catalog', 'Patients', 'Requests', 'Orders', 'Reports', 'Settings'];
+const CLINIC = ['Refill day', 'Catalog', 'Patients', 'Prescriptions', 'Requests', 'Orders', 'Reports', 'Settings'];
 const ROLES = [
   { role: 'technician', email: 'tech@riverside.example', nav: CLINIC },
   { role: 'veterinarian', email: 'vet@riverside.example', nav: CLINIC },

@@ -21,7 +21,7 @@ describe('the clinic shell', () => {
     await signInAs(page, app.server.url, 'tech@riverside.example');
     const nav = page.getByRole('navigation', { name: 'Primary' });
     const items = await nav.getByRole('link').allTextContents();
-    expect(items.map((t) => t.trim())).toEqual(['Refill day', 'Catalog', 'Patients', 'Requests', 'Orders', 'Reports', 'Settings']);
+    expect(items.map((t) => t.trim())).toEqual(['Refill day', 'Catalog', 'Patients', 'Prescriptions', 'Requests', 'Orders', 'Reports', 'Settings']);
     expect(await page.getByRole('banner').textContent()).toContain('Riverside Veterinary Hospital');
     expect(await page.getByRole('banner').textContent()).toContain('Tina Morales');
     expect(await page.getByRole('banner').textContent()).toMatch(/Technician/i);

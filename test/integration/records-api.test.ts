@@ -8,7 +8,7 @@ import * as apiPatient from '../../app/routes/api.v1.patients.$id';
 import * as apiWeights from '../../app/routes/api.v1.patients.$id.weights';
 import * as apiExams from '../../app/routes/api.v1.patients.$id.exams';
 import * as apiOpenApi from '../../app/routes/api.v1.openapi[.]json';
-import { call, request } from '../support/requests';
+import { call, callApi, request, type RouteModule } from '../support/requests';
 
 // Owners, patients, weights and exams through the clinic API: create and read back, the
 // latest weight and exam on the patient, idempotency keys, duplicates, bad input (a 4xx naming
@@ -18,13 +18,7 @@ const RIVERSIDE = DEMO_API_KEYS.riverside;
 const LAKESIDE = DEMO_API_KEYS.lakeside;
 type Json = Record<string, any>;
 
-type Route = { loader?: (args: any) => unknown; action?: (args: any) => unknown };
-async function send(route: Route, path: string, init: { method?: string; json?: unknown; key?: string; apiKey?: string; params?: Record<string, string> } = {}) {
-  const method = init.method ?? (init.json !== undefined ? 'POST' : 'GET');
-  const fn = method === 'GET' ? route.loader! : route.action!;
-  const res = await call(fn as never, request(path, { method, apiKey: init.apiKey ?? RIVERSIDE, json: init.json, headers: init.key ? { 'Idempotency-Key': init.key } : {} }), init.params ?? {});
-  return { status: res.status, body: (await res.json()) as Json, headers: res.headers };
-}
+const send = callApi;
 
 let seq = 0;
 /** A phone no demo owner has. */
@@ -158,7 +152,7 @@ describe('owners and patients through the API', () => {
     const owner = await newOwner();
     const pet = await newPatient(owner.id, { species: 'cat', birthDate: '2020-01-01' });
     const p = { id: pet.id };
-    const cases: { what: string; route: Route; path: string; method?: string; json: unknown; params?: Record<string, string>; status: number; field: string }[] = [
+    const cases: { what: string; route: RouteModule; path: string; method?: string; json: unknown; params?: Record<string, string>; status: number; field: string }[] = [
       { what: 'an unknown species', route: apiPatients, path: '/api/v1/patients', json: { ownerId: owner.id, name: 'Rex', species: 'dragon' }, status: 400, field: 'species' },
       { what: 'a birth date in the future', route: apiPatients, path: '/api/v1/patients', json: { ownerId: owner.id, name: 'Rex', species: 'dog', birthDate: '2999-01-01' }, status: 400, field: 'birthDate' },
       { what: 'a birth date that is no date', route: apiPatients, path: '/api/v1/patients', json: { ownerId: owner.id, name: 'Rex', species: 'dog', birthDate: '2020-13-45' }, status: 400, field: 'birthDate' },

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_API_KEYS, DEMO_PASSWORD } from '../../db/seed';
 import { authenticate, createUserSession } from '../../app/services/identity/auth.server';
 
 const BASE = 'http://vialcart.test';
@@ -44,4 +44,23 @@ export async function call(
     if (thrown instanceof Response) return thrown;
     throw thrown;
   }
+}
+
+/** A route module's loader (GET) and action (everything else). */
+export type RouteModule = { loader?: (args: any) => unknown; action?: (args: any) => unknown };
+
+/**
+ * Calls a clinic API route with a key (`apiKey`, default Riverside's demo key): JSON in, the
+ * status, the parsed body and the headers out; `key` sends an `Idempotency-Key`.
+ */
+export async function callApi(
+  route: RouteModule,
+  path: string,
+  init: { method?: string; json?: unknown; key?: string; apiKey?: string; params?: Record<string, string> } = {},
+): Promise<{ status: number; body: Record<string, any>; headers: Headers }> {
+  const method = init.method ?? (init.json !== undefined ? 'POST' : 'GET');
+  const fn = method === 'GET' ? route.loader! : route.action!;
+  const res = await call(fn as never, request(path, { method, apiKey: init.apiKey ?? DEMO_API_KEYS.riverside, json: init.json, headers: init.key ? { 'Idempotency-Key': init.key } : {} }), init.params ?? {});
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
 }

@@ -2,9 +2,10 @@ import { Form, useNavigation } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { Badge } from '~/components/badge';
 import { Button } from '~/components/button';
+import { PATIENT_SEARCH, type PatientOption } from '~/components/patient-search';
 import { Combobox, type ComboboxHandle } from '~/components/combobox';
 import { FormField } from '~/components/form-field';
-import { formatMoney, formatSpecies } from '~/lib/format';
+import { formatMoney } from '~/lib/format';
 import type { ActionResult, Prescriber } from './types';
 
 type OfferOption = {
@@ -17,7 +18,6 @@ type OfferOption = {
   controlledSchedule: string | null;
   prescription: { id: string; sig: string; prescriberId: string; quantity: number } | null;
 };
-type PatientOption = { id: string; name: string; species: string; clientName: string };
 
 /**
  * The keyboard-only "add line" row: patient, then medication (the patient's prescriptions
@@ -63,14 +63,7 @@ export function FastEntry({ prescribers, actionData }: { prescribers: Prescriber
           ref={patientRef}
           label="Patient"
           placeholder="Pet or owner name"
-          source={(q) => `/refill-day/search-patients?q=${encodeURIComponent(q)}`}
-          getKey={(p) => p.id}
-          getText={(p) => `${p.name} (${p.clientName})`}
-          renderOption={(p) => (
-            <>
-              <strong>{p.name}</strong> <span className="muted">{formatSpecies(p.species)} · {p.clientName}</span>
-            </>
-          )}
+          {...PATIENT_SEARCH}
           onSelect={(p) => {
             setPatient(p);
             setTimeout(() => offerRef.current?.focus(), 0);

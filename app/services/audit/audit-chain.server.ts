@@ -66,6 +66,9 @@ const ORDER_EVENT_STEP: Record<string, ChainStep> = {
 function stepOfAudit(action: string): ChainStep {
   if (action === 'refill_request.received') return 'request';
   if (/^refill_request\.(approved|decided|vet_approved)/.test(action) || action === 'prescription.authorized' || action.endsWith('.signed_off') || action.endsWith('vet_signoff')) return 'authorization';
+  // The veterinarian's prescription (written, renewed) is the authority behind the line.
+  if (action === 'prescription.discontinued' || action === 'prescription.renewal_declined') return 'exception';
+  if (action.startsWith('prescription.')) return 'authorization';
   if (/^refill_request\.(denied|exam)/.test(action)) return 'exception';
   if (action.startsWith('refill_request.')) return 'request';
   if (action === 'cart_line.warning_acknowledged' || action === 'checkout.started') return 'validation';
@@ -118,6 +121,7 @@ export async function loadLineChains(db: Kysely<Database>, clinicId: string, lin
   if (lines.length === 0) return [];
 
   const cartLineIds = lines.flatMap((l) => (l.cartLineId ? [l.cartLineId] : []));
+  const prescriptionIds = [...new Set(lines.flatMap((l) => (l.rxId ? [l.rxId] : [])))];
   const orderIds = [...new Set(lines.map((l) => l.orderId))];
   const checkoutIds = [...new Set(lines.map((l) => l.checkoutId))];
   const none = ['00000000-0000-0000-0000-000000000000'];
@@ -141,6 +145,8 @@ export async function loadLineChains(db: Kysely<Database>, clinicId: string, lin
           eb.and([eb('subjectType', '=', 'cart_line'), eb('subjectId', 'in', cartLineIds.length ? cartLineIds : none)]),
           eb.and([eb('subjectType', '=', 'order'), eb('subjectId', 'in', orderIds)]),
           eb.and([eb('subjectType', '=', 'checkout'), eb('subjectId', 'in', checkoutIds)]),
+          // Who wrote or renewed each line's prescription, and when (written in the app).
+          eb.and([eb('subjectType', '=', 'prescription'), eb('subjectId', 'in', prescriptionIds.length ? prescriptionIds : none), eb('action', 'in', ['prescription.written', 'prescription.renewed'])]),
           eb.and([
             eb('subjectType', '=', 'refill_request'),
             eb('subjectId', 'in', eb.selectFrom('refillRequests').select((s) => s.cast<string>('id', 'text').as('id')).where('cartLineId', 'in', cartLineIds.length ? cartLineIds : none)),
@@ -196,8 +202,11 @@ export async function loadLineChains(db: Kysely<Database>, clinicId: string, lin
         });
       }
     }
-    // The prescription is the standing authority behind every refill of it.
-    if (l.rxId) {
+    // The prescription is the standing authority behind every refill of it: its audited writing
+    // or renewal when it was written in the app, otherwise what the record says.
+    const rxEvents = l.rxId ? (eventsBySubject.get(`prescription:${l.rxId}`) ?? []) : [];
+    rxEvents.forEach(fromAudit);
+    if (l.rxId && rxEvents.length === 0) {
       entries.push({
         at: l.writtenOn ? `${l.writtenOn}T00:00:00.000Z` : null,
         step: 'authorization',

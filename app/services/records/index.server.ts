@@ -12,7 +12,16 @@
  * - weight history with plausibility per species (weights.server.ts) and exams
  *   (exams.server.ts), each caching the latest on the patient for validation and eligibility;
  * - search by pet, owner, phone, email and PIMS id (search.server.ts);
- * - merging records entered twice (merge.server.ts).
+ * - merging records entered twice (merge.server.ts);
+ * - prescribers' licences and DEA registrations: read as the rules read them
+ *   (prescribers.server.ts), kept by the manager (prescribers-credentials.server.ts), what expires
+ *   soon and the manager's email about it (prescribers-expiry.server.ts);
+ * - prescriptions: the list, one with its lineage and the one API shape
+ *   (prescriptions.server.ts), written and discontinued by a veterinarian
+ *   (prescriptions-write.server.ts), renewed (prescriptions-renew.server.ts);
+ * - renewal requests in one batch per veterinarian, in the veterinarian-review queue with its
+ *   service level: asked, renewed, declined (renewals.server.ts), the queue, a batch and its
+ *   timers (renewals-queue.server.ts), the rows several writers settle (renewals-store.server.ts).
  *
  * docs/records.md describes the behaviour.
  */
@@ -32,3 +41,21 @@ export { patientWeights, recordWeight, weightView, type WeightInput } from './we
 export { examView, patientExams, recordExam, type ExamInput } from './exams.server';
 export { listPatients, searchPatients, searchWords, type PatientSearch } from './search.server';
 export { OWNER_REFERENCES, PATIENT_REFERENCES, mergeOwners, mergePatients } from './merge.server';
+export {
+  DEA_SCHEDULES, EXPIRY_WARNING_DAYS, listPrescriberRecords, listStaff, loadPrescriberContexts, prescriberContextQuery, toPrescriberContext,
+  type CredentialStatus, type PrescriberRecord,
+} from './prescribers.server';
+export {
+  addDeaRegistration, addLicense, removeDeaRegistration, removeLicense, setPrescriptionPolicy, updateDeaRegistration, updateLicense,
+  type DeaRegistrationInput, type LicenseInput, type PrescriberTarget,
+} from './prescribers-credentials.server';
+export { enqueueCredentialExpiryCheck, expiringCredentials, registerPrescriberTasks, sendCredentialExpiryNotices, type ExpiringCredential } from './prescribers-expiry.server';
+export {
+  currentPrescriptions, effectiveStatus, getPrescription, listPrescriptions, prescriptionMedicationName, prescriptionViews, searchMedications,
+  type PrescriptionListQuery, type PrescriptionView,
+} from './prescriptions.server';
+export { QUANTITY_UNITS, discontinuePrescription, writePrescription, type ActingOption, type PrescriptionInput, type RenewalInput } from './prescriptions-write.server';
+export { renewPrescription, renewPrescriptions, type RenewalItem } from './prescriptions-renew.server';
+export { declineRenewals, openRenewalsFor, renewBatch, requestRenewals, type RenewalAsk, type RenewalRequestView } from './renewals.server';
+export { getRenewalBatch, registerRenewalTasks, renewalQueue, runRenewalSweep, type RenewalBatchView, type RenewalQueueItem } from './renewals-queue.server';
+export { addDeaRegistrationAnswer, discontinuePrescriptionAnswer, renewPrescriptionAnswer, requestRenewalsAnswer, writePrescriptionAnswer } from './prescriptions-api.server';

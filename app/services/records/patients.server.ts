@@ -7,6 +7,7 @@ import { getDb } from '../../../db/client';
 import { clinicScope, type Principal } from '../identity/principal';
 import { medicationDisplayName } from '../catalog/sql.server';
 import { listExams } from './exams.server';
+import { prescriptionMedicationName } from './prescriptions.server';
 import { patientRow } from './patients-row.server';
 import { listWeights } from './weights.server';
 
@@ -33,13 +34,14 @@ export async function getPatient(principal: Principal, patientId: string) {
       .execute(),
     db
       .selectFrom('prescriptions as rx')
-      .innerJoin('medications as m', 'm.id', 'rx.medicationId')
+      // A commercial product outside the catalog has no medication row, only its name.
+      .leftJoin('medications as m', 'm.id', 'rx.medicationId')
       .innerJoin('prescribers as pr', 'pr.id', 'rx.prescriberId')
       .select([
-        'rx.id', 'rx.medicationId', medicationDisplayName().as('medicationName'),
-        'm.controlledSchedule', 'm.compounded', 'rx.sig', 'rx.quantity', 'rx.refillsAuthorized', 'rx.refillsUsed',
+        'rx.id', 'rx.medicationId', prescriptionMedicationName().as('medicationName'),
+        'm.controlledSchedule', 'm.compounded', 'rx.sig', 'rx.quantity', 'rx.quantityUnit', 'rx.refillsAuthorized', 'rx.refillsUsed',
         'rx.writtenOn', 'rx.expiresOn', 'rx.status', 'rx.prescriberId', 'pr.name as prescriberName', 'rx.standingOrder',
-        'rx.lastDoseChangeOn',
+        'rx.lastDoseChangeOn', 'rx.supersedesId',
       ])
       .where('rx.patientId', '=', patientId)
       .where('rx.clinicId', '=', clinicId)

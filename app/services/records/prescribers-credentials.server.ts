@@ -6,7 +6,7 @@
  * veterinarian's `prescribers` row (what prescriptions and cart lines name) is created with
  * their first licence or registration.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 import { checkDeaNumber } from '../../../validators/prescriptions';
@@ -174,10 +174,10 @@ async function checkNumberFree(tx: Db, clinicId: string, prescriberId: string, n
  * bad check digit, an unknown state, no schedules or a past expiry are refused naming the
  * field; one registration per state (edit it to renew it).
  */
-export async function addDeaRegistration(principal: Principal, target: PrescriberTarget, input: DeaRegistrationInput) {
+export async function addDeaRegistration(principal: Principal, target: PrescriberTarget, input: DeaRegistrationInput, opts: { tx?: Transaction<Database> } = {}) {
   const clinicId = clinicScope(principal);
   requireManager(principal);
-  return getDb().transaction().execute(async (tx) => {
+  const work = async (tx: Transaction<Database>) => {
     const today = await clinicToday(clinicId, tx);
     const fields: Record<string, string> = {};
     const number = checkDea(input, today, fields);
@@ -193,7 +193,8 @@ export async function addDeaRegistration(principal: Principal, target: Prescribe
       .executeTakeFirstOrThrow();
     await audit(tx, principal, { clinicId, action: 'prescriber.dea_added', subjectType: 'prescriber', subjectId: prescriber.id, detail: { registrationId: row.id, state: row.state, number: row.number, schedules: row.schedules, expiresOn: row.expiresOn } });
     return { prescriberId: prescriber.id, deaRegistration: row };
-  });
+  };
+  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
 }
 
 /** Changes a DEA registration (renewed, schedules changed); the same checks as adding one. */
@@ -232,5 +233,25 @@ export async function removeDeaRegistration(principal: Principal, registrationId
     const current = await credentialOf(tx, clinicId, 'dea_registrations', registrationId);
     await tx.deleteFrom('deaRegistrations').where('id', '=', registrationId).execute();
     await audit(tx, principal, { clinicId, action: 'prescriber.dea_removed', subjectType: 'prescriber', subjectId: current.prescriberId, detail: { registrationId, state: current.state, number: current.number, expiresOn: current.expiresOn } });
+  });
+}
+
+/**
+ * The clinic's prescription policy: how many months (1–12) a new prescription stays valid
+ * unless its veterinarian says otherwise (C-III to C-V at most six). Manager only; audited.
+ */
+export async function setPrescriptionPolicy(principal: Principal, input: { prescriptionExpiryMonths: number }) {
+  const clinicId = clinicScope(principal);
+  requireManager(principal);
+  const months = input.prescriptionExpiryMonths;
+  if (!Number.isInteger(months) || months < 1 || months > 12) {
+    throw badRequest('A prescription is valid 1 to 12 months.', { prescriptionExpiryMonths: 'Enter 1 to 12 months.' });
+  }
+  return getDb().transaction().execute(async (tx) => {
+    const before = await tx.selectFrom('clinics').select('prescriptionExpiryMonths').where('id', '=', clinicId).forUpdate().executeTakeFirstOrThrow();
+    if (before.prescriptionExpiryMonths === months) return { prescriptionExpiryMonths: months };
+    await tx.updateTable('clinics').set({ prescriptionExpiryMonths: months }).where('id', '=', clinicId).execute();
+    await audit(tx, principal, { clinicId, action: 'clinic.prescription_policy_changed', subjectType: 'clinic', subjectId: clinicId, detail: { from: before.prescriptionExpiryMonths, to: months } });
+    return { prescriptionExpiryMonths: months };
   });
 }

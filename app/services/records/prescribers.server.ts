@@ -71,7 +71,7 @@ export async function loadPrescriberContexts(db: Db, clinicId: string): Promise<
 export async function listPrescriberRecords(principal: Principal) {
   const clinicId = clinicScope(principal);
   const db = getDb();
-  const [people, today] = await Promise.all([
+  const [people, today, clinic] = await Promise.all([
     db
       .selectFrom('users as u')
       .leftJoin('prescribers as p', (j) => j.onRef('p.userId', '=', 'u.id').on('p.clinicId', '=', clinicId))
@@ -81,6 +81,7 @@ export async function listPrescriberRecords(principal: Principal) {
       .orderBy('u.name')
       .execute(),
     clinicToday(clinicId, db),
+    db.selectFrom('clinics').select(['state', 'prescriptionExpiryMonths']).where('id', '=', clinicId).executeTakeFirstOrThrow(),
   ]);
   const ids = people.flatMap((p) => (p.prescriberId ? [p.prescriberId] : []));
   const [licenses, registrations] = ids.length
@@ -91,6 +92,8 @@ export async function listPrescriberRecords(principal: Principal) {
     : [[], []];
   return {
     today,
+    clinicState: clinic.state,
+    prescriptionExpiryMonths: clinic.prescriptionExpiryMonths,
     prescribers: people.map((p) => ({
       userId: p.userId,
       prescriberId: p.prescriberId,
@@ -106,3 +109,21 @@ export async function listPrescriberRecords(principal: Principal) {
   };
 }
 export type PrescriberRecord = Awaited<ReturnType<typeof listPrescriberRecords>>['prescribers'][number];
+
+/**
+ * `GET /api/v1/users`: the clinic's active staff, each veterinarian with the prescriber id
+ * prescriptions name — what a clinic key sends as `actingUserId`.
+ */
+export async function listStaff(principal: Principal) {
+  const clinicId = clinicScope(principal);
+  const rows = await getDb()
+    .selectFrom('users as u')
+    .leftJoin('prescribers as p', (j) => j.onRef('p.userId', '=', 'u.id').on('p.clinicId', '=', clinicId))
+    .select(['u.id', 'u.name', 'u.email', 'u.role', 'p.id as prescriberId'])
+    .where('u.clinicId', '=', clinicId)
+    .where('u.active', '=', true)
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .execute();
+  return { users: rows.map(({ prescriberId, ...u }) => ({ ...u, ...(prescriberId ? { prescriberId } : {}) })) };
+}

@@ -43,7 +43,7 @@ export async function renewPrescriptions(tx: Tx, principal: Principal, items: re
     .leftJoin('medications as m', 'm.id', 'rx.medicationId')
     .select([
       'rx.id', 'rx.patientId', 'rx.medicationId', 'rx.medicationName', 'rx.sig', 'rx.quantity', 'rx.quantityUnit', 'rx.refillsAuthorized', 'rx.status', 'rx.lastDoseChangeOn',
-      'p.name as patientName', 'p.status as patientStatus', 'm.name as catalogName', 'm.controlledSchedule',
+      'p.name as patientName', 'p.status as patientStatus', 'm.name as catalogName', 'm.controlledSchedule', 'm.form',
       (eb) => eb.selectFrom('prescriptions as next').select('next.id').whereRef('next.supersedesId', '=', 'rx.id').as('renewedBy'),
     ])
     .where('rx.id', 'in', ids)
@@ -66,7 +66,7 @@ export async function renewPrescriptions(tx: Tx, principal: Principal, items: re
     const refills = item.input.refillsAuthorized ?? old.refillsAuthorized;
     const name = old.catalogName ?? old.medicationName ?? '';
     const schedule = old.medicationId ? (old.controlledSchedule ?? null) : scheduleForMedicationName(name);
-    const sigIssue = item.input.sig ? sigProblem(item.input.sig) : null;
+    const sigIssue = item.input.sig ? sigProblem(item.input.sig, old.form) : null;
     if (sigIssue) fieldProblems[`${p}sig`] = sigIssue;
     const counts: Record<string, string> = {};
     checkCounts(quantity, refills, counts);

@@ -111,12 +111,15 @@ export function throwProblems(problems: readonly (WritingProblem & { path?: stri
   throw new DomainError(input.length ? 'bad_request' : 'unprocessable', shown[0]!.message, fields);
 }
 
-/** A SIG a pharmacy can fill says dose, route and frequency; otherwise the field says what is missing. */
-export function sigProblem(sig: string): string | null {
+/**
+ * A SIG a pharmacy can fill says dose, route and frequency; otherwise the field says what is
+ * missing. The medication's dosage form is read with it (an injectable names no oral route).
+ */
+export function sigProblem(sig: string, form?: string | null): string | null {
   const text = sig.trim();
   if (!text) return 'Enter the directions (SIG).';
   if (text.length > 1000) return 'Keep the SIG under 1,000 characters.';
-  const parsed = parseSig(text);
+  const parsed = parseSig(text, form ? { form } : undefined);
   if (parsed.complete) return null;
   const missing = parsed.missing;
   return `The directions do not say the ${missing.length > 1 ? `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)}` : missing[0]}, e.g. "Give 0.5 ml by mouth twice daily".`;
@@ -143,18 +146,18 @@ export async function writePrescription(principal: Principal, input: Prescriptio
     if (!patient) throw notFound('Patient');
     const medicationId = input.medicationId || null;
     const medicationName = input.medicationName?.trim() || null;
-    let medication: { name: string; schedule: ControlledSchedule | null } | null = null;
+    let medication: { name: string; schedule: ControlledSchedule | null; form: string | null } | null = null;
     if (medicationId && medicationName) fields.medicationName = 'Choose a catalog medication or type a product name, not both.';
     else if (medicationId) {
-      const m = isUuid(medicationId) ? await tx.selectFrom('medications').select(['name', 'controlledSchedule']).where('id', '=', medicationId).executeTakeFirst() : undefined;
+      const m = isUuid(medicationId) ? await tx.selectFrom('medications').select(['name', 'controlledSchedule', 'form']).where('id', '=', medicationId).executeTakeFirst() : undefined;
       if (!m) fields.medicationId = 'No such medication in the catalog.';
-      else medication = { name: m.name, schedule: m.controlledSchedule };
+      else medication = { name: m.name, schedule: m.controlledSchedule, form: m.form };
     } else if (medicationName) {
       if (medicationName.length > 200) fields.medicationName = 'Keep the product name under 200 characters.';
       // A product outside the catalog is still controlled if its name says so.
-      else medication = { name: medicationName, schedule: scheduleForMedicationName(medicationName) };
+      else medication = { name: medicationName, schedule: scheduleForMedicationName(medicationName), form: null };
     } else fields.medicationId = 'Choose a medication from the catalog, or type the name of a commercial product.';
-    const sig = sigProblem(input.sig);
+    const sig = sigProblem(input.sig, medication?.form);
     if (sig) fields.sig = sig;
     checkCounts(input.quantity, input.refillsAuthorized, fields);
     const unit = input.quantityUnit ?? 'vial';

@@ -226,3 +226,26 @@ export async function currentPrescriptions(db: Db, clinicId: string, ids: readon
   for (const { startId, ...rx } of rows.rows) current.set(startId, rx);
   return current;
 }
+
+/**
+ * Catalog medications a prescription may name, for the prescription form's typeahead: every
+ * word typed found in the medication's search text (name, strength, form, synonyms,
+ * ingredients), names starting with the first word first. The catalog is shared by clinics.
+ */
+export async function searchMedications(principal: Principal, q: string, limit = 12) {
+  clinicScope(principal);
+  const words = q.normalize('NFKC').trim().toLowerCase().slice(0, 100).split(/\s+/).filter(Boolean).slice(0, 4);
+  if (words.length === 0) return [];
+  const like = (w: string) => w.replace(/[\\%_]/g, (m) => '\\' + m);
+  let query = getDb()
+    .selectFrom('medications as m')
+    .select(['m.id', medicationDisplayName().as('label'), 'm.name', 'm.form', 'm.controlledSchedule', 'm.compounded']);
+  for (const w of words) query = query.where('m.searchText', 'like', `%${like(w)}%`);
+  return query
+    .orderBy(sql`lower(m.name) like ${`${like(words[0]!)}%`}`, 'desc')
+    .orderBy('m.name')
+    .orderBy('m.strength')
+    .orderBy('m.id')
+    .limit(Math.min(Math.max(limit, 1), 50))
+    .execute();
+}

@@ -39,12 +39,12 @@ export type RenewalRequestView = { id: string; prescriptionId: string; batchId: 
  * again for a prescription already waiting answers the open request. A prescription that can
  * still be filled, was renewed or discontinued, or belongs to a deceased patient is refused.
  */
-export async function requestRenewals(principal: Principal, asks: readonly RenewalAsk[]): Promise<RenewalRequestView[]> {
+export async function requestRenewals(principal: Principal, asks: readonly RenewalAsk[], opts: { tx?: Tx } = {}): Promise<RenewalRequestView[]> {
   const clinicId = clinicScope(principal);
   if (asks.length === 0) throw badRequest('Choose a prescription to renew.', { prescriptionId: 'Choose a prescription to renew.' });
   if (asks.length > 500) throw badRequest('Ask for at most 500 renewals at once.', { prescriptionId: 'Too many at once.' });
   if (!asks.every((a) => isUuid(a.prescriptionId) && (!a.cartLineId || isUuid(a.cartLineId)))) throw notFound('Prescription');
-  return getDb().transaction().execute(async (tx) => {
+  const work = async (tx: Tx) => {
     const clinic = await tx.selectFrom('clinics').select(['state', 'timezone', 'slaSettings']).where('id', '=', clinicId).executeTakeFirstOrThrow();
     const today = clinicDay(clinic.timezone);
     const ids = [...new Set(asks.map((a) => a.prescriptionId))];
@@ -120,7 +120,8 @@ export async function requestRenewals(principal: Principal, asks: readonly Renew
       answers.push({ id: row.id, prescriptionId: rx.id, batchId, prescriberId: vet.id, prescriberName: vet.name, reason, status: 'open', created: true });
     }
     return answers;
-  });
+  };
+  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
 }
 
 /** The veterinarian's open batch, created (with its reminder and escalation jobs) when there is none. */
