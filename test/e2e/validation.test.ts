@@ -162,10 +162,10 @@ describe('validation on the refill-day page', () => {
     // fills the renewal and passes without re-entry.
     const [license] = lineFor['prescriber.license_state']!;
     await clickInRow(page, license!, /^Ask for renewal/);
-    await expect.poll(() => findingsOf(page, license!).textContent()).toContain('Renewal asked of Dr. James Chen');
+    await expect.poll(() => findingsOf(page, license!).textContent(), { timeout: 10_000 }).toContain('Renewal asked of Dr. James Chen');
     const [dea] = lineFor['prescriber.dea']!;
     await clickInRow(page, dea!, /^Ask for renewal/);
-    await expect.poll(() => findingsOf(page, dea!).textContent()).toContain('Renewal asked of Dr. Maria Alvarez');
+    await expect.poll(() => findingsOf(page, dea!).textContent(), { timeout: 10_000 }).toContain('Renewal asked of Dr. Maria Alvarez');
     for (const [email, name] of [['jchen@riverside.example', 'Dr. James Chen'], ['vet@riverside.example', 'Dr. Maria Alvarez']] as const) {
       const asked = await db.selectFrom('renewalRequests').select(['id', 'batchId']).where('status', '=', 'open').where('cartLineId', 'in', [license!, dea!]).execute();
       const vet = demoUser(email, name, 'veterinarian', 'riverside');
@@ -174,9 +174,9 @@ describe('validation on the refill-day page', () => {
     }
     await page.reload();
     await page.waitForLoadState('networkidle');
-    await expect.poll(() => findingsOf(page, license!).textContent()).toContain('No findings');
-    await expect.poll(() => findingsOf(page, dea!).textContent()).not.toMatch(/DEA/);
-    await expect.poll(() => row(page, dea!).textContent()).toContain('Dr. Maria Alvarez');
+    await expect.poll(() => findingsOf(page, license!).textContent(), { timeout: 10_000 }).toContain('No findings');
+    await expect.poll(() => findingsOf(page, dea!).textContent(), { timeout: 10_000 }).not.toMatch(/DEA/);
+    await expect.poll(() => row(page, dea!).textContent(), { timeout: 10_000 }).toContain('Dr. Maria Alvarez');
 
     for (const rule of ['pharmacy.ship_state', 'pharmacy.stock'] as const) {
       const [id] = lineFor[rule]!;
