@@ -17,6 +17,8 @@ import * as batchPage from '../../app/routes/_clinic.renewals.$id';
 import * as prescribersPage from '../../app/routes/_clinic.settings_.prescribers';
 import * as refillDayPage from '../../app/routes/_clinic.refill-day/route';
 import { dueForRefill } from '../../app/services/cart/index.server';
+import { sendCredentialExpiryNotices } from '../../app/services/records/index.server';
+import * as homePage from '../../app/routes/_clinic._index';
 import { demoToday } from '../support/demo-day';
 import { call, callApi, request, signIn, type RouteModule } from '../support/requests';
 import { ALVAREZ, CHEN, HYDROCODONE, METHIMAZOLE, PATEL, TECH, BUPRENORPHINE, addDays, healthyPatients, offerOf, riversidePatient, storePrescription } from '../support/validation-fixtures';
@@ -324,6 +326,28 @@ describe('DEA registrations', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.fieldErrors.number).toBeTruthy();
     expect(bad.body.values.number).toBe('BC7654320');
+  });
+});
+
+describe('credentials expiring within 60 days', () => {
+  it('show on the home page and are emailed to each manager once', async () => {
+    const licence = await getDb().selectFrom('prescriberLicenses').select(['id', 'number']).where('prescriberId', '=', CHEN).where('state', '=', 'CA').executeTakeFirstOrThrow();
+    await getDb().updateTable('prescriberLicenses').set({ expiresOn: addDays(today, 30) }).where('id', '=', licence.id).execute();
+    const home = await page(homePage, '/', tech);
+    expect(home.status).toBe(200);
+    expect(home.body.credentials).toContainEqual(expect.objectContaining({ kind: 'license', id: licence.id, prescriberName: 'Dr. James Chen', daysLeft: 30 }));
+
+    const first = await sendCredentialExpiryNotices();
+    expect(first).toBeGreaterThanOrEqual(1);
+    const again = await sendCredentialExpiryNotices();
+    expect(again).toBe(0);
+    const emails = await getDb().selectFrom('notifications').select(['toAddress', 'subject', 'body']).where('template', '=', 'staff.credential_expiring').where('subject', 'like', `%${licence.number}%`).execute();
+    expect(emails.map((e) => e.toAddress)).toEqual(['manager@riverside.example']);
+    expect(emails[0]!.subject).toMatch(/expires in 30 days/);
+    expect(emails[0]!.body).toContain('/settings/prescribers');
+    // Lakeside's manager hears nothing of Riverside's vets.
+    const lakeside = await getDb().selectFrom('notifications').select('id').where('template', '=', 'staff.credential_expiring').where('toAddress', '=', 'manager@lakeside.example').where('subject', 'like', '%Chen%').execute();
+    expect(lakeside).toHaveLength(0);
   });
 });
 
