@@ -93,6 +93,10 @@ export const envSchema = z.object({
     .enum(['0', '1', 'true', 'false', ''])
     .optional()
     .transform((v) => v !== '0' && v !== 'false'),
+  /** Bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics answers 404. */
+  METRICS_TOKEN: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Seconds a stopping process waits for requests in flight before it closes them (default 10). */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(0).max(600).default(10),
 });
 
 export type Env = Omit<z.output<typeof envSchema>, 'DEMO'> & { SESSION_SECRET: string; APP_URL: string; DEMO: boolean };

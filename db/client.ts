@@ -18,11 +18,25 @@ export function createDb(
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client that errors (e.g. the server restarts) must not crash the process.
   pool.on('error', () => {});
-  return new Kysely<Database>({
+  // So must a connection in use then: its query fails and is answered; the client is dropped.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
     log: options.log,
   });
+  pools.set(db, pool);
+  return db;
+}
+
+// Shared by every copy of this module in the process (the server entry and the Remix build).
+const POOLS_KEY = Symbol.for('vialcart.db.pools');
+const pools: WeakMap<object, pg.Pool> = ((globalThis as typeof globalThis & { [POOLS_KEY]?: WeakMap<object, pg.Pool> })[POOLS_KEY] ??= new WeakMap());
+
+/** How a database's connection pool is used now (metrics), or undefined for one not made by createDb. */
+export function poolStats(db: object): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 const DB_KEY = Symbol.for('vialcart.db');

@@ -51,3 +51,9 @@ export async function migrateDownToEmpty(db: Kysely<any>): Promise<MigrationResu
 }
 
 const quietLogger = new Logger(() => () => {});
+
+/** The names of migrations not applied yet (readiness: a process must not serve an old schema). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

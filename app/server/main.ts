@@ -10,7 +10,8 @@ import { prepareSetup } from '../services/identity/setup.server';
 import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
 import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
-import { bootDataLayer } from './boot.server';
+import { bootDataLayer, onStopSignal } from './boot.server';
+import { operations } from './operations';
 import { requestLogging } from './request-log';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,13 +27,18 @@ async function main() {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const ops = operations(build, env);
+  app.use(ops.inFlight);
   app.use(requestLogging());
+  app.use(ops.timing);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
     res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
+  app.get('/readyz', ops.readyz);
+  app.get('/metrics', ops.metrics);
   app.use(compression());
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
@@ -65,18 +71,22 @@ async function main() {
     if (stopping) return;
     stopping = true;
     jobsShuttingDown();
-    log().info({ signal }, 'shutting down');
+    log().info({ signal, inFlight: ops.requestsInFlight() }, 'shutting down: no new connections, finishing requests in flight');
+    // Stop accepting; idle keep-alive connections close now, busy ones when their answer is sent.
     server.close();
-    server.closeAllConnections?.();
+    server.closeIdleConnections();
+    const finished = await ops.drained(env.SHUTDOWN_GRACE_SECONDS * 1000);
+    if (!finished) log().warn({ inFlight: ops.requestsInFlight() }, 'requests still in flight after the grace period: closing them');
+    server.closeAllConnections();
     try {
+      // graphile-worker's stop lets running jobs finish before it resolves.
       await worker?.stop();
       await booted.stop();
     } finally {
       process.exit(0);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  onStopSignal((signal) => void shutdown(signal));
 }
 
 main().catch((error: unknown) => {

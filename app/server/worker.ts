@@ -2,7 +2,7 @@ import { EnvError } from '../env.server';
 import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server';
 import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
-import { bootDataLayer } from './boot.server';
+import { bootDataLayer, onStopSignal } from './boot.server';
 
 // `npm run worker`: a job worker on its own (production runs several next to JOBS=0 app servers).
 async function main() {
@@ -10,14 +10,17 @@ async function main() {
   registerAllTasks();
   const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
   log().info('vialcart worker started');
-  const stop = async () => {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log().info({ signal }, 'worker stopping: finishing the jobs in hand');
     jobsShuttingDown();
     await runner.stop();
     await booted.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  onStopSignal((signal) => void stop(signal));
   await runner.promise;
 }
 

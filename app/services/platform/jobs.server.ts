@@ -107,6 +107,10 @@ export async function startWorker(options: { concurrency?: number; pollInterval?
   // is an error we ignore, not an unhandled 'error' event that crashes the process.
   const pgPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency + 2 });
   pgPool.on('error', () => {});
+  // A connection in use when PostgreSQL restarts errors too (graphile-worker's LISTEN client,
+  // a job's client after it gave it up): unhandled, that would end the process. The worker
+  // reconnects by itself; each client only needs a listener.
+  pgPool.on('connect', (client) => client.on('error', (err) => log().warn({ err: err.message }, 'job queue: a database connection was lost')));
   const runner = await run({
     pgPool,
     concurrency,
