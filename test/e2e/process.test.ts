@@ -70,5 +70,6 @@ describe('npm start on embedded defaults', () => {
     } finally {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
-  });
+    // Two cold boots (PostgreSQL, migrations, demo seed) and two clean stops: about 50 s on a busy 2-core machine.
+  }, 150_000);
 });
