@@ -35,6 +35,8 @@ export interface ClinicsTable {
   email: string | null;
   timezone: Generated<string>;
   wellnessWindowMonths: Generated<number>;
+  /** A weight older than this many months is too old to dose by (`dose.range`); default 6. */
+  weightWindowMonths: Generated<number>;
   wellnessPolicy: Generated<'warning' | 'error'>;
   paymentTermsDays: Generated<number>;
   reminderLeadDays: Generated<number>;

@@ -17,7 +17,8 @@ import { sigComplete } from './rules/sig.complete';
 import { sigDaysSupply } from './rules/sig.days_supply';
 import { sigDuration } from './rules/sig.duration';
 import { speciesSafety } from './rules/species.safety';
-import type { CartView, Finding, RuleCheck, RuleId, Severity, ValidationContext, ValidationLine } from './types';
+import { doseRange } from './rules/dose.range';
+import type { CartView, Finding, FindingSeverity, RuleCheck, RuleId, Severity, ValidationContext, ValidationLine } from './types';
 import { RULE_IDS } from './types';
 
 export type * from './types';
@@ -45,6 +46,8 @@ export const RULES: { readonly [id in RuleId]: RegisteredRule } = {
   'prescription.valid': { check: prescriptionValid, severity: 'error' },
   'patient.wellness': { check: patientWellness, severity: (ctx) => ctx.clinic.wellnessPolicy },
   'species.safety': { check: speciesSafety, severity: 'error' },
+  // Each finding names its own severity (error, warning or info): docs/validation.md.
+  'dose.range': { check: doseRange, severity: 'warning' },
   'line.duplicate': { check: lineDuplicate, severity: 'warning' },
   'offer.price_changed': { check: offerPriceChanged, severity: 'warning' },
 };
@@ -60,7 +63,7 @@ export type LineValidation = {
   /** The line's position in the cart (0-based). */
   index: number;
   lineId?: string;
-  /** Errors first, then warnings; within each, in `RULE_IDS` order, then as the rule reported them. */
+  /** Errors first, then warnings, then info; within each, in `RULE_IDS` order, then as the rule reported them. */
   findings: Finding[];
 };
 
@@ -73,25 +76,27 @@ export type CartValidation = {
   warningCount: number;
 };
 
+const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { error: 0, warning: 1, info: 2 };
+
 function findingsFor(line: ValidationLine, ctx: ValidationContext, cart: CartView): Finding[] {
   const findings: Finding[] = [];
   for (const id of RULE_IDS) {
-    const severity = severityOf(id, ctx);
-    // Errors cannot be acknowledged away; only warnings take a user's acknowledgement.
-    const acknowledged = severity === 'warning' && line.acknowledgedRules.includes(id);
-    for (const found of RULES[id].check(line, ctx, cart)) {
+    const registered = severityOf(id, ctx);
+    for (const { severity: own, ...found } of RULES[id].check(line, ctx, cart)) {
+      const severity = own ?? registered;
       findings.push({
         rule: id,
         severity,
         ...found,
         lineIndex: cart.index,
         ...(line.id !== undefined ? { lineId: line.id } : {}),
-        acknowledged,
+        // Errors cannot be acknowledged away, info needs nothing; only warnings take a user's acknowledgement.
+        acknowledged: severity === 'warning' && line.acknowledgedRules.includes(id),
       });
     }
   }
   // A stable sort keeps the rule order inside each severity.
-  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
 /**
@@ -106,7 +111,7 @@ export function validateCart(lines: readonly ValidationLine[], ctx: ValidationCo
     const findings = findingsFor(line, ctx, { ...summary, index });
     for (const f of findings) {
       if (f.severity === 'error') blockingCount++;
-      else if (!f.acknowledged) warningCount++;
+      else if (f.severity === 'warning' && !f.acknowledged) warningCount++;
     }
     return { index, ...(line.id !== undefined ? { lineId: line.id } : {}), findings };
   });

@@ -33,6 +33,7 @@ export const RULE_IDS = [
   'prescription.valid',
   'patient.wellness',
   'species.safety',
+  'dose.range',
   'line.duplicate',
   'offer.price_changed',
 ] as const;
@@ -42,6 +43,12 @@ export type RuleId = (typeof RULE_IDS)[number];
 
 /** `error` blocks checkout; `warning` must be acknowledged by a named user. */
 export type Severity = 'error' | 'warning';
+
+/**
+ * What a finding can be: a rule's severity, or `info`, which tells the technician something
+ * (a dose the reference cannot check) without blocking checkout or asking for acknowledgement.
+ */
+export type FindingSeverity = Severity | 'info';
 
 /** A federal DEA schedule as a medication carries it (C-II to C-V); `null` = not controlled. */
 export type ControlledSchedule = 'II' | 'III' | 'IV' | 'V';
@@ -106,6 +113,8 @@ export type ClinicContext = {
   state: UsState;
   /** A wellness exam older than this many months is overdue (DESIGN default: 12). */
   wellnessWindowMonths: number;
+  /** A weight measured longer ago than this many months is too old to dose by (default 6). */
+  weightWindowMonths?: number;
   /** Whether an overdue wellness exam blocks checkout (`error`) or asks for acknowledgement. */
   wellnessPolicy: Severity;
 };
@@ -117,8 +126,10 @@ export type PatientContext = {
   status: PatientStatus;
   /** `null` when no wellness exam is on record. */
   lastWellnessExamOn: IsoDate | null;
-  /** Used to turn mg/kg doses into amounts for the days-supply estimate; null when unknown. */
+  /** The latest weight; used to turn mg/kg doses into amounts and to check doses per kilogram. Null when unknown. */
   weightKg?: number | null;
+  /** The day `weightKg` was measured; null when unknown. */
+  weightMeasuredOn?: IsoDate | null;
 };
 
 /** A state licence to practise veterinary medicine. Active through `expiresOn` inclusive. */
@@ -244,7 +255,9 @@ export type Fix =
    * veterinarian of the clinic who can (`renewalPrescriber`).
    */
   | { kind: 'request_renewal'; prescriptionId: string; prescriberId: string; name: string }
-  | { kind: 'edit_sig'; missing: SigFixPart[] };
+  | { kind: 'edit_sig'; missing: SigFixPart[] }
+  /** Record a new weight of the line's patient (the weight is missing or too old). */
+  | { kind: 'record_weight'; patientId: string };
 
 /** What a rule reports; the registry adds the rule id, severity and where it belongs. */
 export type RuleFinding = {
@@ -253,12 +266,17 @@ export type RuleFinding = {
   /** How to fix it. */
   hint?: string;
   fix?: Fix;
+  /**
+   * Overrides the registered severity for this finding, for rules whose findings differ in
+   * weight (`dose.range`: an error at 3× the range, a warning above it, info without a reference).
+   */
+  severity?: FindingSeverity;
 };
 
 /** One problem with one cart line. */
-export type Finding = RuleFinding & {
+export type Finding = Omit<RuleFinding, 'severity'> & {
   rule: RuleId;
-  severity: Severity;
+  severity: FindingSeverity;
   /** The line's position in the cart (0-based). */
   lineIndex: number;
   lineId?: string;

@@ -78,11 +78,12 @@ const MOVEMENT_STATE_LOOKS = {
 } as const satisfies Record<MovementState, StatusLook>;
 
 /** Finding severities: an error blocks checkout, a warning needs an acknowledgement. */
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 const SEVERITY_LOOKS = {
   error: { label: 'Error', tone: 'danger' },
   warning: { label: 'Warning', tone: 'warning' },
+  info: { label: 'Note', tone: 'info' },
 } as const satisfies Record<Severity, StatusLook>;
 
 function lookUp(table: Record<string, StatusLook>, code: string): StatusLook {

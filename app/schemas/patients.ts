@@ -125,7 +125,7 @@ export const apiPatientPatchSchema = z
   });
 
 /** A weight as typed: a positive number. */
-const weightValue = z
+export const weightValue = z
   .union([z.string().trim(), z.number()])
   .transform((v, ctx) => {
     const n = typeof v === 'number' ? v : Number(v.replace(',', '.'));

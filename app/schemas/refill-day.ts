@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { fastEntryFormSchema, lineEditFormSchema } from './cart';
+import { weightValue } from './patients';
+import { WEIGHT_UNITS } from '../../validators/vocabulary';
 
 /**
  * What the refill-day pages post, one schema per action: the cart page's intents as a union on
@@ -28,6 +30,8 @@ export const refillDayActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal('undo'), lineId }),
     /** Acknowledge a warning of a line. */
     z.object({ intent: z.literal('acknowledge'), lineId, rule: z.string({ message: 'Choose the warning to acknowledge.' }).trim().min(1, 'Choose the warning to acknowledge.').max(60) }),
+    /** "Record a new weight" from a line's `dose.range` finding: weighed today. */
+    z.object({ intent: z.literal('record-weight'), lineId, patientId: z.uuid({ message: 'This patient is not on the line any more: reload the page.' }), value: weightValue, unit: z.enum(WEIGHT_UNITS, { error: 'Choose kg or lb.' }) }),
     /** The keyboard fast-entry row. */
     fastEntryFormSchema.extend({ intent: z.literal('add') }),
   ],

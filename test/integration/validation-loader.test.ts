@@ -36,7 +36,10 @@ import {
 } from '../support/validation-fixtures';
 
 const db = () => getDb();
-const rules = (findings: readonly Finding[] | undefined) => (findings ?? []).map((f) => f.rule);
+// Notes (info) are left out: the demo's healthy patients include dogs, and methimazole has a
+// dose reference for cats only, which dose.range notes on a dog's line.
+const judged = (findings: readonly Finding[] | undefined) => (findings ?? []).filter((f) => f.severity !== 'info');
+const rules = (findings: readonly Finding[] | undefined) => judged(findings).map((f) => f.rule);
 const day = demoToday();
 
 type Offer = { id: string; unitPriceCents: number };
@@ -185,11 +188,11 @@ describe('the loader fills what each rule reads, from the demo data', () => {
   it("an overdue wellness exam → patient.wellness warning, and an error when the clinic's policy says so", async () => {
     const overdue = await patientWhere('active', 'overdue');
     const [asWarning] = await findingsOf([cleanLine(overdue, pacific)]);
-    expect(asWarning!.map((f) => [f.rule, f.severity])).toEqual([['patient.wellness', 'warning']]);
+    expect(judged(asWarning).map((f) => [f.rule, f.severity])).toEqual([['patient.wellness', 'warning']]);
     await db().updateTable('clinics').set({ wellnessPolicy: 'error' }).where('id', '=', DEMO_IDS.riverside).execute();
     try {
       const [asError] = await findingsOf([cleanLine(overdue, pacific)]);
-      expect(asError!.map((f) => [f.rule, f.severity])).toEqual([['patient.wellness', 'error']]);
+      expect(judged(asError).map((f) => [f.rule, f.severity])).toEqual([['patient.wellness', 'error']]);
     } finally {
       await db().updateTable('clinics').set({ wellnessPolicy: 'warning' }).where('id', '=', DEMO_IDS.riverside).execute();
     }

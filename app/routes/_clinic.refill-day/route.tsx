@@ -21,6 +21,7 @@ import { addCartLines, loadCartView, removeCartLine, switchOffer, undoRemoveCart
 import { listPrescribers } from '~/services/records/directory.server';
 import { openRenewalsFor, requestRenewals } from '~/services/records/renewals.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
+import { recordWeight } from '~/services/records/index.server';
 import { CartTable } from './cart-table';
 import { FastEntry } from './fast-entry';
 import { FindingsSummary } from './findings-summary';
@@ -42,6 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const SHOWN_FIELDS: Partial<Record<string, readonly string[]>> = {
   update: ['quantity', 'sig', 'prescriberId', 'shipTo', 'flavor', 'needBy'],
   add: ['patientId', 'offerId', 'quantity', 'sig', 'prescriberId', 'shipTo'],
+  'record-weight': ['value', 'unit'],
 };
 
 /** Bad input as the page shows it: by field, and on the line or form it came from. */
@@ -93,6 +95,10 @@ export async function action({ request }: ActionFunctionArgs) {
         case 'acknowledge': {
           await acknowledgeWarning(user, { lineId: input.lineId, rule: input.rule });
           return { intent, lineId, ok: true, message: 'Warning acknowledged.' };
+        }
+        case 'record-weight': {
+          const weight = await recordWeight(user, input.patientId, { value: input.value, unit: input.unit });
+          return { intent, lineId, ok: true, message: `Weight recorded: ${weight.value.weight.kg} kg today.` };
         }
         case 'add': {
           const { intent: _intent, ...line } = input;

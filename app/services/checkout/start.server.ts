@@ -209,7 +209,7 @@ async function startCheckout(
 function findingsError(validation: ClinicCartValidation): DomainError {
   const findings = validation.lines.flatMap((line) =>
     line.findings
-      .filter((f) => f.severity === 'error' || !f.acknowledged)
+      .filter((f) => f.severity === 'error' || (f.severity === 'warning' && !f.acknowledged))
       .map((f) => ({ lineId: line.lineId, lineNumber: line.index + 1, ...toPublicFinding(f) })),
   );
   const parts = [];

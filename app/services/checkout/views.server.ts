@@ -126,7 +126,7 @@ export async function loadReview(principal: Principal, cart: { id: string; versi
       : undefined;
   const todo = validation.lines.flatMap((line) =>
     line.findings
-      .filter((f) => f.severity === 'error' || !f.acknowledged)
+      .filter((f) => f.severity === 'error' || (f.severity === 'warning' && !f.acknowledged))
       .map((f) => ({ lineId: line.lineId, lineNumber: line.index + 1, rule: f.rule, severity: f.severity, message: f.message, hint: f.hint ?? null })),
   );
   return {

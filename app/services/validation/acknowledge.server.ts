@@ -44,10 +44,13 @@ export async function acknowledgeWarning(
     if (findings.length === 0) {
       throw conflict(`This line has no "${rule}" finding now; the cart changed since it was shown.`);
     }
+    const warning = findings.find((f) => f.severity === 'warning');
     if (findings[0]!.severity === 'error') {
       throw new DomainError('unprocessable', `"${rule}" is an error here, not a warning: fix it, it cannot be acknowledged.`);
     }
-    if (findings[0]!.acknowledged) return validation;
+    // Information (a dose no reference covers) blocks nothing and takes no acknowledgement.
+    if (!warning) throw new DomainError('unprocessable', `"${rule}" is information here, not a warning: there is nothing to acknowledge.`);
+    if (warning.acknowledged) return validation;
     const stored = await tx
       .insertInto('acknowledgements')
       .values({ cartLineId: line.id, clinicId, rule, userId: principal.userId })

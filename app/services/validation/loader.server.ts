@@ -101,13 +101,13 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
   const [clinic, patients, prescribers, offers, pharmacies, prescriptions] = await Promise.all([
     db
       .selectFrom('clinics')
-      .select(['state', 'wellnessWindowMonths', 'wellnessPolicy', 'timezone'])
+      .select(['state', 'wellnessWindowMonths', 'wellnessPolicy', 'weightWindowMonths', 'timezone'])
       .where('id', '=', clinicId)
       .executeTakeFirst(),
     db
       .selectFrom('patients as p')
       .innerJoin('clients as c', 'c.id', 'p.clientId')
-      .select(['p.id', 'p.name', 'p.species', 'p.status', 'p.lastWellnessExamOn', 'p.weightKg', 'c.state as ownerState'])
+      .select(['p.id', 'p.name', 'p.species', 'p.status', 'p.lastWellnessExamOn', 'p.weightKg', 'p.weightMeasuredOn', 'c.state as ownerState'])
       .where('p.clinicId', '=', clinicId)
       .where(sql<boolean>`p.id = any(${patientIds}::uuid[])`)
       .execute(),
@@ -200,7 +200,7 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
   const ctx: ValidationContext = {
     // Expiry and exam dates are the clinic's calendar days, not UTC's (5 pm in California is already tomorrow in UTC).
     today: day ?? clinicDay(clinic.timezone),
-    clinic: { state: clinic.state, wellnessWindowMonths: clinic.wellnessWindowMonths, wellnessPolicy: clinic.wellnessPolicy },
+    clinic: { state: clinic.state, wellnessWindowMonths: clinic.wellnessWindowMonths, wellnessPolicy: clinic.wellnessPolicy, weightWindowMonths: clinic.weightWindowMonths },
     patients: byId(patientRows),
     prescribers: byId(prescriberRows),
     medications,
