@@ -22,6 +22,7 @@ import {
   cleanLine,
   demoUser,
   healthyPatients,
+  medicationId,
   offerOf,
   riversidePatient,
   storeCart,
@@ -64,6 +65,7 @@ async function seedFailingCart(): Promise<void> {
   const scarce = await offerOf(db, 'sierra', METHIMAZOLE, 3);
   const hydrocodone = await californiaOffer(HYDROCODONE);
   const buprenorphine = await offerOf(db, 'pacific', BUPRENORPHINE);
+  const amlodipine = await californiaOffer(medicationId('Amlodipine', '1.25 mg/mL', 'oral suspension'));
   // No demo medication is contraindicated for a species: add the textbook one.
   const acetaminophen = await db
     .insertInto('medications')
@@ -100,6 +102,8 @@ async function seedFailingCart(): Promise<void> {
     ['prescription.valid', cleanLine(patients[9]!, pacific, { prescriptionId: expired.id })],
     ['patient.wellness', cleanLine(await patientOf('cat', 'active', 'overdue'), pacific)],
     ['species.safety', cleanLine(await patientOf('cat', 'active', 'recent', 5), tylenol, { sig: 'Give 1 ml by mouth BID for 15 days' })],
+    // 5 mL of 1.25 mg/mL amlodipine where 0.5 mL was meant: five times the top of the per-cat range.
+    ['dose.range', cleanLine(await patientOf('cat', 'active', 'recent', 7), amlodipine, { sig: 'Give 5 ml by mouth once daily for 6 days' })],
     ['line.duplicate', cleanLine(patients[10]!, pacific)],
     ['line.duplicate', cleanLine(patients[10]!, greatlakes)],
     ['offer.price_changed', cleanLine(patients[11]!, pacific, { unitPriceCentsAtAdd: pacific.unitPriceCents - 150 })],
@@ -195,10 +199,10 @@ describe('validation on the refill-day page', () => {
     await expect.poll(() => findingsOf(page, sig!).textContent()).toContain('No findings');
 
     // Errors with no one-click fix (a vet's sign-off, a deceased patient, an expired
-    // prescription, a contraindicated drug) leave the cart with their line.
+    // prescription, a contraindicated drug, a dose the SIG must change) leave the cart with their line.
     // The renewed C-II has no refills, and the rules count every fill from the cart as a refill:
     // it leaves the cart too (docs/records.md, "Known gaps").
-    for (const rule of ['controlled.needs_vet', 'patient.active', 'prescription.valid', 'species.safety', 'prescriber.dea'] as const) {
+    for (const rule of ['controlled.needs_vet', 'patient.active', 'prescription.valid', 'species.safety', 'prescriber.dea', 'dose.range'] as const) {
       const [id] = lineFor[rule]!;
       await clickInRow(page, id!, /^Remove /);
       await expect.poll(() => row(page, id!).count(), { message: rule }).toBe(0);
