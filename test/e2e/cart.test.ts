@@ -33,7 +33,7 @@ describe('refill day', () => {
     for (const id of chosen) await page.locator(`input[name="orderLineId"][value="${id}"]`).check();
     await page.getByRole('button', { name: `Add ${chosen.length} lines to cart` }).click();
     await page.waitForURL(/\/refill-day\?added=/);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'from the due list' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'from the due list' }).count(), { timeout: 20_000 }).toBe(1);
     expect(await page.locator('tr.cart-line').count()).toBe(chosen.length);
     expect(await page.locator('tbody .data-table__group').count()).toBe(30);
 

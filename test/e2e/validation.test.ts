@@ -185,7 +185,7 @@ describe('validation on the refill-day page', () => {
     for (const rule of ['pharmacy.ship_state', 'pharmacy.stock'] as const) {
       const [id] = lineFor[rule]!;
       await clickInRow(page, id!, /^Switch to /);
-      await expect.poll(() => findingsOf(page, id!).textContent(), { message: rule }).toContain('No findings');
+      await expect.poll(() => findingsOf(page, id!).textContent(), { message: rule, timeout: 20_000 }).toContain('No findings');
     }
 
     // Edit SIG opens the line's editor on the SIG; a complete SIG clears the error.
@@ -205,7 +205,7 @@ describe('validation on the refill-day page', () => {
     for (const rule of ['controlled.needs_vet', 'patient.active', 'prescription.valid', 'species.safety', 'prescriber.dea', 'dose.range'] as const) {
       const [id] = lineFor[rule]!;
       await clickInRow(page, id!, /^Remove /);
-      await expect.poll(() => row(page, id!).count(), { message: rule }).toBe(0);
+      await expect.poll(() => row(page, id!).count(), { message: rule, timeout: 20_000 }).toBe(0);
     }
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'checkout' }).textContent()).toMatch(/^0 errors block checkout · \d+ warnings? to acknowledge/);
     expect(await payDisabled(page).count()).toBe(1);
@@ -222,7 +222,7 @@ describe('validation on the refill-day page', () => {
           // Checkout stays closed while any warning is open.
           expect(await payDisabled(page).count()).toBe(1);
         }
-        await expect.poll(() => findingsOf(page, id).textContent(), { message: rule }).toContain('Acknowledged by Tina Morales');
+        await expect.poll(() => findingsOf(page, id).textContent(), { message: rule, timeout: 20_000 }).toContain('Acknowledged by Tina Morales');
       }
     }
 
