@@ -54,7 +54,7 @@ const bench: Bench = {
     setDb(db);
     try {
       await seedDemo(db);
-      const today = await clinicToday(DEMO_IDS.riverside, db);
+      const today = await clinicToday(db, DEMO_IDS.riverside);
       const offer = await db
         .selectFrom('offers as o')
         .innerJoin('medications as m', 'm.id', 'o.medicationId')

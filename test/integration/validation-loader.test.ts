@@ -10,6 +10,7 @@ import {
   acknowledgeWarning,
   loadValidationContext,
   validateClinicCart,
+  validateClinicCartIn,
   validateDraftLines,
   type ValidationLineInput,
 } from '../../app/services/validation/validation.server';
@@ -209,7 +210,7 @@ describe('the loader fills what each rule reads, from the demo data', () => {
       .transaction()
       .execute(async (tx) => {
         await tx.updateTable('cartLines').set({ prescriberId: PATEL }).where('id', '=', lineIds[0]!).execute();
-        const inside = await validateClinicCart(TECH, { tx, cartId });
+        const inside = await validateClinicCartIn(tx, TECH, { cartId });
         expect(rules(inside.byLineId[lineIds[0]!])).toEqual(['prescriber.license_state']);
         const outside = await validateClinicCart(TECH, { cartId });
         expect(outside.byLineId[lineIds[0]!]).toEqual([]);

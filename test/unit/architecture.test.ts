@@ -125,3 +125,37 @@ describe('the carts.version scan', () => {
     expect(cartVersionWrites('sql`insert into carts (clinic_id, created_by) values (${a}, ${b}) on conflict (clinic_id) where status in (\'open\') do nothing`')).toEqual([]);
   });
 });
+
+/**
+ * One transaction convention (docs/conventions.md, "Transactions"): a function that works on
+ * the caller's connection or transaction takes it FIRST (`fooIn(db, principal, …)`), never as an
+ * optional `{ tx }` last or a defaulted `db = getDb()` parameter.
+ */
+const TX_LAST = [
+  { name: 'an optional tx in an options object', pattern: /\btx\?:\s*(Transaction|Kysely|Tx\b|Db\b)/ },
+  { name: 'a { tx } option passed last', pattern: /,\s*\{\s*tx\s*(,[^}]*)?\}\s*\)/ },
+  { name: 'a db parameter defaulting to getDb()', pattern: /\b(db|tx)\s*:\s*[\w<>| ]+=\s*getDb\(\)/ },
+];
+
+function txLastViolations(text: string): string[] {
+  const found: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    for (const { name, pattern } of TX_LAST) if (pattern.test(line)) found.push(`${i + 1}: ${name}`);
+  });
+  return found;
+}
+
+describe('the transaction convention', () => {
+  it('finds no tx-last variant in the services', () => {
+    const violations = sourceFiles('app/services').flatMap((file) => txLastViolations(readFileSync(join(ROOT, file), 'utf8')).map((v) => `${file}:${v}`));
+    expect(violations, 'take db/tx first: fooIn(db, principal, …), with foo(principal, …) obtaining getDb() at the entry').toEqual([]);
+  });
+
+  it('recognises each tx-last shape and leaves tx-first calls alone', () => {
+    expect(txLastViolations('export async function f(p: Principal, opts: { tx?: Transaction<Database> } = {}) {')).toEqual(['1: an optional tx in an options object']);
+    expect(txLastViolations('await addCartLines(principal, lines, { tx });')).toEqual(['1: a { tx } option passed last']);
+    expect(txLastViolations('await validate(principal, { tx, cartId });')).toEqual(['1: a { tx } option passed last']);
+    expect(txLastViolations('export function today(clinicId: string, db: Kysely<Database> = getDb()) {')).toEqual(['1: a db parameter defaulting to getDb()']);
+    expect(txLastViolations('await addCartLinesIn(tx, principal, lines); const db = getDb();')).toEqual([]);
+  });
+});

@@ -30,7 +30,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
   const db = getDb();
   const withinDays = Math.max(0, Math.min(365, Math.floor(opts.withinDays)));
   const graceDays = opts.graceDays ?? 30;
-  const day = await clinicToday(clinicId, db);
+  const day = await clinicToday(db, clinicId);
   const cart = await getOpenCart(principal);
   const latest = await sql<{ id: string; dueOn: string; filledOn: string; daysSupply: number }>`
     select last.id, last.filled_on::text as "filledOn", last.days_supply as "daysSupply", (last.filled_on + last.days_supply)::text as "dueOn"
@@ -130,10 +130,11 @@ export async function addDueToCart(principal: Principal, orderLineIds: string[])
   if (ids.length === 0) throw badRequest('Choose at least one patient.', { orderLineIds: 'Choose at least one patient.' });
   const bad = ids.findIndex((id) => !isUuid(id));
   if (bad >= 0) throw badRequest('Some lines are not valid.', { [`orderLineIds.${bad}`]: 'Not a valid id.' });
-  const found = await historyRows(getDb(), clinicId, { orderLineIds: ids });
+  const db = getDb();
+  const found = await historyRows(db, clinicId, { orderLineIds: ids });
   if (found.length !== ids.length) throw notFound('Order line');
   // Lines go into the cart in the order they were chosen (the builder's list order).
   const byId = new Map(found.map((r) => [r.id, r]));
   const rows = ids.map((id) => byId.get(id)!);
-  return addFromHistory(principal, rows, 'reorder', { substitute: true });
+  return db.transaction().execute((tx) => addFromHistory(tx, principal, rows, 'reorder', { substitute: true }));
 }

@@ -7,14 +7,14 @@ import { getDb } from '../../../db/client';
 import { landedCostQuoter } from '~/lib/pricing';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
-import { addCartLines } from './lines.server';
+import { addCartLinesIn } from './lines.server';
 import type { NewCartLineInput } from './input.server';
 import { bestOffer, candidateOffers, offerProblem, type Candidate } from './offers.server';
-import { clinicRow, destinationKey, shipStateFor, withTx, type Db, type Tx } from './queries.server';
+import { clinicRow, destinationKey, shipStateFor, type Db, type Tx } from './queries.server';
 import { isUuid } from '../../../validators/vocabulary';
 import { clinicDay } from '../platform/clock.server';
 import { medicationDisplayName } from '../catalog/sql.server';
-import { cartPricingInput } from './view.server';
+import { cartPricingInputIn } from './view.server';
 import { currentPrescriptions } from '../records/prescriptions.server';
 
 /** A past line whose offer cannot be used now, and the offer proposed instead. */
@@ -64,7 +64,7 @@ export async function planFromHistory(db: Db, principal: Principal, rows: Histor
   const shipStateOf = (r: HistoryRow) => shipStateFor(r.shipTo, clinic.state, r.ownerState) ?? clinic.state;
   const [candidates, pricing, current] = await Promise.all([
     candidateOffers(db, rows.map((r) => r.medicationId), rows.map(shipStateOf), clinicDay(clinic.timezone)),
-    cartPricingInput(principal, { tx: db }),
+    cartPricingInputIn(db, principal),
     currentPrescriptions(db, clinicId, rows.flatMap((r) => (r.prescriptionId ? [r.prescriptionId] : []))),
   ]);
   const byId = new Map(candidates.map((c) => [c.id, c]));
@@ -119,20 +119,13 @@ function signoffBy(principal: Principal): string | null {
   return principal.kind === 'user' && principal.role === 'veterinarian' ? principal.userId : null;
 }
 
-/** Plans the past lines and adds those that can be filled, in one transaction; the rest come back as proposals. */
-export async function addFromHistory(
-  principal: Principal,
-  rows: HistoryRow[],
-  source: 'quickfill' | 'reorder',
-  opts: { substitute: boolean; offerOverrides?: Record<string, string>; tx?: Tx },
-) {
-  return withTx(opts, async (tx) => {
-    const plan = await planFromHistory(tx, principal, rows, opts);
-    if (plan.inputs.length === 0) return { lineIds: [] as string[], proposals: plan.proposals, substituted: plan.substituted, cartVersion: null as number | null };
-    const vet = signoffBy(principal);
-    const added = await addCartLines(principal, plan.inputs.map((i) => ({ ...i, source, vetSignoffBy: vet })), { tx });
-    return { lineIds: added.lineIds, proposals: plan.proposals, substituted: plan.substituted, cartVersion: added.cartVersion };
-  });
+/** Plans the past lines and adds those that can be filled, in the caller's transaction; the rest come back as proposals. */
+export async function addFromHistory(tx: Tx, principal: Principal, rows: HistoryRow[], source: 'quickfill' | 'reorder', opts: { substitute: boolean; offerOverrides?: Record<string, string> }) {
+  const plan = await planFromHistory(tx, principal, rows, opts);
+  if (plan.inputs.length === 0) return { lineIds: [] as string[], proposals: plan.proposals, substituted: plan.substituted, cartVersion: null as number | null };
+  const vet = signoffBy(principal);
+  const added = await addCartLinesIn(tx, principal, plan.inputs.map((i) => ({ ...i, source, vetSignoffBy: vet })));
+  return { lineIds: added.lineIds, proposals: plan.proposals, substituted: plan.substituted, cartVersion: added.cartVersion };
 }
 
 /**
@@ -142,9 +135,11 @@ export async function addFromHistory(
 export async function quickfillFromOrderLine(principal: Principal, orderLineId: string, opts: { offerId?: string } = {}) {
   const clinicId = clinicScope(principal);
   if (!isUuid(orderLineId)) throw notFound('Order line');
-  const rows = await historyRows(getDb(), clinicId, { orderLineIds: [orderLineId] });
+  const db = getDb();
+  const rows = await historyRows(db, clinicId, { orderLineIds: [orderLineId] });
   if (rows.length === 0) throw notFound('Order line');
-  return addFromHistory(principal, rows, 'quickfill', { substitute: false, ...(opts.offerId ? { offerOverrides: { [orderLineId]: opts.offerId } } : {}) });
+  const plan = { substitute: false, ...(opts.offerId ? { offerOverrides: { [orderLineId]: opts.offerId } } : {}) };
+  return db.transaction().execute((tx) => addFromHistory(tx, principal, rows, 'quickfill', plan));
 }
 
 /**
@@ -154,7 +149,8 @@ export async function quickfillFromOrderLine(principal: Principal, orderLineId: 
 export async function reorderOrder(principal: Principal, orderId: string, opts: { patientId?: string } = {}) {
   const clinicId = clinicScope(principal);
   if (!isUuid(orderId) || (opts.patientId !== undefined && !isUuid(opts.patientId))) throw notFound('Order');
-  const rows = await historyRows(getDb(), clinicId, { orderId, ...(opts.patientId ? { patientId: opts.patientId } : {}) });
+  const db = getDb();
+  const rows = await historyRows(db, clinicId, { orderId, ...(opts.patientId ? { patientId: opts.patientId } : {}) });
   if (rows.length === 0) throw notFound('Order');
-  return addFromHistory(principal, rows, 'reorder', { substitute: false });
+  return db.transaction().execute((tx) => addFromHistory(tx, principal, rows, 'reorder', { substitute: false }));
 }

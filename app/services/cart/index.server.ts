@@ -20,9 +20,9 @@
  * Warnings are acknowledged in `../validation/`, which judges the lines.
  */
 export { getOpenCart } from './store.server';
-export { addCartLines, addCartLinesAnswer, removeCartLine, undoRemoveCartLine, updateCartLine } from './lines.server';
+export { addCartLines, addCartLinesAnswer, addCartLinesIn, removeCartLine, undoRemoveCartLine, updateCartLine } from './lines.server';
 export type { CartLinePatch, NewCartLineInput } from './input.server';
-export { cartPricingInput, loadCartView, type CartFinding, type CartLineView, type CartView } from './view.server';
+export { cartPricingInput, cartPricingInputIn, loadCartView, type CartFinding, type CartLineView, type CartView } from './view.server';
 export { offerAlternatives, searchOffersForCart, switchOffer } from './offers.server';
 export { quickfillFromOrderLine, reorderOrder, type OfferProposal } from './history.server';
 export { addDueToCart, dueForRefill } from './builder.server';

@@ -9,12 +9,12 @@ import { landedCostQuoter, priceCart, type PriceCartInput } from '~/lib/pricing'
 import { clinicToday } from '../records/clinics.server';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
-import { updateCartLine } from './lines.server';
+import { updateCartLineIn } from './lines.server';
 import { type Db } from './queries.server';
 import { isUuid, type IsoDate } from '../../../validators/vocabulary';
 import { medicationDisplayName } from '../catalog/sql.server';
 import { getOpenCart } from './store.server';
-import { cartPricingInput } from './view.server';
+import { cartPricingInput, cartPricingInputIn } from './view.server';
 
 /**
  * Every active offer of the medications, with its pharmacy's fees, free stock and the states
@@ -92,7 +92,7 @@ export async function offerAlternatives(principal: Principal, lineId: string) {
   const current = priced.lines.find((l) => l.id === lineId)!;
   const self = input.lines.find((l) => l.id === lineId)!;
   const rest: PriceCartInput = { ...input, lines: input.lines.filter((l) => l.id !== lineId) };
-  const candidates = await candidateOffers(db, [line.medicationId], [line.shipState], await clinicToday(clinicId, db));
+  const candidates = await candidateOffers(db, [line.medicationId], [line.shipState], await clinicToday(db, clinicId));
   const pharmacies = { ...rest.pharmacies } as Record<string, { shippingCents: number; coldChainCents: number }>;
   for (const c of candidates) pharmacies[c.pharmacyId] = { shippingCents: c.shippingCents, coldChainCents: c.coldChainFeeCents };
   const quote = landedCostQuoter({ ...rest, pharmacies });
@@ -124,9 +124,9 @@ export async function offerAlternatives(principal: Principal, lineId: string) {
  */
 export async function switchOffer(principal: Principal, lineId: string, input: { version: number; offerId: string }) {
   return getDb().transaction().execute(async (tx) => {
-    const before = priceCart(await cartPricingInput(principal, { tx }));
-    const result = await updateCartLine(principal, lineId, { version: input.version, offerId: input.offerId }, { tx });
-    const after = priceCart(await cartPricingInput(principal, { tx }));
+    const before = priceCart(await cartPricingInputIn(tx, principal));
+    const result = await updateCartLineIn(tx, principal, lineId, { version: input.version, offerId: input.offerId });
+    const after = priceCart(await cartPricingInputIn(tx, principal));
     const was = before.lines.find((l) => l.id === lineId);
     const is = after.lines.find((l) => l.id === lineId);
     return {

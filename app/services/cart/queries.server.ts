@@ -3,20 +3,12 @@
  * as pricing reads them, and where a line ships.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 
+/** A connection or a transaction: what reads take first (docs/conventions.md, "Transactions"). */
 export type Db = Kysely<Database>;
+/** A transaction: what writes that must commit together take first. */
 export type Tx = Transaction<Database>;
-/** Writes join the caller's transaction when given one. */
-export type TxOption = { tx?: Transaction<Database> };
-/** Reads may run on the pool or inside a caller's transaction. */
-export type ReadOption = { tx?: Kysely<Database> };
-
-/** Runs `fn` in the caller's transaction, or in a new one. */
-export function withTx<T>(opts: TxOption | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return opts?.tx ? fn(opts.tx) : getDb().transaction().execute(fn);
-}
 
 /** The clinic fields the cart reads: its state (where clinic shipments go), platform fee and time zone (its calendar day). */
 export async function clinicRow(db: Db, clinicId: string) {

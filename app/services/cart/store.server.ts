@@ -18,8 +18,6 @@ import { conflict } from '../platform/errors';
 import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 
 type Tx = Transaction<Database>;
-/** Reads may run on the pool or inside a caller's transaction. */
-type ReadOption = { tx?: Kysely<Database> };
 
 /** Name of the cart returned lines go to while the clinic's open cart is being checked out. */
 export const RETURNED_CART_NAME = 'Returned by pharmacies';
@@ -60,9 +58,13 @@ export async function createOpenCart(db: Kysely<Database>, clinicId: string, cre
 }
 
 /** The clinic's open cart, created on first use. */
-export async function getOpenCart(principal: Principal, opts: ReadOption = {}) {
+export function getOpenCart(principal: Principal) {
+  return getOpenCartIn(getDb(), principal);
+}
+
+/** `getOpenCart` on the caller's connection or transaction. */
+export async function getOpenCartIn(db: Kysely<Database>, principal: Principal) {
   const clinicId = clinicScope(principal);
-  const db = opts.tx ?? getDb();
   const existing = await findOpenCart(db, clinicId);
   if (existing) return existing;
   await createOpenCart(db, clinicId, userIdOf(principal));
@@ -73,7 +75,7 @@ export async function getOpenCart(principal: Principal, opts: ReadOption = {}) {
 
 /** Locks the open cart for a change of its lines; refuses while a checkout holds it. */
 export async function lockOpenCart(tx: Tx, principal: Principal) {
-  const cart = await getOpenCart(principal, { tx });
+  const cart = await getOpenCartIn(tx, principal);
   const locked = await tx.selectFrom('carts').select(['id', 'version', 'status']).where('id', '=', cart.id).forUpdate().executeTakeFirstOrThrow();
   if (locked.status !== 'open') {
     throw conflict('This cart is being checked out. Wait for the payment to finish or cancel it before changing lines.', { cartStatus: locked.status });

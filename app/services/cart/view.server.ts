@@ -6,11 +6,11 @@ import type { Finding } from '../../../validators';
 import { getDb } from '../../../db/client';
 import { priceCart, type CartLineInput, type PriceCartInput } from '~/lib/pricing';
 import { clinicScope, type Principal } from '../identity/principal';
-import { toPublicFinding, validateClinicCart } from '../validation/validation.server';
-import { clinicRow, destinationKey, pricingLinesQuery, type ReadOption } from './queries.server';
+import { toPublicFinding, validateClinicCartIn } from '../validation/validation.server';
+import { clinicRow, destinationKey, pricingLinesQuery, type Db } from './queries.server';
 import { medicationDisplayName } from '../catalog/sql.server';
 import { clientFullName } from '../records/sql.server';
-import { getOpenCart } from './store.server';
+import { getOpenCartIn } from './store.server';
 
 /** A finding as the cart shows it: the rule's finding plus who acknowledged it, and when. */
 export type CartFinding = Pick<Finding, 'rule' | 'severity' | 'message' | 'hint' | 'fix' | 'acknowledged'> & {
@@ -23,10 +23,14 @@ export type CartFinding = Pick<Finding, 'rule' | 'severity' | 'message' | 'hint'
  * against it), or of the clinic's cart `cartId` when the caller already holds it (checkout,
  * which has it locked), so the cart is not located a second time.
  */
-export async function cartPricingInput(principal: Principal, opts: ReadOption & { cartId?: string } = {}): Promise<PriceCartInput> {
+export function cartPricingInput(principal: Principal, opts: { cartId?: string } = {}): Promise<PriceCartInput> {
+  return cartPricingInputIn(getDb(), principal, opts);
+}
+
+/** `cartPricingInput` on the caller's connection or transaction. */
+export async function cartPricingInputIn(db: Db, principal: Principal, opts: { cartId?: string } = {}): Promise<PriceCartInput> {
   const clinicId = clinicScope(principal);
-  const db = opts.tx ?? getDb();
-  const cartId = opts.cartId ?? (await getOpenCart(principal, opts)).id;
+  const cartId = opts.cartId ?? (await getOpenCartIn(db, principal)).id;
   const [clinic, rows] = await Promise.all([
     clinicRow(db, clinicId),
     pricingLinesQuery(db, clinicId, cartId)
@@ -49,10 +53,14 @@ export async function cartPricingInput(principal: Principal, opts: ReadOption & 
  * people, medication, pharmacy and prices, shipments with fees, totals and findings.
  * A fixed number of queries whatever the number of lines.
  */
-export async function loadCartView(principal: Principal, opts: ReadOption = {}) {
+export function loadCartView(principal: Principal) {
+  return loadCartViewIn(getDb(), principal);
+}
+
+/** `loadCartView` on the caller's connection or transaction (an add answers the cart it made). */
+export async function loadCartViewIn(db: Db, principal: Principal) {
   const clinicId = clinicScope(principal);
-  const db = opts.tx ?? getDb();
-  const cart = await getOpenCart(principal, opts);
+  const cart = await getOpenCartIn(db, principal);
   const [clinic, rows, validation, removed] = await Promise.all([
     clinicRow(db, clinicId),
     pricingLinesQuery(db, clinicId, cart.id)
@@ -67,7 +75,7 @@ export async function loadCartView(principal: Principal, opts: ReadOption = {}) 
         'ph.shippingCents', 'ph.coldChainFeeCents',
       ])
       .execute(),
-    cartFindings(principal, cart.id, opts),
+    cartFindings(db, principal, cart.id),
     db
       .selectFrom('cartLines as l')
       .innerJoin('patients as p', 'p.id', 'l.patientId')
@@ -133,7 +141,7 @@ export async function loadCartView(principal: Principal, opts: ReadOption = {}) 
 }
 
 /** The open cart as `loadCartView` returns it. */
-export type CartView = Awaited<ReturnType<typeof loadCartView>>;
+export type CartView = Awaited<ReturnType<typeof loadCartViewIn>>;
 /** One line of the cart view. */
 export type CartLineView = CartView['lines'][number];
 
@@ -141,8 +149,8 @@ export type CartLineView = CartView['lines'][number];
  * Findings per line id from the validation loader (docs/validation.md), with who acknowledged each
  * acknowledged warning and when, in the shape the cart shows.
  */
-async function cartFindings(principal: Principal, cartId: string, opts: ReadOption) {
-  const validation = await validateClinicCart(principal, { cartId, ...(opts.tx ? { tx: opts.tx } : {}) });
+async function cartFindings(db: Db, principal: Principal, cartId: string) {
+  const validation = await validateClinicCartIn(db, principal, { cartId });
   const findings: Record<string, CartFinding[]> = {};
   for (const line of validation.lines) {
     const ackOf = new Map(line.acknowledgements.map((a) => [a.rule, a]));

@@ -96,9 +96,9 @@ async function createImport(
   return row.id;
 }
 
-async function pharmacyOrNotFound(pharmacyId: string) {
+async function pharmacyOrNotFound(db: Kysely<Database>, pharmacyId: string) {
   if (!isUuid(pharmacyId)) throw notFound('Pharmacy');
-  const pharmacy = await getDb()
+  const pharmacy = await db
     .selectFrom('pharmacies')
     .select(['id', 'slug', 'name', 'connectionSettings'])
     .where('id', '=', pharmacyId)
@@ -112,12 +112,13 @@ export async function startCsvImport(
   principal: Principal,
   input: { pharmacyId: string; fileName?: string | null; text: string } & ImportOptions,
 ): Promise<{ importId: string }> {
+  const db = getDb();
   const userId = requireAdmin(principal);
   const options = checkOptions(input);
   if (input.text.trim() === '') throw badRequest('The file is empty.', { file: 'The file is empty.' });
   if (Buffer.byteLength(input.text) > MAX_CSV_BYTES) throw badRequest('The file is larger than 20 MB.', { file: 'The file is larger than 20 MB.' });
-  const pharmacy = await pharmacyOrNotFound(input.pharmacyId);
-  const importId = await getDb()
+  const pharmacy = await pharmacyOrNotFound(db, input.pharmacyId);
+  const importId = await db
     .transaction()
     .execute(async (tx) => {
       const id = await createImport(tx, pharmacy.id, { kind: 'csv', text: input.text, fileName: input.fileName ?? null }, { ...options, full: options.full ?? true }, userId);
@@ -129,13 +130,14 @@ export async function startCsvImport(
 
 /** An admin asks for a pharmacy's JSON feed now; the job fetches it with the pharmacy's key. */
 export async function startFeedFetch(principal: Principal, input: { pharmacyId: string } & Omit<ImportOptions, 'full'>): Promise<{ importId: string }> {
+  const db = getDb();
   const userId = requireAdmin(principal);
   const options = checkOptions(input);
-  const pharmacy = await pharmacyOrNotFound(input.pharmacyId);
+  const pharmacy = await pharmacyOrNotFound(db, input.pharmacyId);
   if (!pharmacy.connectionSettings.feedUrl || !pharmacy.connectionSettings.feedKey) {
     throw badRequest(`${pharmacy.name} has no catalog feed URL and key set up.`, { pharmacyId: 'This pharmacy has no catalog feed set up.' });
   }
-  const importId = await getDb()
+  const importId = await db
     .transaction()
     .execute(async (tx) => {
       const id = await createImport(tx, pharmacy.id, { kind: 'json' }, { priceMoveThreshold: options.priceMoveThreshold }, userId);
@@ -152,11 +154,12 @@ export async function startFeedFetch(principal: Principal, input: { pharmacyId: 
  * written and wait for the next sweep.
  */
 export async function sweepFeedFolder(options: { dataDir?: string; minAgeMs?: number } = {}): Promise<{ importIds: string[] }> {
+  const db = getDb();
   const root = path.resolve(options.dataDir ?? getEnv().DATA_DIR, 'feeds');
   const minAgeMs = options.minAgeMs ?? 30_000;
   const slugs = await readdir(root).catch(() => [] as string[]);
   if (slugs.length === 0) return { importIds: [] };
-  const pharmacies = await getDb().selectFrom('pharmacies').select(['id', 'slug']).where('slug', 'in', slugs).execute();
+  const pharmacies = await db.selectFrom('pharmacies').select(['id', 'slug']).where('slug', 'in', slugs).execute();
   const importIds: string[] = [];
   for (const pharmacy of pharmacies) {
     const dir = path.join(root, pharmacy.slug);
@@ -170,7 +173,7 @@ export async function sweepFeedFolder(options: { dataDir?: string; minAgeMs?: nu
       await mkdir(done, { recursive: true });
       const to = path.join(done, `${now().toISOString().replace(/[:.]/g, '-')}-${file}`);
       try {
-        const id = await getDb()
+        const id = await db
           .transaction()
           .execute(async (tx) => {
             const importId = await createImport(tx, pharmacy.id, { kind: 'csv', text, fileName: `feeds/${pharmacy.slug}/${file}` }, { full: true }, null);
@@ -190,11 +193,12 @@ export async function sweepFeedFolder(options: { dataDir?: string; minAgeMs?: nu
 
 /** Starts a JSON feed import for every active pharmacy with a feed set up (the nightly refresh). */
 export async function fetchAllFeeds(): Promise<{ importIds: string[] }> {
-  const pharmacies = await getDb().selectFrom('pharmacies').select(['id', 'connectionSettings']).where('active', '=', true).execute();
+  const db = getDb();
+  const pharmacies = await db.selectFrom('pharmacies').select(['id', 'connectionSettings']).where('active', '=', true).execute();
   const importIds: string[] = [];
   for (const p of pharmacies) {
     if (!p.connectionSettings.feedUrl || !p.connectionSettings.feedKey) continue;
-    importIds.push(await getDb().transaction().execute((tx) => createImport(tx, p.id, { kind: 'json' }, {}, null)));
+    importIds.push(await db.transaction().execute((tx) => createImport(tx, p.id, { kind: 'json' }, {}, null)));
   }
   return { importIds };
 }
@@ -299,15 +303,16 @@ async function readFeed(
 }
 
 async function applyFeed(importId: string, pharmacy: { id: string; name: string }, feed: Feed, threshold: number): Promise<void> {
+  const db = getDb();
   const at = now();
   let processed = feed.rejected.length;
   const progress = async (rows: number) => {
     processed += rows;
     // Outside the import's transaction, so the admin's page sees it move.
-    await getDb().updateTable('catalogImports').set({ processedRows: processed }).where('id', '=', importId).execute();
+    await db.updateTable('catalogImports').set({ processedRows: processed }).where('id', '=', importId).execute();
   };
 
-  await getDb()
+  await db
     .transaction()
     .execute(async (tx) => {
       // Serialise imports of one pharmacy whatever queue they came through.

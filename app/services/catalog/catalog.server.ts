@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database, DeaSchedule } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
@@ -99,7 +99,7 @@ export async function searchCatalog(principal: Principal, query: CatalogQuery = 
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 200);
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
   // Licences are valid through the clinic's calendar day.
-  const scope: OfferScope = { day: await clinicToday(clinicId, db) };
+  const scope: OfferScope = { day: await clinicToday(db, clinicId) };
   const words = searchWords(query.q);
 
   // One statement for the page: the medications in order, each with its offers aggregated as
@@ -126,7 +126,7 @@ export async function searchCatalog(principal: Principal, query: CatalogQuery = 
   // One row more than the page says whether there is a next page, without counting them all.
   meds = meds.orderBy('m.name').orderBy('m.strength').orderBy('m.form').orderBy('m.id').limit(limit + 1).offset(offset);
 
-  const [page, cart, pharmacies] = await Promise.all([meds.execute(), cartPricingInput(principal), activePharmacies(scope.day)]);
+  const [page, cart, pharmacies] = await Promise.all([meds.execute(), cartPricingInput(principal), activePharmacies(db, scope.day)]);
   const hasMore = page.length > limit;
   const medRows = page.slice(0, limit);
 
@@ -206,8 +206,8 @@ function offerFilters(eb: ExpressionBuilder<Database & { o: Database['offers'] }
 }
 
 /** Active pharmacies by id: name, fees and the states they hold a current ship licence for (sorted). */
-async function activePharmacies(day: string) {
-  const rows = await getDb()
+async function activePharmacies(db: Kysely<Database>, day: string) {
+  const rows = await db
     .selectFrom('pharmacies as p')
     .select(['p.id', 'p.name', 'p.shippingCents', 'p.coldChainFeeCents'])
     .select(sql<string[]>`array(select l.state::text from pharmacy_ship_licenses l where l.pharmacy_id = p.id and l.expires_on >= ${day} order by l.state)`.as('states'))
@@ -243,16 +243,17 @@ export async function patientsForCatalog(principal: Principal, query: { q: strin
   const clinicId = clinicScope(principal);
   const patients = await searchPatients(principal, { q: query.q, status: 'active', limit: Math.min(query.limit ?? 8, 20) });
   const medicationId = query.medicationId && isUuid(query.medicationId) ? query.medicationId : undefined;
+  const db = getDb();
   const prescriptions =
     medicationId && patients.length > 0
-      ? await getDb()
+      ? await db
           .selectFrom('prescriptions')
           .select(['id', 'patientId', 'sig', 'prescriberId', 'quantity', 'writtenOn'])
           .where('clinicId', '=', clinicId)
           .where('patientId', 'in', patients.map((p) => p.id))
           .where('medicationId', '=', medicationId)
           .where('status', '=', 'active')
-          .where('expiresOn', '>=', await clinicToday(clinicId))
+          .where('expiresOn', '>=', await clinicToday(db, clinicId))
           .orderBy('writtenOn', 'desc')
           .execute()
       : [];

@@ -89,24 +89,25 @@ const PROCESSING_MESSAGE = 'The bank payment for this checkout is processing: it
  * bank payment is processing (`payment_processing`); 503 when the provider cannot be asked.
  */
 export async function cancelCheckout(principal: Principal, checkoutId: string): Promise<CheckoutView> {
+  const db = getDb();
   const clinicId = clinicScope(principal);
-  const row = await checkoutRow(getDb(), clinicId, checkoutId);
+  const row = await checkoutRow(db, clinicId, checkoutId);
   if (row.status === 'paid' || row.status === 'split') throw conflict('This checkout has been paid; it can no longer be cancelled.');
   if (row.status === 'processing') throw conflict(PROCESSING_MESSAGE, { reason: 'payment_processing' });
   if (row.status === 'pending' || row.status === 'awaiting_payment') {
-    const outcome = await settleWithProvider(checkoutId, 'cancelled').catch((error: unknown) => {
+    const outcome = await settleWithProvider(db, checkoutId, 'cancelled').catch((error: unknown) => {
       if (error instanceof PaymentsUnavailable) throw paymentsUnavailable(error, checkoutId);
       throw error;
     });
     if (outcome === 'paid') throw conflict('The payment went through just now; your orders are being created.');
     if (outcome === 'pending') throw conflict(PROCESSING_MESSAGE, { reason: 'payment_processing' });
-    await getDb()
+    await db
       .transaction()
       .execute((tx) =>
         releaseCheckout(tx, checkoutId, outcome === 'failed' ? { status: 'failed', reason: 'the bank payment failed', actor: principal } : { status: 'expired', reason: 'cancelled by the clinic', actor: principal }),
       );
   }
-  return checkoutView(getDb(), clinicId, checkoutId);
+  return checkoutView(db, clinicId, checkoutId);
 }
 
 /**
@@ -115,18 +116,18 @@ export async function cancelCheckout(principal: Principal, checkoutId: string): 
  * queued), `pending` while an asynchronous payment is on its way (the checkout is then
  * `processing`), `failed` when such a payment was turned down, else `closed`.
  */
-async function settleWithProvider(checkoutId: string, why: string): Promise<'paid' | 'pending' | 'failed' | 'closed'> {
-  const payment = await getDb().selectFrom('payments').select(['provider', 'stripeSessionId']).where('checkoutId', '=', checkoutId).executeTakeFirst();
+async function settleWithProvider(db: Kysely<Database>, checkoutId: string, why: string): Promise<'paid' | 'pending' | 'failed' | 'closed'> {
+  const payment = await db.selectFrom('payments').select(['provider', 'stripeSessionId']).where('checkoutId', '=', checkoutId).executeTakeFirst();
   if (!payment?.stripeSessionId) return 'closed';
   const closing = await paymentProviderNamed(payment.provider).close({ checkoutId, reference: payment.stripeSessionId });
   if (closing.state === 'pending') {
-    await getDb()
+    await db
       .transaction()
       .execute((tx) => markProcessing(tx, checkoutId, closing, { when: why, found: 'processing at the provider' }));
     return 'pending';
   }
   if (closing.state !== 'paid') return closing.state;
-  await getDb()
+  await db
     .transaction()
     .execute(async (tx) => {
       await confirmPayment(tx, checkoutId, closing);
@@ -140,15 +141,16 @@ async function settleWithProvider(checkoutId: string, why: string): Promise<'pai
  * processing is looked at again a day later (its own event usually settles it first).
  */
 export async function expireCheckout(checkoutId: string): Promise<void> {
-  const row = await getDb().selectFrom('checkouts').select(['status']).where('id', '=', checkoutId).executeTakeFirst();
+  const db = getDb();
+  const row = await db.selectFrom('checkouts').select(['status']).where('id', '=', checkoutId).executeTakeFirst();
   if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment' && row.status !== 'processing')) return;
-  const outcome = await settleWithProvider(checkoutId, 'expiry timer');
+  const outcome = await settleWithProvider(db, checkoutId, 'expiry timer');
   if (outcome === 'pending') {
-    await enqueue(getDb(), 'checkout.expire', { checkoutId }, { runAt: new Date(now().getTime() + PROCESSING_RECHECK_MS), jobKey: `checkout.expire:${checkoutId}` });
+    await enqueue(db, 'checkout.expire', { checkoutId }, { runAt: new Date(now().getTime() + PROCESSING_RECHECK_MS), jobKey: `checkout.expire:${checkoutId}` });
     return;
   }
   if (outcome === 'closed' || outcome === 'failed') {
-    await getDb()
+    await db
       .transaction()
       .execute((tx) => releaseCheckout(tx, checkoutId, outcome === 'failed' ? { status: 'failed', reason: 'the bank payment failed' } : { status: 'expired', reason: 'not paid in time' }));
   }

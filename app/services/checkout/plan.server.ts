@@ -4,14 +4,14 @@
  */
 import type { PricedCart } from '~/lib/pricing';
 import { priceCart } from '~/lib/pricing';
-import { cartPricingInput } from '../cart/index.server';
+import { cartPricingInputIn } from '../cart/index.server';
 import type { Principal } from '../identity/principal';
 import type { CheckoutPlan, PlanLine, Tx } from './model';
 
 /** Prices the cart once, with every line's snapshot fields, in cart order. */
 export async function buildPlan(tx: Tx, principal: Principal, clinicId: string, cartId: string): Promise<CheckoutPlan> {
   const [input, rows] = await Promise.all([
-    cartPricingInput(principal, { tx, cartId }),
+    cartPricingInputIn(tx, principal, { cartId }),
     tx
       .selectFrom('cartLines as l')
       .innerJoin('offers as o', 'o.id', 'l.offerId')

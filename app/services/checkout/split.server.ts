@@ -103,7 +103,7 @@ export async function splitInTx(tx: Tx, checkoutId: string, known?: CheckoutPlan
   if (checkout.status !== 'paid') throw conflict(`Checkout ${checkoutId} is ${checkout.status}, not paid: it cannot be split.`);
   const plan = known ?? (checkout.plan as CheckoutPlan);
   const at = now();
-  const filledOn = await clinicToday(checkout.clinicId, tx);
+  const filledOn = await clinicToday(tx, checkout.clinicId);
   const snapshot = await loadSnapshots(tx, checkout.clinicId, plan);
 
   // One order per pharmacy, in the order the pharmacy first appears in the cart.

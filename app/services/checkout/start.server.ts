@@ -19,7 +19,7 @@ import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 import { now } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
 import { getPaymentProvider, openCharge, transferGroupOf, type PaymentProvider } from '../payments/index.server';
-import { toPublicFinding, validateClinicCart, type ClinicCartValidation } from '../validation/validation.server';
+import { toPublicFinding, validateClinicCartIn, type ClinicCartValidation } from '../validation/validation.server';
 import { CHECKOUT_TTL_MS, type CheckoutOutcome, type CheckoutPlan, type Tx } from './model';
 import { scheduleExpiry } from './expiry.server';
 import { ensureExternalPayment, paymentRequest } from './payment.server';
@@ -48,22 +48,23 @@ const idempotencyKeyOf = (cartId: string, version: number) => `checkout:${cartId
  * Calling it again for the same cart version returns the first answer, never a second payment.
  */
 export async function checkoutCart(principal: Principal, input: { version: number; cartId?: string }): Promise<CheckoutOutcome> {
+  const db = getDb();
   const clinicId = clinicScope(principal);
-  const cartId = input.cartId ?? (await findOpenCart(getDb(), clinicId))?.id;
+  const cartId = input.cartId ?? (await findOpenCart(db, clinicId))?.id;
   if (!cartId) throw conflict('There is no cart to check out.', { reason: 'no_cart' });
   const provider = getPaymentProvider();
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const started = await getDb()
+      const started = await db
         .transaction()
         .execute((tx) => startCheckout(tx, principal, clinicId, cartId, input.version, provider, { lastAttempt: attempt === STOCK_ATTEMPTS, cartNamed: input.cartId !== undefined }));
       if ('replay' in started) {
         await ensureExternalPayment(started.replay);
-        return { checkout: await checkoutView(getDb(), clinicId, started.replay), replayed: true };
+        return { checkout: await checkoutView(db, clinicId, started.replay), replayed: true };
       }
       await ensureExternalPayment(started.checkoutId);
-      return { checkout: await checkoutView(getDb(), clinicId, started.checkoutId), replayed: false };
+      return { checkout: await checkoutView(db, clinicId, started.checkoutId), replayed: false };
     } catch (error) {
       if (error instanceof StockRace && attempt < STOCK_ATTEMPTS) continue;
       if (isUniqueViolation(error, 'checkouts_cart_id_cart_version_key') || isUniqueViolation(error, 'checkouts_idempotency_key_key')) {
@@ -123,7 +124,7 @@ async function startCheckout(
   }
 
   // Authoritative validation, inside this transaction, of exactly what is about to be paid for.
-  const validation = await validateClinicCart(principal, { tx, cartId: cart.id });
+  const validation = await validateClinicCartIn(tx, principal, { cartId: cart.id });
   if (validation.lines.length === 0) throw new DomainError('unprocessable', 'The cart is empty: add lines before paying.', undefined, { reason: 'empty_cart' });
   if (validation.blockingCount > 0 || validation.warningCount > 0) throw findingsError(validation);
 

@@ -268,15 +268,16 @@ export async function retryOrderDelivery(principal: Principal, orderId: string):
  * does have its job only has that job moved up.
  */
 export async function sweepStuckDeliveries(olderThanMs = 15 * 60_000): Promise<number> {
+  const db = getDb();
   const cutoff = new Date(now().getTime() - olderThanMs);
-  const stuck = await getDb()
+  const stuck = await db
     .selectFrom('orders')
     .select('id')
     .where('status', '=', 'pending_delivery')
     .where((eb) => eb.or([eb('nextDeliveryAt', '<', cutoff), eb.and([eb('nextDeliveryAt', 'is', null), eb('createdAt', '<', cutoff)])]))
     .limit(500)
     .execute();
-  for (const { id } of stuck) await enqueueOrderDelivery(getDb(), id);
+  for (const { id } of stuck) await enqueueOrderDelivery(db, id);
   return stuck.length;
 }
 

@@ -14,7 +14,7 @@ export const invoiceProvider: PaymentProvider = {
   async start(db, request) {
     const { rows } = await sql<{ n: string }>`select nextval('invoice_number_seq')::text as n`.execute(db);
     // Issued, and due, on the clinic's calendar days.
-    const issuedOn = await clinicToday(request.clinicId, db);
+    const issuedOn = await clinicToday(db, request.clinicId);
     return {
       kind: 'confirmed',
       invoiceNumber: `INV-${issuedOn.slice(0, 4)}-${rows[0]!.n.padStart(6, '0')}`,

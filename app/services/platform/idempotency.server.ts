@@ -21,12 +21,13 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * first answer or a replay is the route's to choose.
  */
 export async function idempotent<T>(scope: string, key: string, body: unknown, work: (tx: Transaction<Database>) => Promise<T>): Promise<Idempotent<T>> {
+  const db = getDb();
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new DomainError('bad_request', 'The Idempotency-Key header is 1–200 printable characters without spaces.', { 'Idempotency-Key': 'not valid' });
   }
   const requestHash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
   const stored = async () => {
-    const row = await getDb().selectFrom('idempotencyKeys').select(['requestHash', 'response']).where('principal', '=', scope).where('key', '=', key).executeTakeFirst();
+    const row = await db.selectFrom('idempotencyKeys').select(['requestHash', 'response']).where('principal', '=', scope).where('key', '=', key).executeTakeFirst();
     if (!row) return null;
     if (row.requestHash !== requestHash) {
       throw new DomainError('conflict', 'This Idempotency-Key was already used with a different body.', { 'Idempotency-Key': 'reused with another body' });
@@ -37,7 +38,7 @@ export async function idempotent<T>(scope: string, key: string, body: unknown, w
   if (first) return first;
   const LOST_RACE = Symbol('lost race');
   try {
-    return await getDb()
+    return await db
       .transaction()
       .execute(async (tx) => {
         const value = await work(tx);

@@ -30,13 +30,18 @@ export async function getPharmacyName(pharmacyId: string): Promise<string> {
 }
 
 /** Today in a clinic's time zone (`clinicDay`), for a service that holds only the clinic's id. */
-export async function clinicToday(clinicId: string, db: Kysely<Database> = getDb()): Promise<IsoDate> {
+export async function clinicToday(db: Kysely<Database>, clinicId: string): Promise<IsoDate> {
   const clinic = await db.selectFrom('clinics').select('timezone').where('id', '=', clinicId).executeTakeFirst();
   return clinic ? clinicDay(clinic.timezone) : calendarDay(now(), 'UTC');
 }
 
 /** Today for whoever acts: their clinic's day; UTC for a pharmacy or an administrator without a clinic. */
-export function principalToday(principal: Principal, db: Kysely<Database> = getDb()): Promise<IsoDate> {
+export function principalToday(principal: Principal): Promise<IsoDate> {
+  return principalTodayIn(getDb(), principal);
+}
+
+/** `principalToday` on the caller's connection or transaction. */
+export function principalTodayIn(db: Kysely<Database>, principal: Principal): Promise<IsoDate> {
   const clinicId = principal.kind === 'pharmacy_key' ? null : principal.clinicId;
-  return clinicId ? clinicToday(clinicId, db) : Promise.resolve(calendarDay(now(), 'UTC'));
+  return clinicId ? clinicToday(db, clinicId) : Promise.resolve(calendarDay(now(), 'UTC'));
 }

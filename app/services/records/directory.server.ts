@@ -1,6 +1,6 @@
 import { getDb } from '../../../db/client';
 import { clinicScope, type Principal } from '../identity/principal';
-import { clinicToday, principalToday } from './clinics.server';
+import { clinicToday, principalTodayIn } from './clinics.server';
 
 /** The clinic's prescribers with their state licenses and DEA registrations. */
 export async function listPrescribers(principal: Principal) {
@@ -20,7 +20,7 @@ export async function listPrescribers(principal: Principal) {
           db.selectFrom('deaRegistrations').select(['prescriberId', 'state', 'number', 'schedules', 'expiresOn']).where('prescriberId', 'in', ids).orderBy('state').execute(),
         ])
       : Promise.resolve([[], []] as const),
-    clinicToday(clinicId, db),
+    clinicToday(db, clinicId),
   ]);
   return prescribers.map((p) => ({
     ...p,
@@ -40,7 +40,7 @@ export async function listPharmacies(principal: Principal) {
       .orderBy('name')
       .execute(),
     db.selectFrom('pharmacyShipLicenses').select(['pharmacyId', 'state', 'expiresOn']).orderBy('state').execute(),
-    principalToday(principal, db),
+    principalTodayIn(db, principal),
   ]);
   return pharmacies.map((p) => ({
     ...p,

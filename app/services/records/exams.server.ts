@@ -51,7 +51,7 @@ export async function refreshLatestExam(tx: Kysely<Database>, patientId: string)
 export async function insertExam(tx: Tx, principal: Principal, patientId: string, input: ExamInput) {
   const clinicId = clinicScope(principal);
   const patient = await patientRow(tx, clinicId, patientId, { forUpdate: true });
-  const today = await clinicToday(clinicId, tx);
+  const today = await clinicToday(tx, clinicId);
   const on = input.on ?? today;
   if (on > today) throw new DomainError('bad_request', 'An exam cannot be recorded for a future date.', { on: `on or before ${today}` });
   if (patient.birthDate && on < patient.birthDate) {

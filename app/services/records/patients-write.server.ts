@@ -100,7 +100,7 @@ export async function insertPatient(tx: Tx, principal: Principal, input: Patient
     throw error;
   });
   if (owner.mergedIntoId) throw new DomainError('bad_request', 'This owner was merged into another; add the pet there.', { ownerId: 'merged into another owner' }, { mergedIntoId: owner.mergedIntoId });
-  const today = await clinicToday(clinicId, tx);
+  const today = await clinicToday(tx, clinicId);
   const birth = birthDateOf(input.birthDate, input.ageEstimate, today) ?? { birthDate: null, birthDateEstimated: false };
   const deceasedOn = deceasedOnOf(input.status, input.deceasedOn, today, birth.birthDate);
   if (!opts.allowDuplicate) {
@@ -150,7 +150,7 @@ export async function updatePatient(principal: Principal, patientId: string, pat
   const clinicId = clinicScope(principal);
   return getDb().transaction().execute(async (tx) => {
     const before = await patientRow(tx, clinicId, patientId, { forUpdate: true });
-    const today = await clinicToday(clinicId, tx);
+    const today = await clinicToday(tx, clinicId);
     const set: Record<string, unknown> = {};
     for (const key of ['name', 'species', 'breed', 'sex', 'pimsId', 'allergies', 'notes'] as const) {
       if (patch[key] !== undefined) set[key] = patch[key];

@@ -72,7 +72,7 @@ export async function addLicense(principal: Principal, target: PrescriberTarget,
   const clinicId = clinicScope(principal);
   requireManager(principal);
   return getDb().transaction().execute(async (tx) => {
-    const today = await clinicToday(clinicId, tx);
+    const today = await clinicToday(tx, clinicId);
     const fields: Record<string, string> = {};
     const number = input.number.trim();
     checkState(input.state, fields);
@@ -96,7 +96,7 @@ export async function updateLicense(principal: Principal, licenseId: string, inp
   if (!isUuid(licenseId)) throw notFound('Licence');
   return getDb().transaction().execute(async (tx) => {
     const current = await credentialOf(tx, clinicId, 'prescriber_licenses', licenseId);
-    const today = await clinicToday(clinicId, tx);
+    const today = await clinicToday(tx, clinicId);
     const fields: Record<string, string> = {};
     const number = input.number.trim();
     checkState(input.state, fields);
@@ -178,7 +178,7 @@ export async function addDeaRegistration(principal: Principal, target: Prescribe
   const clinicId = clinicScope(principal);
   requireManager(principal);
   const work = async (tx: Transaction<Database>) => {
-    const today = await clinicToday(clinicId, tx);
+    const today = await clinicToday(tx, clinicId);
     const fields: Record<string, string> = {};
     const number = checkDea(input, today, fields);
     refuse(fields);
@@ -204,7 +204,7 @@ export async function updateDeaRegistration(principal: Principal, registrationId
   if (!isUuid(registrationId)) throw notFound('DEA registration');
   return getDb().transaction().execute(async (tx) => {
     const current = await credentialOf(tx, clinicId, 'dea_registrations', registrationId);
-    const today = await clinicToday(clinicId, tx);
+    const today = await clinicToday(tx, clinicId);
     const fields: Record<string, string> = {};
     const number = checkDea(input, today, fields);
     refuse(fields);

@@ -41,7 +41,7 @@ export async function expiringCredentialsOf(db: Db, clinicId: string, today: str
 export async function expiringCredentials(principal: Principal): Promise<ExpiringCredential[]> {
   const clinicId = clinicScope(principal);
   const db = getDb();
-  return expiringCredentialsOf(db, clinicId, await clinicToday(clinicId, db));
+  return expiringCredentialsOf(db, clinicId, await clinicToday(db, clinicId));
 }
 
 const KIND_LABEL = { license: 'licence', dea: 'DEA registration' } as const;
@@ -55,7 +55,7 @@ export async function sendCredentialExpiryNotices(db: Db = getDb()): Promise<num
   const base = getEnv().APP_URL.replace(/\/$/, '');
   let written = 0;
   for (const clinic of clinics) {
-    const today = await clinicToday(clinic.id, db);
+    const today = await clinicToday(db, clinic.id);
     const expiring = await expiringCredentialsOf(db, clinic.id, today);
     if (expiring.length === 0) continue;
     const managers = await db.selectFrom('users').select(['id', 'email']).where('clinicId', '=', clinic.id).where('role', '=', 'manager').where('active', '=', true).execute();

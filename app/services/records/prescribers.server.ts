@@ -80,7 +80,7 @@ export async function listPrescriberRecords(principal: Principal) {
       .where((eb) => eb.or([eb('u.role', '=', 'veterinarian'), eb('p.id', 'is not', null)]))
       .orderBy('u.name')
       .execute(),
-    clinicToday(clinicId, db),
+    clinicToday(db, clinicId),
     db.selectFrom('clinics').select(['state', 'prescriptionExpiryMonths']).where('id', '=', clinicId).executeTakeFirstOrThrow(),
   ]);
   const ids = people.flatMap((p) => (p.prescriberId ? [p.prescriberId] : []));

@@ -102,7 +102,7 @@ export type PrescriptionListQuery = {
 export async function listPrescriptions(principal: Principal, query: PrescriptionListQuery = {}) {
   const clinicId = clinicScope(principal);
   const db = getDb();
-  const today = await clinicToday(clinicId, db);
+  const today = await clinicToday(db, clinicId);
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const offset = Math.max(query.offset ?? 0, 0);
   let q = baseQuery(db, clinicId);
@@ -141,7 +141,7 @@ export async function getPrescription(principal: Principal, id: string) {
   const clinicId = clinicScope(principal);
   if (!isUuid(id)) throw notFound('Prescription');
   const db = getDb();
-  const today = await clinicToday(clinicId, db);
+  const today = await clinicToday(db, clinicId);
   const row = await baseQuery(db, clinicId).where('rx.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Prescription');
   const lineageIds = await lineageOf(db, clinicId, id);

@@ -71,7 +71,7 @@ export async function getRenewalBatch(principal: Principal, batchId: string) {
     .executeTakeFirst();
   if (!batch) throw notFound('Renewal batch');
   const [today, requests] = await Promise.all([
-    clinicToday(clinicId, db),
+    clinicToday(db, clinicId),
     db
       .selectFrom('renewalRequests as rr')
       .innerJoin('prescriptions as rx', 'rx.id', 'rr.prescriptionId')

@@ -55,7 +55,7 @@ export async function refreshLatestWeight(tx: Kysely<Database>, patientId: strin
 export async function insertWeight(tx: Tx, principal: Principal, patientId: string, input: WeightInput) {
   const clinicId = clinicScope(principal);
   const patient = await patientRow(tx, clinicId, patientId, { forUpdate: true });
-  const today = await clinicToday(clinicId, tx);
+  const today = await clinicToday(tx, clinicId);
   const measuredOn = input.measuredOn ?? today;
   if (measuredOn > today) throw new DomainError('bad_request', 'A weight cannot be measured in the future.', { measuredOn: `on or before ${today}` });
   if (patient.birthDate && measuredOn < patient.birthDate) {

@@ -54,7 +54,7 @@ export function parseRange(params: URLSearchParams, today: IsoDate, defaultDays 
 
 /** The range a clinic user asked for, defaulting to the days up to the clinic's today. */
 export async function reportRange(principal: Principal, params: URLSearchParams, defaultDays = 90): Promise<ReportRange> {
-  return parseRange(params, await clinicToday(clinicScope(principal)), defaultDays);
+  return parseRange(params, await clinicToday(getDb(), clinicScope(principal)), defaultDays);
 }
 
 async function clinicZone(clinicId: string): Promise<string> {

@@ -12,7 +12,7 @@ import type { EligibilityCheck } from '../../../validators/requests';
 import { isUuid } from '../../../validators/vocabulary';
 import type { Decision } from '../../schemas/refill-request';
 import { audit } from '../audit/audit.server';
-import { addCartLines } from '../cart/index.server';
+import { addCartLinesIn } from '../cart/index.server';
 import { clinicDay, now } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
 import { enqueueNotification } from '../owners/notifications.server';
@@ -151,11 +151,9 @@ export async function decideRefillRequest(principal: Principal, id: string, deci
         const offer = await chooseOffer(tx, clinicId, rx.patientId, rx.medicationId, rx.clinicState, rx.quantity, day);
         if (!offer) throw new DomainError('unprocessable', `No partner pharmacy offers ${rx.medicationName} shipped to ${rx.clinicState}; the request stays open.`);
         const vetSignoffBy = principal.kind === 'user' && principal.role === 'veterinarian' ? principal.userId : null;
-        const added = await addCartLines(
-          principal,
-          [{ patientId: rx.patientId, offerId: offer.id, quantity: rx.quantity, sig: rx.sig, prescriberId: rx.prescriberId, shipTo: 'clinic', source: 'request', prescriptionId: rx.id, vetSignoffBy }],
-          { tx },
-        );
+        const added = await addCartLinesIn(tx, principal, [
+          { patientId: rx.patientId, offerId: offer.id, quantity: rx.quantity, sig: rx.sig, prescriberId: rx.prescriberId, shipTo: 'clinic', source: 'request', prescriptionId: rx.id, vetSignoffBy },
+        ]);
         const cartLineId = added.lineIds[0]!;
         await tx.updateTable('refillRequests').set({ status: 'approved', cartLineId, ...decided }).where('id', '=', r.id).execute();
         await audit(tx, principal, { ...subject, action: 'refill_request.approved', detail: { cartLineId, cartId: added.cartId, offerId: offer.id, pharmacy: offer.pharmacyName, offerChoice: offer.why, vetSignoffBy, overrides, reason: decision.reason ?? null } }, at);

@@ -217,14 +217,17 @@ async function assessRequest(tx: Kysely<Database>, clinic: ClinicPolicy, input: 
 }
 
 /**
- * Creates a refill request from any channel, inside `tx` when given (the idempotency and
- * webhook de-duplication wrappers pass theirs). Matching, eligibility, routing, SLA timers,
- * the owner's acknowledgement and the audit trail commit together with the row.
+ * Creates a refill request from any channel in its own transaction. Matching, eligibility,
+ * routing, SLA timers, the owner's acknowledgement and the audit trail commit together with
+ * the row.
  */
-export async function createRefillRequest(actor: IntakeActor, clinicId: string, input: IntakeInput, opts: { tx?: Transaction<Database> } = {}): Promise<CreatedRequest> {
+export function createRefillRequest(actor: IntakeActor, clinicId: string, input: IntakeInput): Promise<CreatedRequest> {
+  return getDb().transaction().execute((tx) => createRefillRequestIn(tx, actor, clinicId, input));
+}
+
+/** `createRefillRequest` inside the caller's transaction (the idempotency and webhook de-duplication wrappers pass theirs). */
+export async function createRefillRequestIn(tx: Transaction<Database>, actor: IntakeActor, clinicId: string, input: IntakeInput): Promise<CreatedRequest> {
   if ('kind' in actor && clinicScope(actor) !== clinicId) throw notFound('Clinic');
-  if (!opts.tx) return getDb().transaction().execute((tx) => createRefillRequest(actor, clinicId, input, { tx }));
-  const tx = opts.tx;
   const at = now();
   const clinic = await clinicPolicy(tx, clinicId);
   const { phone, email, match, candidates, eligibility, urgency, route, timers, ownerName } = await assessRequest(tx, clinic, input, at);
@@ -348,7 +351,7 @@ export async function createRequestFromApi(principal: Principal, body: ApiRefill
   };
   if (!idempotencyKey) return { request: await createRefillRequest(principal, clinicId, input), replayed: false };
   const { value, replayed } = await idempotent(`clinic:${clinicId}:refill-requests`, idempotencyKey, body, async (tx) => ({
-    request: await createRefillRequest(principal, clinicId, input, { tx }),
+    request: await createRefillRequestIn(tx, principal, clinicId, input),
   }));
   return { request: value.request, replayed };
 }
@@ -437,7 +440,7 @@ export async function receivePimsEvent(clinic: IntakeClinic, event: PimsEvent, r
   const clientName = d.client.name ?? [d.client.firstName, d.client.lastName].filter(Boolean).join(' ');
   const medication = typeof d.medication === 'string' ? d.medication : d.medication.name;
   const { value, replayed } = await idempotent(`intake:${clinic.id}`, `pims:${event.id}`, raw, async (tx) => {
-    const request = await createRefillRequest(system(`PIMS (event ${event.id})`), clinic.id, {
+    const request = await createRefillRequestIn(tx, system(`PIMS (event ${event.id})`), clinic.id, {
       channel: 'pims',
       ownerName: clientName || 'Unknown (PIMS)',
       ownerPhone: d.client.phone ?? null,
@@ -449,7 +452,7 @@ export async function receivePimsEvent(clinic: IntakeClinic, event: PimsEvent, r
       note: d.note ?? null,
       pims: { clientId: d.client.id || undefined, patientId: d.patient.id || undefined },
       raw: raw as Record<string, unknown>,
-    }, { tx });
+    });
     return { request: pickPublic(request) };
   });
   return { request: value.request, replayed };
@@ -493,7 +496,7 @@ export async function takeSmsRequest(
   sms: { from: string; body: string; raw: Record<string, unknown>; acknowledgedByReply?: boolean },
 ): Promise<CreatedRequest> {
   const reading = parseSmsText(sms.body);
-  return createRefillRequest({ actorType: 'owner', actorLabel: `SMS from ${sms.from}` }, clinicId, {
+  return createRefillRequestIn(tx, { actorType: 'owner', actorLabel: `SMS from ${sms.from}` }, clinicId, {
     channel: 'sms',
     ownerName: '',
     ownerPhone: sms.from,
@@ -506,7 +509,7 @@ export async function takeSmsRequest(
     text: sms.body,
     raw: { ...sms.raw, parsed: reading },
     ...(sms.acknowledgedByReply ? { acknowledgedByReply: true } : {}),
-  }, { tx });
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
 import { getDb } from '../../../db/client';
 import { daysSupply, parseSig } from '../../../validators/sig';
 import { addDays, type RequestStatus } from '../../../validators/vocabulary';
@@ -119,14 +120,14 @@ export async function scheduleReminders(): Promise<{ scheduled: number; suppress
 export async function dispatchReminders(batch = 200): Promise<number> {
   const db = getDb();
   const ids = await db.selectFrom('refillReminders').select('id').where('status', '=', 'scheduled').orderBy('remindOn').limit(batch).execute();
-  for (const { id } of ids) await dispatchOne(id);
+  for (const { id } of ids) await dispatchOne(db, id);
   if (ids.length === batch) await enqueue(db, 'reminders.dispatch', {}, { jobKey: 'reminders.dispatch', maxAttempts: 5 });
   return ids.length;
 }
 
-async function dispatchOne(id: string): Promise<void> {
+async function dispatchOne(db: Kysely<Database>, id: string): Promise<void> {
   const at = now();
-  await getDb()
+  await db
     .transaction()
     .execute(async (tx) => {
       const r = await tx

@@ -97,6 +97,6 @@ export function registerRefillRequestTasks(): void {
 }
 
 /** Queues the sweep now (tests and the admin "run timers" action). */
-export async function enqueueSlaSweep(db: Kysely<Database> = getDb()): Promise<void> {
-  await enqueue(db, 'refill.sla_sweep', {}, { jobKey: 'refill-sla-sweep' });
+export async function enqueueSlaSweep(): Promise<void> {
+  await enqueue(getDb(), 'refill.sla_sweep', {}, { jobKey: 'refill-sla-sweep' });
 }

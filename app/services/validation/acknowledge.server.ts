@@ -6,7 +6,7 @@ import { RULE_IDS, type Finding, type RuleId } from '../../../validators';
 import { audit } from '../audit/audit.server';
 import { DomainError, badRequest, conflict, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
-import { validateClinicCart, type Acknowledgement, type ClinicCartValidation } from './carts.server';
+import { validateClinicCartIn, type Acknowledgement, type ClinicCartValidation } from './carts.server';
 import { isUuid } from '../../../validators/vocabulary';
 
 /**
@@ -39,7 +39,7 @@ export async function acknowledgeWarning(
       .where('c.status', 'in', ['open', 'checking_out'])
       .executeTakeFirst();
     if (!line) throw notFound('Cart line');
-    const validation = await validateClinicCart(principal, { tx, cartId: line.cartId });
+    const validation = await validateClinicCartIn(tx, principal, { cartId: line.cartId });
     const findings = (validation.byLineId[line.id] ?? []).filter((f) => f.rule === rule);
     if (findings.length === 0) {
       throw conflict(`This line has no "${rule}" finding now; the cart changed since it was shown.`);

@@ -2,7 +2,7 @@
  * Validating carts: the clinic's stored cart (located by the cart store, read with its
  * acknowledgements in one query) and draft lines that are not stored.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 import { validateCart, type CartValidation, type Finding, type LineSource, type LineValidation } from '../../../validators';
@@ -101,15 +101,16 @@ async function loadCartLines(db: Db, clinicId: string, cartId: string | undefine
 
 /**
  * Validates the clinic's current cart (or `cartId`, any status, e.g. during checkout) line by
- * line: seven queries in all, whatever the number of lines. Inside checkout pass its
- * transaction as `tx`, so the findings judge exactly what will be paid for.
+ * line: seven queries in all, whatever the number of lines. Inside checkout call
+ * `validateClinicCartIn` with its transaction, so the findings judge exactly what is paid for.
  */
-export async function validateClinicCart(
-  principal: Principal,
-  opts: { tx?: Transaction<Database> | Kysely<Database>; cartId?: string } = {},
-): Promise<ClinicCartValidation> {
+export function validateClinicCart(principal: Principal, opts: { cartId?: string } = {}): Promise<ClinicCartValidation> {
+  return validateClinicCartIn(getDb(), principal, opts);
+}
+
+/** `validateClinicCart` on the caller's connection or transaction (checkout's, so the findings judge what is paid for). */
+export async function validateClinicCartIn(db: Kysely<Database>, principal: Principal, opts: { cartId?: string } = {}): Promise<ClinicCartValidation> {
   const clinicId = clinicScope(principal);
-  const db = opts.tx ?? getDb();
   const rows = await loadCartLines(db, clinicId, opts.cartId);
   if (rows.length === 0) {
     if (opts.cartId !== undefined) throw notFound('Cart');

@@ -16,6 +16,7 @@ export { clearSigCache } from './sig-cache.server';
 export {
   toPublicFinding,
   validateClinicCart,
+  validateClinicCartIn,
   validateDraftLines,
   type Acknowledgement,
   type ClinicCartValidation,
