@@ -2,7 +2,7 @@ import { getDb } from '../../../db/client';
 import type { Notification } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
 import { DomainError, notFound } from '../platform/errors';
-import { requeueNotification } from './notifications.server';
+import { requeueNotification } from './delivery.server';
 import { clinicScope, type Principal } from '../identity/principal';
 import { audit } from '../audit/audit.server';
 import { describeErrorCode } from '../sms/index.server';

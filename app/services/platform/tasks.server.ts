@@ -6,7 +6,7 @@ import { registerPasswordResetTasks } from '../identity/password-reset.server';
 import { registerTasks } from './jobs.server';
 import { registerPaymentTasks } from '../payments/index.server';
 import { registerRoutingTasks } from '../orders/index.server';
-import { registerNotificationTasks } from '../owners/notifications.server';
+import { registerNotificationTasks } from '../owners/delivery.server';
 import { registerRefillRequestTasks, registerReminderTasks } from '../requests/index.server';
 import { registerPrescriberTasks } from '../records/prescribers-expiry.server';
 import { registerRenewalTasks } from '../records/renewals-queue.server';

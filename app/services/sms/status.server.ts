@@ -11,7 +11,7 @@ import { isUuid } from '../../../validators/vocabulary';
 import { now } from '../platform/clock.server';
 import { DomainError, notFound } from '../platform/errors';
 import { log } from '../platform/logger.server';
-import { writeEmailFallback } from '../owners/notifications.server';
+import { writeEmailFallback } from '../owners/delivery.server';
 import { deliveryStatusOf } from './channel.server';
 import { readSmsSetup } from './setup.server';
 import { validTwilioSignature } from './twilio.server';
