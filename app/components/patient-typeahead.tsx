@@ -1,4 +1,4 @@
-import { formatSpecies } from '~/lib/format';
+import { formatSpecies, formatWeight } from '~/lib/format';
 import { ComboboxControl } from './combobox';
 import type { FieldControlProps } from './form-field';
 
@@ -8,6 +8,9 @@ export interface PatientOption {
   name: string;
   species: string;
   clientName: string;
+  /** The latest weight and the day it was measured. */
+  weightKg?: number | null;
+  weightMeasuredOn?: string | null;
   prescription: { id: string; sig: string; prescriberId: string; quantity: number } | null;
 }
 
@@ -38,6 +41,7 @@ export function PatientTypeahead({ control, source, params, onPick }: PatientTyp
       renderOption={(p) => (
         <>
           {p.name} · {formatSpecies(p.species)}
+          {p.weightKg != null ? ` · ${formatWeight(p.weightKg)}` : ''}
           <br />
           <span className="muted text-sm">
             {p.clientName}

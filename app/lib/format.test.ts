@@ -10,6 +10,8 @@ import {
   formatSpecies,
   formatState,
   formatWeight,
+  formatDaysAgo,
+  formatPhone,
   humanize,
 } from './format';
 
@@ -164,5 +166,25 @@ describe('labels', () => {
     expect(formatRole('veterinarian')).toBe('Veterinarian');
     expect(formatRole('night_owl')).toBe('Night owl');
     expect(humanize('delivery-failed')).toBe('Delivery failed');
+  });
+});
+
+describe('formatDaysAgo', () => {
+  it.each([
+    ['2026-03-10', 'today'],
+    ['2026-03-09', 'yesterday'],
+    ['2026-02-20', '18 days ago'],
+    ['2025-12-01', '3 months ago'],
+    ['2023-01-01', '3 years ago'],
+    ['2026-03-11', 'in the future'],
+    [null, '—'],
+  ])('%s → %s', (day, text) => expect(formatDaysAgo(day, '2026-03-10')).toBe(text));
+});
+
+describe('formatPhone', () => {
+  it('reads US numbers as (916) 555-0123 and leaves others as stored', () => {
+    expect(formatPhone('+19165550123')).toBe('(916) 555-0123');
+    expect(formatPhone('+442079460958')).toBe('+442079460958');
+    expect(formatPhone(null)).toBe('—');
   });
 });

@@ -174,6 +174,33 @@ export function formatSpecies(species: string | null | undefined): string {
   return SPECIES_LABELS[species.trim().toLowerCase()] ?? humanize(species);
 }
 
+/** A stored E.164 phone as people read it: "+19165550123" → "(916) 555-0123"; other countries as stored. */
+export function formatPhone(e164: string | null | undefined): string {
+  if (!e164) return EMPTY;
+  const us = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  return us ? `(${us[1]}) ${us[2]}-${us[3]}` : e164;
+}
+
+/**
+ * How long before `today` a calendar day was, in the largest whole unit: "today", "yesterday",
+ * "12 days ago", "3 months ago", "2 years ago". Both are ISO days on the clinic's calendar
+ * (the loader sends `today`), so the server and the browser print the same.
+ */
+export function formatDaysAgo(day: string | null | undefined, today: string): string {
+  if (!day) return EMPTY;
+  const from = Date.parse(`${day}T00:00:00Z`);
+  const to = Date.parse(`${today}T00:00:00Z`);
+  if (Number.isNaN(from) || Number.isNaN(to)) return EMPTY;
+  const days = Math.round((to - from) / 86_400_000);
+  if (days < 0) return 'in the future';
+  if (days === 0) return 'today';
+  if (days === 1) return 'yesterday';
+  if (days < 60) return `${days} days ago`;
+  const months = Math.floor(days / 30.44);
+  if (months < 24) return `${months} months ago`;
+  return `${Math.floor(days / 365.25)} years ago`;
+}
+
 /**
  * A body weight: 4.2 → "4.2 kg", 32 → "32.0 kg". Under 1 kg keeps two decimals (0.85 kg),
  * because doses for kittens and ferrets are computed per kilogram.

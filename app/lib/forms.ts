@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useSubmit } from '@remix-run/react';
+import { useSubmit, type FetcherWithComponents } from '@remix-run/react';
 import { useEffect, type FormEvent } from 'react';
 import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from 'react-hook-form';
 import type { z } from 'zod';
@@ -29,11 +29,17 @@ export function parseFormData<S extends z.ZodType>(
 /**
  * react-hook-form wired to a Remix action: validates in the browser with the zod schema,
  * submits the native form (so it works without JavaScript too), shows the action's
- * `fieldErrors` on their fields, and focuses the first invalid field.
+ * `fieldErrors` on their fields, and focuses the first invalid field. With `fetcher`, the form
+ * submits through it (a form beside others on a page, posting to its own action route); pass
+ * `fetcher.data` as `actionData`.
  */
 export function useRemixForm<S extends z.ZodType<FieldValues, FieldValues>>(
   schema: S,
-  options: { defaultValues?: DefaultValues<z.input<S> & FieldValues>; actionData?: FormErrors | undefined | null },
+  options: {
+    defaultValues?: DefaultValues<z.input<S> & FieldValues>;
+    actionData?: FormErrors | undefined | null;
+    fetcher?: Pick<FetcherWithComponents<unknown>, 'submit'>;
+  },
 ) {
   const form = useForm<z.input<S> & FieldValues, unknown, z.output<S> & FieldValues>({
     resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S> & FieldValues, unknown, z.output<S> & FieldValues>,
@@ -41,8 +47,9 @@ export function useRemixForm<S extends z.ZodType<FieldValues, FieldValues>>(
     shouldFocusError: true,
     mode: 'onTouched',
   });
-  const submit = useSubmit();
-  const { actionData } = options;
+  const pageSubmit = useSubmit();
+  const { actionData, fetcher } = options;
+  const submit: typeof pageSubmit = fetcher ? (target, opts) => void fetcher.submit(target, opts) : pageSubmit;
   const { setError, setFocus } = form;
   useEffect(() => {
     const fieldErrors = actionData?.fieldErrors;

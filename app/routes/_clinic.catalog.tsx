@@ -12,6 +12,7 @@ import { PageHeader } from '~/components/page-header';
 import { PatientTypeahead, type PatientOption } from '~/components/patient-typeahead';
 import { Toaster } from '~/components/toast';
 import { US_STATE_NAMES, medicationLabel } from '../../validators/vocabulary';
+import { WeightText } from '~/components/weight-text';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { formAction, readForm } from '~/http/forms.server';
 import { addToCartFormSchema, catalogQuerySchema, type CatalogQueryParams } from '~/schemas/catalog';
@@ -20,6 +21,7 @@ import { addCartLines } from '~/services/cart/index.server';
 import { searchCatalog, type CatalogMedication, type CatalogOffer } from '~/services/catalog/catalog.server';
 import { getClinic } from '~/services/records/clinics.server';
 import { listPharmacies, listPrescribers } from '~/services/records/directory.server';
+import { clinicDay } from '~/services/platform/clock.server';
 
 export const meta: MetaFunction = () => [{ title: 'Catalog — vialcart' }];
 
@@ -51,6 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listPrescribers(user),
   ]);
   return json({
+    // The clinic's day: a picked patient's weight shows its age against it.
+    today: clinicDay(clinic.timezone),
     medications: result.medications,
     hasMore: result.hasMore,
     cartVials: result.cartVials,
@@ -362,6 +366,7 @@ function AddToCartDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const navigation = useNavigation();
   const [patient, setPatient] = useState<PatientOption | null>(null);
+  const { today } = useLoaderData<typeof loader>();
   const label = medicationLabel(offer.medication);
   const { register, onSubmit, errorOf, setValue, clearErrors } = useRemixForm(addToCartFormSchema, {
     defaultValues: { offerId: offer.id, patientId: '', quantity: 1, sig: '', prescriberId: '', shipTo: 'clinic', prescriptionId: '' },
@@ -413,6 +418,11 @@ function AddToCartDialog({
             <PatientTypeahead control={control} source="/catalog/patients" params={{ medicationId: offer.medication.id }} onPick={onPick} />
           )}
         />
+        {patient ? (
+          <p className="text-sm">
+            {patient.name}’s weight: <WeightText kg={patient.weightKg} measuredOn={patient.weightMeasuredOn} today={today} />
+          </p>
+        ) : null}
         <FormField label="Quantity (vials)" type="number" inputMode="numeric" min={1} step={1} required error={errorOf('quantity')} {...register('quantity')} />
         <FormField label="Directions (SIG)" as="textarea" rows={2} required error={errorOf('sig')} {...register('sig')} />
         <FormField label="Prescriber" as="select" required error={errorOf('prescriberId')} {...register('prescriberId')}>

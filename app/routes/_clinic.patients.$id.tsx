@@ -1,26 +1,52 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Badge } from '~/components/badge';
 import { Button, ButtonLink } from '~/components/button';
 import { DataTable } from '~/components/data-table';
 import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
-import { formatDate, formatMoney, formatSpecies, formatWeight } from '~/lib/format';
+import { Toaster } from '~/components/toast';
+import { WeightText } from '~/components/weight-text';
+import { ExamHistory } from '~/components/records/exam-history';
+import { MergePatients } from '~/components/records/merge-patient';
+import { WeightHistory } from '~/components/records/weight-history';
+import { formatDate, formatMoney, formatPhone, formatSpecies, humanize } from '~/lib/format';
 import { requireUser } from '~/services/identity/auth.server';
 import { firstError, formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { patientHistoryActionSchema } from '~/schemas/patients';
-import { getPatient, principalToday } from '~/services/records/index.server';
+import { DomainError } from '~/services/platform/errors';
+import { duplicatesOfPatient, getPatient, principalToday, searchPatients } from '~/services/records/index.server';
 import { quickfillFromOrderLine, reorderOrder, type OfferProposal } from '~/services/cart/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.patient.name ?? 'Patient'} — vialcart` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  // Another clinic's patient is simply not there: 404, never 403 with a hint.
-  const [patient, today] = await Promise.all([getPatient(user, params.id ?? '').catch(orNotFoundPage('Patient not found.')), principalToday(user)]);
-  return json({ patient, today, canWritePrescriptions: user.role === 'veterinarian' });
+  // A merged record sends you to the one it was merged into; another clinic's patient is
+  // simply not there: 404, never 403 with a hint.
+  const patient = await getPatient(user, params.id ?? '').catch((error: unknown) => {
+    const mergedIntoId = error instanceof DomainError ? error.details?.mergedIntoId : undefined;
+    if (typeof mergedIntoId === 'string') throw redirect(`/patients/${mergedIntoId}`);
+    return orNotFoundPage('Patient not found.')(error);
+  });
+  return json({ patient, today: await principalToday(user), canWritePrescriptions: user.role === 'veterinarian', ...(await mergeChoices(user, patient, request)) });
+}
+
+/** For managers: this patient's possible duplicates, and the records a merge search found. */
+async function mergeChoices(user: Awaited<ReturnType<typeof requireUser>>, patient: { id: string; clientId: string; species: string }, request: Request) {
+  const mergeQ = (new URL(request.url).searchParams.get('mergeQ') ?? '').trim().slice(0, 100);
+  if (user.role !== 'manager' && user.role !== 'admin') return { canMerge: false, duplicates: [], found: null, mergeQ: '' };
+  const [duplicates, found] = await Promise.all([duplicatesOfPatient(user, patient.id), mergeQ ? searchPatients(user, { q: mergeQ, limit: 20 }) : null]);
+  return {
+    canMerge: true,
+    mergeQ,
+    duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, species: d.species, ownerName: d.ownerName, why: d.ownerId === patient.clientId ? 'same owner' : 'same name, species and owner phone' })),
+    found: found
+      ? found.filter((f) => f.id !== patient.id && f.species === patient.species).map((f) => ({ id: f.id, name: f.name, species: f.species, ownerName: f.clientName, why: f.status }))
+      : null,
+  };
 }
 
 /** Quickfill one past line, or reorder this patient's lines of a past order, into the refill-day cart. */
@@ -88,22 +114,52 @@ function HistoryButton({ intent, name, value, label, children }: { intent: strin
   );
 }
 
+function savedMessage(params: URLSearchParams): string | null {
+  if (params.get('created') === '1') return 'Patient added. Record a weight below.';
+  if (params.get('saved') !== '1') return null;
+  const lines = Number(params.get('lines') ?? 0);
+  const requests = Number(params.get('requests') ?? 0);
+  const reminders = Number(params.get('reminders') ?? 0);
+  const effects = [
+    lines ? `${lines} cart ${lines === 1 ? 'line' : 'lines'} removed` : '',
+    requests ? `${requests} refill ${requests === 1 ? 'request' : 'requests'} cancelled` : '',
+    reminders ? `${reminders} ${reminders === 1 ? 'reminder' : 'reminders'} stopped` : '',
+  ].filter(Boolean);
+  return `Patient saved.${effects.length ? ` ${effects.join(', ')}.` : ''}`;
+}
+
 export default function PatientPage() {
-  const { patient, today, canWritePrescriptions } = useLoaderData<typeof loader>();
+  const { patient, today, canWritePrescriptions, canMerge, duplicates, found, mergeQ } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const saved = savedMessage(params);
   return (
     <div className="stack-lg">
       <PageHeader
         title={patient.name}
-        description={`${formatSpecies(patient.species)}${patient.breed ? ` · ${patient.breed}` : ''} · ${formatWeight(patient.weightKg)}`}
-        meta={<Badge tone={patient.status === 'active' ? 'success' : 'danger'}>{patient.status}</Badge>}
+        description={
+          <>
+            {formatSpecies(patient.species)}
+            {patient.breed ? ` · ${patient.breed}` : ''} · <WeightText kg={patient.weightKg} measuredOn={patient.weightMeasuredOn} today={today} />
+          </>
+        }
+        meta={
+          <Badge tone={patient.status === 'active' ? 'success' : 'danger'}>
+            {patient.status}
+            {patient.deceasedOn ? ` ${formatDate(patient.deceasedOn)}` : ''}
+          </Badge>
+        }
+        actions={<ButtonLink to={`/patients/${patient.id}/edit`}>Edit patient</ButtonLink>}
       />
+      <Toaster message={saved ? { id: params.toString(), text: saved, tone: 'success' } : null} />
       <section className="grid grid--2">
         <div className="card card--padded stack-sm">
           <h2>Owner</h2>
           <p>
-            <strong>{patient.client.name}</strong>
+            <strong>
+              <Link to={`/owners/${patient.client.id}`}>{patient.client.name}</Link>
+            </strong>
           </p>
-          <p>{[patient.client.phone, patient.client.email].filter(Boolean).join(' · ')}</p>
+          <p>{[patient.client.phone ? formatPhone(patient.client.phone) : null, patient.client.phone2 ? formatPhone(patient.client.phone2) : null, patient.client.email].filter(Boolean).join(' · ')}</p>
           <p>{[patient.client.addressLine1, patient.client.city, patient.client.state].filter(Boolean).join(', ')}</p>
           {patient.otherPets.length ? (
             <p>
@@ -119,11 +175,31 @@ export default function PatientPage() {
         </div>
         <div className="card card--padded stack-sm">
           <h2>Record</h2>
-          <p>Born {formatDate(patient.birthDate)}</p>
-          <p>Last wellness exam {formatDate(patient.lastWellnessExamOn)}</p>
-          <p>PIMS id {patient.pimsId ?? '—'}</p>
+          <dl className="dl">
+            <dt>Sex</dt>
+            <dd>{humanize(patient.sex)}</dd>
+            <dt>Born</dt>
+            <dd>
+              {formatDate(patient.birthDate)}
+              {patient.birthDateEstimated ? ' (estimated)' : ''}
+            </dd>
+            <dt>Last wellness exam</dt>
+            <dd>{formatDate(patient.lastWellnessExamOn)}</dd>
+            <dt>PIMS id</dt>
+            <dd>{patient.pimsId ?? '—'}</dd>
+            <dt>Allergies</dt>
+            <dd>{patient.allergies ?? 'None recorded'}</dd>
+            {patient.notes ? (
+              <>
+                <dt>Notes</dt>
+                <dd className="pre-line">{patient.notes}</dd>
+              </>
+            ) : null}
+          </dl>
         </div>
       </section>
+      <WeightHistory patientId={patient.id} patientName={patient.name} species={patient.species} weights={patient.weights} today={today} />
+      <ExamHistory patientId={patient.id} patientName={patient.name} exams={patient.exams} today={today} />
       <section className="stack-sm">
         <div className="split">
           <h2>Prescriptions</h2>
@@ -184,6 +260,7 @@ export default function PatientPage() {
           empty={<EmptyState title="No orders yet" />}
         />
       </section>
+      {canMerge ? <MergePatients patientId={patient.id} patientName={patient.name} duplicates={duplicates} found={found} mergeQ={mergeQ} /> : null}
     </div>
   );
 }

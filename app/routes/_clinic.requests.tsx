@@ -10,7 +10,8 @@ import { PageHeader } from '~/components/page-header';
 import { StatusBadge } from '~/components/status-badge';
 import { TimeZoneProvider } from '~/components/time-zone';
 import { Toaster } from '~/components/toast';
-import { formatSpecies, formatWeight, humanize } from '~/lib/format';
+import { formatSpecies, humanize } from '~/lib/format';
+import { WeightText } from '~/components/weight-text';
 import { requestQueueLook } from '~/lib/status';
 import { requestsActionSchema } from '~/schemas/refill-request';
 import { firstError, formAction, readForm } from '~/http/forms.server';
@@ -28,7 +29,7 @@ import {
   resolveMatch,
   type QueueItem,
 } from '~/services/requests/index.server';
-import { REQUEST_QUEUES } from '../../validators/vocabulary';
+import { REQUEST_QUEUES, calendarDay } from '../../validators/vocabulary';
 import { renewalQueue, type RenewalQueueItem } from '~/services/records/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Requests — vialcart' }];
@@ -136,7 +137,7 @@ export default function RequestsPage() {
             <ol className="stack request-list" role="list" aria-label={`${tabLabel} requests`}>
               {items.map((item) => (
                 <li key={item.id}>
-                  <RequestCard item={item} now={now} />
+                  <RequestCard item={item} now={now} timezone={timezone} />
                 </li>
               ))}
             </ol>
@@ -172,7 +173,7 @@ function RenewalBatches({ batches, now }: { batches: RenewalQueueItem[]; now: st
   );
 }
 
-function RequestCard({ item, now }: { item: QueueItem; now: string }) {
+function RequestCard({ item, now, timezone }: { item: QueueItem; now: string; timezone: string }) {
   const navigation = useNavigation();
   const busy = navigation.state !== 'idle' && navigation.formData?.get('id') === item.id;
   const title = item.pet ? item.pet.name : item.patientName;
@@ -216,7 +217,8 @@ function RequestCard({ item, now }: { item: QueueItem; now: string }) {
         <dd>
           {item.pet ? (
             <>
-              <Link to={`/patients/${item.patientId}`}>{item.pet.name}</Link> · {formatSpecies(item.pet.species)} · {formatWeight(item.pet.weightKg)} · last exam <DateText value={item.pet.lastWellnessExamOn} />
+              <Link to={`/patients/${item.patientId}`}>{item.pet.name}</Link> · {formatSpecies(item.pet.species)} ·{' '}
+              <WeightText kg={item.pet.weightKg} measuredOn={item.pet.weightMeasuredOn} today={calendarDay(new Date(now), timezone)} /> · last exam <DateText value={item.pet.lastWellnessExamOn} />
               {item.pet.status !== 'active' ? ` · ${item.pet.status}` : ''}
             </>
           ) : (

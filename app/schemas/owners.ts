@@ -54,6 +54,20 @@ export const ownerFormSchema = z
   }));
 export type OwnerForm = z.input<typeof ownerFormSchema>;
 
+/** The owner form's values for an owner on file (edit), or a new one's defaults. */
+export function ownerFormValues(owner: {
+  firstName: string; lastName: string; phone: string | null; phone2: string | null; email: string | null;
+  address: { line1: string; line2: string | null; city: string; state: string; zip: string } | null;
+  smsOptIn: boolean; emailOptIn: boolean; preferredChannel: (typeof CHANNELS)[number]; pimsId: string | null;
+} | null): OwnerForm {
+  return {
+    firstName: owner?.firstName ?? '', lastName: owner?.lastName ?? '', phone: owner?.phone ?? '', phone2: owner?.phone2 ?? '', email: owner?.email ?? '',
+    addressLine1: owner?.address?.line1 ?? '', addressLine2: owner?.address?.line2 ?? '', city: owner?.address?.city ?? '', state: (owner?.address?.state ?? '') as OwnerForm['state'],
+    zip: owner?.address?.zip ?? '', smsOptIn: owner?.smsOptIn ?? false, emailOptIn: owner?.emailOptIn ?? true, preferredChannel: owner?.preferredChannel ?? 'email',
+    pimsId: owner?.pimsId ?? '', allowDuplicate: false,
+  };
+}
+
 const addressSchema = z.object({
   line1: requiredText('street address', 120),
   line2: optionalText('second address line', 120),

@@ -59,6 +59,22 @@ export const patientFormSchema = z
   }));
 export type PatientForm = z.input<typeof patientFormSchema>;
 
+/** The patient form's values for a patient on file (edit), or a new pet's of `ownerId`. */
+export function patientFormValues(
+  ownerId: string,
+  patient: {
+    name: string; species: string; breed: string | null; sex: string; birthDate: string | null; status: string; deceasedOn: string | null;
+    pimsId: string | null; allergies: string | null; notes: string | null;
+  } | null,
+): PatientForm {
+  return {
+    ownerId, name: patient?.name ?? '', species: (patient?.species ?? '') as PatientForm['species'], breed: patient?.breed ?? '',
+    sex: (patient?.sex ?? 'unknown') as PatientForm['sex'], birthDate: patient?.birthDate ?? '', ageYears: '', ageMonths: '',
+    status: (patient?.status ?? 'active') as PatientForm['status'], deceasedOn: patient?.deceasedOn ?? '', pimsId: patient?.pimsId ?? '',
+    allergies: patient?.allergies ?? '', notes: patient?.notes ?? '', allowDuplicate: false,
+  };
+}
+
 const ageEstimate = z.object({
   years: z.number().int().min(0).max(60),
   months: z.number().int().min(0).max(11).default(0),

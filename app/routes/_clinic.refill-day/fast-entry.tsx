@@ -62,7 +62,7 @@ export function FastEntry({ prescribers, actionData }: { prescribers: Prescriber
         <Combobox<PatientOption>
           ref={patientRef}
           label="Patient"
-          placeholder="Pet or owner name"
+          placeholder="Pet, owner, phone or PIMS id"
           {...PATIENT_SEARCH}
           onSelect={(p) => {
             setPatient(p);

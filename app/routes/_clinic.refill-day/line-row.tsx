@@ -1,8 +1,9 @@
 /** One cart line: what it is, its price, its findings, and its Edit / Switch pharmacy / Remove buttons. */
-import { Form } from '@remix-run/react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/badge';
 import { Button } from '~/components/button';
 import { Money } from '~/components/money';
+import { WeightText } from '~/components/weight-text';
 import { formatDate, humanize } from '~/lib/format';
 import { Findings } from './findings';
 import type { ActionResult, Editing, Line, Renewals } from './types';
@@ -20,6 +21,8 @@ export function LineRow({
   setSwitching: (id: string | null) => void;
   actionData: ActionResult | undefined;
 }) {
+  // The clinic's day from the page's loader: the weight's age is judged against it.
+  const { today } = useLoaderData<{ today: string }>();
   const hasError = line.findings.some((f) => f.severity === 'error');
   const label = `${line.patientName}'s ${line.medicationName}`;
   const rowError = actionData?.lineId === line.id && actionData.intent !== 'update' ? (actionData.conflict?.message ?? actionData.formError) : undefined;
@@ -29,6 +32,8 @@ export function LineRow({
         <span className="nowrap">{line.patientName}</span>
         <br />
         <span className="text-sm muted">{line.ownerName}</span>
+        <br />
+        <WeightText className="text-sm nowrap" kg={line.weightKg} measuredOn={line.weightMeasuredOn} today={today} />
       </th>
       <td>
         {line.medicationName} {line.controlledSchedule ? <Badge tone="warning">C-{line.controlledSchedule}</Badge> : null}

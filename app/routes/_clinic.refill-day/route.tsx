@@ -18,7 +18,7 @@ import { formAction, readForm } from '~/http/forms.server';
 import { refillDayActionSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addCartLines, loadCartView, removeCartLine, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
-import { listPrescribers } from '~/services/records/directory.server';
+import { listPrescribers, principalToday } from '~/services/records/index.server';
 import { openRenewalsFor, requestRenewals } from '~/services/records/renewals.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { recordWeight } from '~/services/records/index.server';
@@ -34,9 +34,9 @@ export const meta: MetaFunction = () => [{ title: 'Refill day — vialcart' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const [cart, prescribers] = await Promise.all([loadCartView(user), listPrescribers(user)]);
+  const [cart, prescribers, today] = await Promise.all([loadCartView(user), listPrescribers(user), principalToday(user)]);
   const renewals = await openRenewalsFor(user, cart.lines.flatMap((l) => (l.prescriptionId ? [l.prescriptionId] : [])));
-  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name });
+  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name, today });
 }
 
 /** The fields each form shows next to its inputs; an error on any other field (a hidden one) is said for the whole form. */

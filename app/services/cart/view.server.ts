@@ -72,7 +72,7 @@ export async function loadCartViewIn(db: Db, principal: Principal) {
         'o.medicationId', medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.packageDescription', 'o.flavors',
         'l.quantity', 'l.sig', 'l.prescriberId', 'pr.name as prescriberName', 'l.prescriptionId', 'l.shipTo', 'l.shipState', 'l.flavor',
         'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.vetSignoffBy', 'l.vetSignoffAt', 'l.updatedAt', 'l.returnedReason',
-        'ph.shippingCents', 'ph.coldChainFeeCents',
+        'ph.shippingCents', 'ph.coldChainFeeCents', 'p.weightKg', 'p.weightMeasuredOn',
       ])
       .execute(),
     cartFindings(db, principal, cart.id),

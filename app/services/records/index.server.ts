@@ -29,12 +29,12 @@ export { clinicToday, getClinic, getPharmacyName, principalToday } from './clini
 export { listPharmacies, listPrescribers } from './directory.server';
 export { clientFullName } from './sql.server';
 export {
-  createOwner, getOwner, listOwners, ownerDuplicates, updateOwner,
+  createOwner, duplicatesOfOwner, getOwner, listOwners, ownerDuplicates, updateOwner,
   type OwnerAddress, type OwnerCandidate, type OwnerInput, type OwnerListQuery, type OwnerView,
 } from './owners.server';
 export { getPatient } from './patients.server';
 export {
-  createPatient, patientDuplicates, patientForEdit, updatePatient,
+  createPatient, duplicatesOfPatient, patientDuplicates, patientForEdit, updatePatient,
   type PatientCandidate, type PatientInput, type StatusEffects,
 } from './patients-write.server';
 export { patientWeights, recordWeight, weightView, type WeightInput } from './weights.server';

@@ -128,6 +128,14 @@ export async function ownerDuplicates(db: Kysely<Database>, clinicId: string, in
   }));
 }
 
+/** Other owners of the clinic this one may duplicate (same phone or email), for the merge panel. */
+export async function duplicatesOfOwner(principal: Principal, ownerId: string): Promise<OwnerCandidate[]> {
+  const clinicId = clinicScope(principal);
+  const db = getDb();
+  const owner = await ownerRow(db, clinicId, ownerId);
+  return ownerDuplicates(db, clinicId, owner, ownerId);
+}
+
 /** The error a create answers when it may duplicate existing records: 409 with the candidates. */
 export function possibleDuplicate(what: 'owner' | 'patient', candidates: unknown[]): DomainError {
   return new DomainError(

@@ -160,7 +160,8 @@ export async function updatePatient(principal: Principal, patientId: string, pat
       if (!owner || owner.mergedIntoId) throw new DomainError('bad_request', 'Pick the owner again.', { ownerId: 'not an owner of this clinic' });
       set.clientId = owner.id;
     }
-    const birth = birthDateOf(patch.birthDate, patch.ageEstimate, today);
+    // The birth date on file, sent back unchanged, keeps whether it was an estimate.
+    const birth = patch.birthDate === before.birthDate && !patch.ageEstimate ? undefined : birthDateOf(patch.birthDate, patch.ageEstimate, today);
     if (birth) Object.assign(set, birth);
     const status = patch.status ?? before.status;
     const birthDate = (set.birthDate as IsoDate | null | undefined) === undefined ? before.birthDate : (set.birthDate as IsoDate | null);
@@ -182,6 +183,14 @@ export async function updatePatient(principal: Principal, patientId: string, pat
     ], at);
     return { patient: row, effects };
   });
+}
+
+/** Other patients this one may duplicate (same name and species, same owner or owner phone), for the merge panel. */
+export async function duplicatesOfPatient(principal: Principal, patientId: string): Promise<PatientCandidate[]> {
+  const clinicId = clinicScope(principal);
+  const db = getDb();
+  const patient = await patientRow(db, clinicId, patientId);
+  return patientDuplicates(db, clinicId, { ownerId: patient.clientId, name: patient.name, species: patient.species }, patientId);
 }
 
 /** A patient row for edit forms (merged ones answer not found). */

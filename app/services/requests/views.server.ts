@@ -156,7 +156,7 @@ export async function queueItems(principal: Principal, tab: RequestQueue | 'to_d
   const rows = await (tab === 'to_dispense' ? base.where('r.status', '=', 'to_dispense') : base.where('r.status', '=', 'open').where('r.queue', '=', tab))
     .selectAll('r')
     .select([
-      'p.name as petName', 'p.species', 'p.weightKg', 'p.lastWellnessExamOn', 'p.status as patientStatus',
+      'p.name as petName', 'p.species', 'p.weightKg', 'p.weightMeasuredOn', 'p.lastWellnessExamOn', 'p.status as patientStatus',
       'm.name as medName', 'm.strength', 'm.form', 'm.controlledSchedule', 'm.compounded',
       'rx.sig', 'rx.writtenOn', 'rx.expiresOn', 'rx.refillsAuthorized', 'rx.refillsUsed', 'rx.standingOrder', 'rx.status as rxStatus',
       'pr.name as prescriberName', 'u.name as assigneeName',
@@ -188,7 +188,7 @@ export async function queueItems(principal: Principal, tab: RequestQueue | 'to_d
     const view = requestView(r as unknown as RefillRequest, at);
     return {
       ...view,
-      pet: r.petName ? { name: r.petName, species: r.species, weightKg: r.weightKg, lastWellnessExamOn: r.lastWellnessExamOn, status: r.patientStatus } : null,
+      pet: r.petName ? { name: r.petName, species: r.species, weightKg: r.weightKg, weightMeasuredOn: r.weightMeasuredOn, lastWellnessExamOn: r.lastWellnessExamOn, status: r.patientStatus } : null,
       prescription: r.medName
         ? {
             medication: medicationLabel({ name: r.medName, strength: r.strength ?? '', form: r.form ?? '' }),

@@ -1,0 +1,85 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Button } from '~/components/button';
+import { PageHeader } from '~/components/page-header';
+import type { Bind } from '~/components/records/bind';
+import { PatientFields } from '~/components/records/patient-fields';
+import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { patientFormSchema, patientFormValues, type PatientForm } from '~/schemas/patients';
+import { requireUser } from '~/services/identity/auth.server';
+import { DomainError } from '~/services/platform/errors';
+import { patientForEdit, updatePatient } from '~/services/records/index.server';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.patient.name ?? 'patient'} — vialcart` }];
+
+const notFoundPage = (error: unknown): never => {
+  if (error instanceof DomainError && error.code === 'not_found') {
+    const mergedIntoId = error.details?.mergedIntoId;
+    if (typeof mergedIntoId === 'string') throw redirect(`/patients/${mergedIntoId}/edit`);
+    throw new Response('Patient not found.', { status: 404 });
+  }
+  throw error;
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  return json({ patient: await patientForEdit(user, params.id ?? '').catch(notFoundPage) });
+}
+
+/** Saves the patient; a status change's effects come back to the patient page in its address. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, { area: 'clinic' });
+  const parsed = parseFormData(await request.formData(), patientFormSchema);
+  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
+  try {
+    const { patient, effects } = await updatePatient(user, params.id ?? '', parsed.data.patient);
+    const said = new URLSearchParams({ saved: '1' });
+    if (effects) {
+      said.set('lines', String(effects.cartLinesRemoved));
+      said.set('requests', String(effects.requestsCancelled));
+      said.set('reminders', String(effects.remindersStopped));
+    }
+    return redirect(`/patients/${patient.id}?${said.toString()}`);
+  } catch (error) {
+    notFoundPage(error);
+    if (!(error instanceof DomainError) || !['bad_request', 'conflict'].includes(error.code)) throw error;
+    return json<FormErrors>({ formError: error.message, fieldErrors: error.fields }, { status: error.code === 'conflict' ? 409 : 400 });
+  }
+}
+
+export default function EditPatientPage() {
+  const { patient } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { register, onSubmit, errorOf, watch } = useRemixForm(patientFormSchema, { defaultValues: patientFormValues(patient.clientId, patient), actionData });
+  const bind: Bind = (name) => ({ ...register(name as keyof PatientForm), error: errorOf(name) });
+  return (
+    <div className="stack-lg">
+      <PageHeader
+        title={`Edit ${patient.name}`}
+        description={
+          <>
+            A pet of <Link to={`/owners/${patient.clientId}`}>{patient.ownerName}</Link>
+            {patient.birthDateEstimated ? '. The birth date on file is an estimate.' : '.'}
+          </>
+        }
+      />
+      <Form method="post" noValidate onSubmit={onSubmit} className="stack card card--padded">
+        {actionData?.formError ? (
+          <p role="alert" className="form-error">
+            {actionData.formError}
+          </p>
+        ) : null}
+        <input type="hidden" {...register('ownerId')} />
+        <PatientFields bind={bind} status={String(watch('status') ?? patient.status)} />
+        <div className="cluster">
+          <Button type="submit" variant="primary" loading={navigation.state === 'submitting'}>
+            Save patient
+          </Button>
+          <Link to={`/patients/${patient.id}`}>Cancel</Link>
+        </div>
+      </Form>
+    </div>
+  );
+}
