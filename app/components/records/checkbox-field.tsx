@@ -1,14 +1,19 @@
-import { useId, type ReactNode } from 'react';
+import { forwardRef, useId, type ReactNode } from 'react';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 
-/** A labelled checkbox with its hint and error (FormField renders text inputs, selects and textareas). */
-export function CheckboxField({ label, hint, error, ...field }: UseFormRegisterReturn & { label: ReactNode; hint?: ReactNode; error?: string }) {
+type CheckboxFieldProps = Omit<UseFormRegisterReturn, 'ref'> & { label: ReactNode; hint?: ReactNode; error?: string };
+
+/**
+ * A labelled checkbox with its hint and error (FormField renders text inputs, selects and
+ * textareas). Forwards its ref so react-hook-form's `register` can read and set it.
+ */
+export const CheckboxField = forwardRef<HTMLInputElement, CheckboxFieldProps>(function CheckboxField({ label, hint, error, ...field }, ref) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label className="check" htmlFor={id}>
-        <input type="checkbox" id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} {...field} />
+        <input type="checkbox" id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} ref={ref} {...field} />
         <span>{label}</span>
       </label>
       {hint ? (
@@ -23,4 +28,4 @@ export function CheckboxField({ label, hint, error, ...field }: UseFormRegisterR
       ) : null}
     </div>
   );
-}
+});

@@ -6,8 +6,13 @@ import { formatSpecies } from '~/lib/format';
 /** A patient the manager may merge into this one. */
 export type MergeCandidate = { id: string; name: string; species: string; ownerName: string; why: string };
 
+type MergeAnswer = { ok: boolean; message: string };
+// One fetcher for every row, so its answer outlives the row it merged away.
+const mergeKey = (patientId: string) => `merge-into-${patientId}`;
+
 function MergeRow({ patientId, patientName, candidate }: { patientId: string; patientName: string; candidate: MergeCandidate }) {
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<MergeAnswer>({ key: mergeKey(patientId) });
+  const busy = fetcher.state !== 'idle' && fetcher.formData?.get('mergedId') === candidate.id;
   return (
     <li>
       <fetcher.Form method="post" action={`/patients/${patientId}/merge`} className="cluster">
@@ -18,11 +23,10 @@ function MergeRow({ patientId, patientName, candidate }: { patientId: string; pa
         <label className="check">
           <input type="checkbox" name="confirm" required aria-label={`Confirm merging ${candidate.name} into ${patientName}`} /> <span>Confirm</span>
         </label>
-        <Button size="sm" type="submit" loading={fetcher.state !== 'idle'} aria-label={`Merge ${candidate.name} into ${patientName}`}>
+        <Button size="sm" type="submit" loading={busy} aria-label={`Merge ${candidate.name} into ${patientName}`}>
           Merge into this record
         </Button>
       </fetcher.Form>
-      <Toaster message={fetcher.state === 'idle' && fetcher.data ? { id: `${candidate.id}-${fetcher.data.message}`, text: fetcher.data.message, tone: fetcher.data.ok ? 'success' : 'danger' } : null} />
     </li>
   );
 }
@@ -32,8 +36,10 @@ function MergeRow({ patientId, patientName, candidate }: { patientId: string; pa
  * another record, each with "Merge into this record" (its history moves here; audited).
  */
 export function MergePatients({ patientId, patientName, duplicates, found, mergeQ }: { patientId: string; patientName: string; duplicates: MergeCandidate[]; found: MergeCandidate[] | null; mergeQ: string }) {
+  const answer = useFetcher<MergeAnswer>({ key: mergeKey(patientId) });
   return (
     <section className="card card--padded stack-sm" aria-labelledby="merge-heading">
+      <Toaster message={answer.state === 'idle' && answer.data ? { id: answer.data.message, text: answer.data.message, tone: answer.data.ok ? 'success' : 'danger' } : null} />
       <h2 id="merge-heading">Merge a duplicate record into this one</h2>
       <p className="muted">
         Its orders, cart lines, prescriptions, refill requests and reminders, messages, weights and exams move to {patientName}, and it leaves the lists. Managers only; audited.
