@@ -9,10 +9,9 @@ import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
 import { WeightText } from '~/components/weight-text';
 import { formatDate, formatPhone, formatSpecies, humanize } from '~/lib/format';
-import { parseFormData } from '~/lib/forms';
+import { firstError, formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { mergeFormSchema } from '~/schemas/patients';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
 import { duplicatesOfOwner, getOwner, listOwners, mergeOwners, principalToday } from '~/services/records/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.owner.name ?? 'Owner'} — vialcart` }];
@@ -21,11 +20,8 @@ const isManager = (role: string) => role === 'manager' || role === 'admin';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const owner = await getOwner(user, params.id ?? '').catch((error: unknown) => {
-    // Another clinic's owner is simply not there: 404, never 403 with a hint.
-    if (error instanceof DomainError && error.code === 'not_found') throw new Response('Owner not found.', { status: 404 });
-    throw error;
-  });
+  // Another clinic's owner is simply not there: 404, never 403 with a hint.
+  const owner = await getOwner(user, params.id ?? '').catch(orNotFoundPage('Owner not found.'));
   if (owner.mergedIntoId) throw redirect(`/owners/${owner.mergedIntoId}`);
   const mergeQ = (new URL(request.url).searchParams.get('mergeQ') ?? '').trim().slice(0, 100);
   const manager = isManager(user.role);
@@ -40,19 +36,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-/** A manager merges another owner into this one. */
+/** A manager merges another owner into this one (the page's toast reads `message`). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), mergeFormSchema);
-  if (!parsed.ok) return json({ ok: false, message: Object.values(parsed.errors.fieldErrors ?? {})[0] ?? 'Check the form.' }, { status: 400 });
-  try {
-    const result = await mergeOwners(user, params.id ?? '', parsed.data.mergedId);
-    const moved = result.moved.patients ?? 0;
-    return json({ ok: true, message: `Merged. ${moved} ${moved === 1 ? 'pet' : 'pets'} and the other owner’s requests and messages moved here.` });
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return json({ ok: false, message: error.message }, { status: error.code === 'forbidden' ? 403 : error.code === 'not_found' ? 404 : 400 });
-  }
+  const form = await request.formData();
+  return formAction(
+    async () => {
+      const result = await mergeOwners(user, params.id ?? '', readForm(form, mergeFormSchema).mergedId);
+      const moved = result.moved.patients ?? 0;
+      return { ok: true, message: `Merged. ${moved} ${moved === 1 ? 'pet' : 'pets'} and the other owner’s requests and messages moved here.` };
+    },
+    { extra: (errors) => ({ ok: false, message: firstError(errors) }) },
+  );
 }
 
 type Candidate = { id: string; name: string; phone: string | null; email: string | null; reason: string };

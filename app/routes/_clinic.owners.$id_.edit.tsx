@@ -5,22 +5,17 @@ import { Button } from '~/components/button';
 import { PageHeader } from '~/components/page-header';
 import type { Bind } from '~/components/records/bind';
 import { OwnerFields } from '~/components/records/owner-fields';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { useRemixForm } from '~/lib/forms';
 import { ownerFormSchema, ownerFormValues, type OwnerForm } from '~/schemas/owners';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
 import { getOwner, updateOwner } from '~/services/records/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.owner.name ?? 'owner'} — vialcart` }];
 
-const notFoundPage = (error: unknown): never => {
-  if (error instanceof DomainError && error.code === 'not_found') throw new Response('Owner not found.', { status: 404 });
-  throw error;
-};
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const owner = await getOwner(user, params.id ?? '').catch(notFoundPage);
+  const owner = await getOwner(user, params.id ?? '').catch(orNotFoundPage('Owner not found.'));
   if (owner.mergedIntoId) throw redirect(`/owners/${owner.mergedIntoId}/edit`);
   return json({ owner });
 }
@@ -28,16 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** Saves the owner and goes back to it. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), ownerFormSchema);
-  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
-  try {
-    const owner = await updateOwner(user, params.id ?? '', parsed.data.owner);
+  const form = await request.formData();
+  return formAction(async () => {
+    const owner = await updateOwner(user, params.id ?? '', readForm(form, ownerFormSchema).owner);
     return redirect(`/owners/${owner.id}?saved=1`);
-  } catch (error) {
-    notFoundPage(error);
-    if (!(error instanceof DomainError) || !['bad_request', 'conflict'].includes(error.code)) throw error;
-    return json<FormErrors>({ formError: error.message, fieldErrors: error.fields }, { status: error.code === 'conflict' ? 409 : 400 });
-  }
+  });
 }
 
 export default function EditOwnerPage() {

@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { Button } from '~/components/button';
 import { PageHeader } from '~/components/page-header';
 import type { Bind } from '~/components/records/bind';
 import { PossibleDuplicates, type DuplicateCandidate } from '~/components/records/duplicates';
 import { OwnerFields } from '~/components/records/owner-fields';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { ownerFormSchema, ownerFormValues, type OwnerForm } from '~/schemas/owners';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import type { DomainError } from '~/services/platform/errors';
 import { createOwner } from '~/services/records/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'New owner — vialcart' }];
@@ -19,22 +20,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-type Answer = FormErrors & { duplicates?: DuplicateCandidate[] };
+/** The candidates a possible duplicate answers with (409), for the form to show until confirmed. */
+const duplicatesOf = (_errors: FormErrors, error?: DomainError) => ({ duplicates: error?.details?.duplicates as DuplicateCandidate[] | undefined });
 
 /** Creates the owner and opens it; a possible duplicate comes back with the candidates until confirmed. */
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), ownerFormSchema);
-  if (!parsed.ok) return json<Answer>(parsed.errors, { status: 400 });
-  try {
-    const answer = await createOwner(user, parsed.data.owner, { allowDuplicate: parsed.data.allowDuplicate });
-    const { owner } = answer.body as { owner: { id: string } };
-    return redirect(`/owners/${owner.id}?created=owner`);
-  } catch (error) {
-    if (!(error instanceof DomainError) || !['bad_request', 'conflict'].includes(error.code)) throw error;
-    const duplicates = error.details?.duplicates as DuplicateCandidate[] | undefined;
-    return json<Answer>({ formError: error.message, ...(duplicates ? { duplicates } : { fieldErrors: error.fields }) }, { status: error.code === 'conflict' ? 409 : 400 });
-  }
+  const form = await request.formData();
+  return formAction(async () => {
+    const input = readForm(form, ownerFormSchema);
+    const { value } = await createOwner(user, input.owner, { allowDuplicate: input.allowDuplicate });
+    return redirect(`/owners/${value.owner.id}?created=owner`);
+  }, { extra: duplicatesOf });
 }
 
 export default function NewOwnerPage() {

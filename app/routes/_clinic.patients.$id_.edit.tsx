@@ -5,7 +5,8 @@ import { Button } from '~/components/button';
 import { PageHeader } from '~/components/page-header';
 import type { Bind } from '~/components/records/bind';
 import { PatientFields } from '~/components/records/patient-fields';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { useRemixForm } from '~/lib/forms';
 import { patientFormSchema, patientFormValues, type PatientForm } from '~/schemas/patients';
 import { requireUser } from '~/services/identity/auth.server';
 import { DomainError } from '~/services/platform/errors';
@@ -13,13 +14,11 @@ import { patientForEdit, updatePatient } from '~/services/records/index.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.patient.name ?? 'patient'} — vialcart` }];
 
+/** A merged record opens the survivor's edit page; another clinic's patient is a 404. */
 const notFoundPage = (error: unknown): never => {
-  if (error instanceof DomainError && error.code === 'not_found') {
-    const mergedIntoId = error.details?.mergedIntoId;
-    if (typeof mergedIntoId === 'string') throw redirect(`/patients/${mergedIntoId}/edit`);
-    throw new Response('Patient not found.', { status: 404 });
-  }
-  throw error;
+  const mergedIntoId = error instanceof DomainError ? error.details?.mergedIntoId : undefined;
+  if (typeof mergedIntoId === 'string') throw redirect(`/patients/${mergedIntoId}/edit`);
+  return orNotFoundPage('Patient not found.')(error);
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -30,10 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** Saves the patient; a status change's effects come back to the patient page in its address. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), patientFormSchema);
-  if (!parsed.ok) return json<FormErrors>(parsed.errors, { status: 400 });
-  try {
-    const { patient, effects } = await updatePatient(user, params.id ?? '', parsed.data.patient);
+  const form = await request.formData();
+  return formAction(async () => {
+    const { patient, effects } = await updatePatient(user, params.id ?? '', readForm(form, patientFormSchema).patient);
     const said = new URLSearchParams({ saved: '1' });
     if (effects) {
       said.set('lines', String(effects.cartLinesRemoved));
@@ -41,11 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       said.set('reminders', String(effects.remindersStopped));
     }
     return redirect(`/patients/${patient.id}?${said.toString()}`);
-  } catch (error) {
-    notFoundPage(error);
-    if (!(error instanceof DomainError) || !['bad_request', 'conflict'].includes(error.code)) throw error;
-    return json<FormErrors>({ formError: error.message, fieldErrors: error.fields }, { status: error.code === 'conflict' ? 409 : 400 });
-  }
+  });
 }
 
 export default function EditPatientPage() {

@@ -1,29 +1,24 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { json } from '@remix-run/node';
-import { parseFormData, type FormErrors } from '~/lib/forms';
+import { formAction, readForm, type FormErrors } from '~/http/forms.server';
 import { weightFormSchema } from '~/schemas/patients';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import type { DomainError } from '~/services/platform/errors';
 import { recordWeight } from '~/services/records/index.server';
 
-type Answer = FormErrors & { ok?: boolean; needsOverride?: boolean; range?: { min: number; max: number } | null };
+/** What the weight form needs besides its errors: whether to offer the override, and the species' range. */
+function overrideOf(errors: FormErrors, error?: DomainError) {
+  const details = error?.details as { needsOverride?: boolean; range?: { min: number; max: number } | null } | undefined;
+  // The service names the stored kilograms; the form's field is the typed value.
+  const fieldErrors = errors.fieldErrors ? Object.fromEntries(Object.entries(errors.fieldErrors).map(([k, v]) => [k === 'kg' ? 'value' : k, v])) : undefined;
+  return { fieldErrors, needsOverride: details?.needsOverride ?? false, range: details?.range ?? null };
+}
 
 /** "Record weight" on the patient page (posted by its fetcher). Outside the species' range the form asks for the override. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), weightFormSchema);
-  if (!parsed.ok) return json<Answer>(parsed.errors, { status: 400 });
-  try {
-    await recordWeight(user, params.id ?? '', parsed.data);
-    return json<Answer>({ ok: true });
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    // The service names the stored kilograms; the form's field is the typed value.
-    const fieldErrors = error.fields ? Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k === 'kg' ? 'value' : k, v])) : undefined;
-    const details = error.details as { needsOverride?: boolean; range?: { min: number; max: number } | null } | undefined;
-    return json<Answer>(
-      { formError: error.message, fieldErrors, needsOverride: details?.needsOverride ?? false, range: details?.range ?? null },
-      { status: error.code === 'not_found' ? 404 : 400 },
-    );
-  }
+  const form = await request.formData();
+  return formAction(async () => {
+    await recordWeight(user, params.id ?? '', readForm(form, weightFormSchema));
+    return { ok: true };
+  }, { extra: overrideOf });
 }

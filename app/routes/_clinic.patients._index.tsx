@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
-import { z } from 'zod';
 import { Badge } from '~/components/badge';
 import { Button, ButtonLink } from '~/components/button';
 import { DataTable } from '~/components/data-table';
@@ -9,22 +8,18 @@ import { EmptyState } from '~/components/empty-state';
 import { PageHeader } from '~/components/page-header';
 import { WeightText } from '~/components/weight-text';
 import { formatDate, formatPhone, formatSpecies, humanize } from '~/lib/format';
+import { patientsPageQuerySchema } from '~/schemas/patients';
+import { PATIENT_STATUSES } from '../../validators/vocabulary';
 import { requireUser } from '~/services/identity/auth.server';
 import { listOwners, listPatients, principalToday } from '~/services/records/index.server';
-import { PATIENT_STATUSES } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Patients — vialcart' }];
 
 const PAGE = 50;
-const query = z.object({
-  q: z.string().max(100).catch(''),
-  status: z.enum(PATIENT_STATUSES).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const { q, status, page } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { q, status, page } = patientsPageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [result, owners, today] = await Promise.all([
     listPatients(user, { q, status, limit: PAGE, offset: (page - 1) * PAGE }),
     // Owners matching the search, pets or not (a new owner has none yet).

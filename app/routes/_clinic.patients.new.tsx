@@ -9,10 +9,11 @@ import type { Bind } from '~/components/records/bind';
 import { PossibleDuplicates, type DuplicateCandidate } from '~/components/records/duplicates';
 import { PatientFields } from '~/components/records/patient-fields';
 import { formatPhone } from '~/lib/format';
-import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
+import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
+import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { patientFormSchema, patientFormValues, type PatientForm } from '~/schemas/patients';
 import { requireUser } from '~/services/identity/auth.server';
-import { DomainError } from '~/services/platform/errors';
+import type { DomainError } from '~/services/platform/errors';
 import { createPatient, getOwner, listOwners } from '~/services/records/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'New patient — vialcart' }];
@@ -22,10 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const ownerId = url.searchParams.get('ownerId');
   if (ownerId) {
-    const owner = await getOwner(user, ownerId).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'not_found') throw new Response('Owner not found.', { status: 404 });
-      throw error;
-    });
+    const owner = await getOwner(user, ownerId).catch(orNotFoundPage('Owner not found.'));
     if (owner.mergedIntoId) throw redirect(`/patients/new?ownerId=${owner.mergedIntoId}`);
     return json({ owner: { id: owner.id, name: owner.name, petNames: owner.pets.map((p) => p.name) }, q: '', owners: null });
   }
@@ -35,22 +33,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ owner: null, q, owners });
 }
 
-type Answer = FormErrors & { duplicates?: DuplicateCandidate[] };
+/** The candidates a possible duplicate answers with (409), for the form to show until confirmed. */
+const duplicatesOf = (_errors: FormErrors, error?: DomainError) => ({ duplicates: error?.details?.duplicates as DuplicateCandidate[] | undefined });
 
 /** Creates the patient and opens it; a possible duplicate comes back with the candidates until confirmed. */
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const parsed = parseFormData(await request.formData(), patientFormSchema);
-  if (!parsed.ok) return json<Answer>(parsed.errors, { status: 400 });
-  try {
-    const answer = await createPatient(user, parsed.data.patient, { allowDuplicate: parsed.data.allowDuplicate });
-    const { patient } = answer.body as { patient: { id: string } };
-    return redirect(`/patients/${patient.id}?created=1`);
-  } catch (error) {
-    if (!(error instanceof DomainError) || !['bad_request', 'conflict'].includes(error.code)) throw error;
-    const duplicates = error.details?.duplicates as DuplicateCandidate[] | undefined;
-    return json<Answer>({ formError: error.message, ...(duplicates ? { duplicates } : { fieldErrors: error.fields }) }, { status: error.code === 'conflict' ? 409 : 400 });
-  }
+  const form = await request.formData();
+  return formAction(async () => {
+    const input = readForm(form, patientFormSchema);
+    const { value } = await createPatient(user, input.patient, { allowDuplicate: input.allowDuplicate });
+    return redirect(`/patients/${value.patient.id}?created=1`);
+  }, { extra: duplicatesOf });
 }
 
 function PickOwner({ q, owners }: { q: string; owners: { id: string; name: string; phone: string | null; email: string | null; petCount: number }[] | null }) {

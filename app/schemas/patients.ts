@@ -16,6 +16,13 @@ export const patientListQuerySchema = z.object({
 });
 
 /** `GET /api/v1/refill-day` query. */
+/** The /patients page's address: a bad value falls back to the default (a link is never refused). */
+export const patientsPageQuerySchema = z.object({
+  q: z.string().max(100).catch(''),
+  status: z.enum(PATIENT_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).catch(1),
+});
+
 export const refillDayQuerySchema = z.object({ withinDays: z.coerce.number().int().min(0).max(365).default(14) });
 
 const species = z.enum(SPECIES, { error: `Choose a species from the list (${SPECIES.join(', ')}).` });

@@ -16,7 +16,7 @@ async function tabTo(page: Page, matches: () => boolean, limit = 60) {
 }
 
 describe('entering a new owner and pet by keyboard', () => {
-  it('creates the owner, the pet and a weight with keys only, refusing an implausible weight until overridden', async () => {
+  it('creates the owner, the pet and a weight with keys only, refusing an implausible weight until it is corrected', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInAs(page, app.server.url, 'tech@riverside.example');
     await clearHydration(page);

@@ -2,9 +2,9 @@
  * Merging two records a clinic entered twice, by a manager. Everything that points at the
  * merged record moves to the survivor — order lines, cart lines, prescriptions (their
  * reminders follow them), refill requests, notifications, weights, exams; for owners, pets,
- * requests and notifications — in one transaction, audited with what moved. The merged row
- * stays, pointing at the survivor (`merged_into_id`), so old links, messages and audit
- * entries still resolve; lists and searches no longer show it.
+ * requests, notifications and the text-message consent log — in one transaction, audited
+ * with what moved. The merged row stays, pointing at the survivor (`merged_into_id`), so old
+ * links, messages and audit entries still resolve; lists and searches no longer show it.
  *
  * `PATIENT_REFERENCES` and `OWNER_REFERENCES` name every column that references a patient or
  * an owner; test/integration/records-merge.test.ts fails when a migration adds a reference
@@ -37,7 +37,7 @@ export const PATIENT_REFERENCES = [
 ] as const;
 
 /** Every `table.column` referencing `clients(id)`. */
-export const OWNER_REFERENCES = ['patients.client_id', 'refill_requests.client_id', 'notifications.client_id', 'clients.merged_into_id'] as const;
+export const OWNER_REFERENCES = ['patients.client_id', 'refill_requests.client_id', 'notifications.client_id', 'sms_consents.client_id', 'clients.merged_into_id'] as const;
 
 function requireManager(principal: Principal) {
   if (principal.kind !== 'user' || (principal.role !== 'manager' && principal.role !== 'admin')) {
