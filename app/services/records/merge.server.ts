@@ -1,10 +1,11 @@
 /**
  * Merging two records a clinic entered twice, by a manager. Everything that points at the
  * merged record moves to the survivor — order lines, cart lines, prescriptions (their
- * reminders follow them), refill requests, notifications, weights, exams; for owners, pets,
- * requests, notifications and the text-message consent log — in one transaction, audited
- * with what moved. The merged row stays, pointing at the survivor (`merged_into_id`), so old
- * links, messages and audit entries still resolve; lists and searches no longer show it.
+ * reminders follow them), refill and renewal requests, notifications, weights, exams; for
+ * owners, pets, requests, notifications and the text-message consent log — in one
+ * transaction, audited with what moved. The merged row stays, pointing at the survivor
+ * (`merged_into_id`), so old links, messages and audit entries still resolve; lists and
+ * searches no longer show it.
  *
  * `PATIENT_REFERENCES` and `OWNER_REFERENCES` name every column that references a patient or
  * an owner; test/integration/records-merge.test.ts fails when a migration adds a reference
@@ -30,6 +31,7 @@ export const PATIENT_REFERENCES = [
   'order_lines.patient_id',
   'prescriptions.patient_id',
   'refill_requests.patient_id',
+  'renewal_requests.patient_id',
   'notifications.patient_id',
   'patient_weights.patient_id',
   'patient_exams.patient_id',
