@@ -6,7 +6,7 @@ import { DomainError } from '../platform/errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../schemas/identity';
 
 // Password strength is judged by zxcvbn-ts with its common and English dictionaries
-// (docs/decisions/014-password-strength.md): a password must be at least MIN_PASSWORD_LENGTH
+// (docs/decisions/013-password-strength.md): a password must be at least MIN_PASSWORD_LENGTH
 // long and score 3 of 4 ("safely unguessable"), with the person's own name, email and clinic
 // counted as known words.
 
