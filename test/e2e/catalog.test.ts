@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
-import { screenshot, signInAs } from '../support/browser';
+import { screenshot, signInAs, waitForHydration } from '../support/browser';
 import { setUpBrowserApp } from '../support/browser-app';
 
 const app = setUpBrowserApp();
@@ -107,7 +107,12 @@ describe('the catalog', () => {
   it('lets the admin upload a price list, watch it import and read the rejected rows', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signInAs(page, app.server.url, 'admin@vialcart.example');
+    // The admin starts on Clinics; catalog imports are one link away in the navigation.
+    await page.waitForURL(/\/admin\/clinics$/);
+    await waitForHydration(page);
+    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Catalog imports' }).click();
     await page.waitForURL(/\/admin\/imports$/);
+    await waitForHydration(page);
     const csv = [
       'sku,medication,strength,form,package,unit_price,stock,turnaround_days',
       'PAC-9001,Zonisamide,10 mg/mL,oral suspension,30 mL bottle,24.00,40,2',
