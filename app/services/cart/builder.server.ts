@@ -12,7 +12,7 @@ import { isUuid } from '../../../validators/vocabulary';
 import { clientFullName } from '../records/sql.server';
 import { getOpenCart } from './store.server';
 import { currentPrescriptions } from '../records/prescriptions.server';
-import { openRenewalsFor } from '../records/renewals.server';
+import { openRenewalsForIn } from '../records/renewals.server';
 import { prescriptionLapse } from '../../../validators/prescriptions';
 
 /**
@@ -58,7 +58,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
   if (rows.length === 0) return { today: day, withinDays, patients: [] };
   const plan = await planFromHistory(db, principal, rows, { substitute: true });
   const [renewals, extra] = await Promise.all([
-    openRenewalsFor(principal, [...current.values()].map((rx) => rx.id), db),
+    openRenewalsForIn(db, principal, [...current.values()].map((rx) => rx.id)),
     db
       .selectFrom('patients as p')
       .innerJoin('clients as c', 'c.id', 'p.clientId')

@@ -174,27 +174,29 @@ async function checkNumberFree(tx: Db, clinicId: string, prescriberId: string, n
  * bad check digit, an unknown state, no schedules or a past expiry are refused naming the
  * field; one registration per state (edit it to renew it).
  */
-export async function addDeaRegistration(principal: Principal, target: PrescriberTarget, input: DeaRegistrationInput, opts: { tx?: Transaction<Database> } = {}) {
+export function addDeaRegistration(principal: Principal, target: PrescriberTarget, input: DeaRegistrationInput) {
+  return getDb().transaction().execute((tx) => addDeaRegistrationIn(tx, principal, target, input));
+}
+
+/** `addDeaRegistration` inside the caller's transaction (the API's idempotent add). */
+export async function addDeaRegistrationIn(tx: Transaction<Database>, principal: Principal, target: PrescriberTarget, input: DeaRegistrationInput) {
   const clinicId = clinicScope(principal);
   requireManager(principal);
-  const work = async (tx: Transaction<Database>) => {
-    const today = await clinicToday(tx, clinicId);
-    const fields: Record<string, string> = {};
-    const number = checkDea(input, today, fields);
-    refuse(fields);
-    const prescriber = await prescriberFor(tx, clinicId, target);
-    const sameState = await tx.selectFrom('deaRegistrations').select('number').where('prescriberId', '=', prescriber.id).where('state', '=', input.state).executeTakeFirst();
-    if (sameState) throw badRequest(`${prescriber.name} already has a DEA registration in ${input.state} (${sameState.number}); edit it instead.`, { state: `A registration in ${input.state} is already on file.` });
-    await checkNumberFree(tx, clinicId, prescriber.id, number);
-    const row = await tx
-      .insertInto('deaRegistrations')
-      .values({ prescriberId: prescriber.id, state: input.state, number, schedules: sortSchedules(input.schedules), expiresOn: input.expiresOn })
-      .returning(['id', 'state', 'number', 'schedules', 'expiresOn'])
-      .executeTakeFirstOrThrow();
-    await audit(tx, principal, { clinicId, action: 'prescriber.dea_added', subjectType: 'prescriber', subjectId: prescriber.id, detail: { registrationId: row.id, state: row.state, number: row.number, schedules: row.schedules, expiresOn: row.expiresOn } });
-    return { prescriberId: prescriber.id, deaRegistration: row };
-  };
-  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
+  const today = await clinicToday(tx, clinicId);
+  const fields: Record<string, string> = {};
+  const number = checkDea(input, today, fields);
+  refuse(fields);
+  const prescriber = await prescriberFor(tx, clinicId, target);
+  const sameState = await tx.selectFrom('deaRegistrations').select('number').where('prescriberId', '=', prescriber.id).where('state', '=', input.state).executeTakeFirst();
+  if (sameState) throw badRequest(`${prescriber.name} already has a DEA registration in ${input.state} (${sameState.number}); edit it instead.`, { state: `A registration in ${input.state} is already on file.` });
+  await checkNumberFree(tx, clinicId, prescriber.id, number);
+  const row = await tx
+    .insertInto('deaRegistrations')
+    .values({ prescriberId: prescriber.id, state: input.state, number, schedules: sortSchedules(input.schedules), expiresOn: input.expiresOn })
+    .returning(['id', 'state', 'number', 'schedules', 'expiresOn'])
+    .executeTakeFirstOrThrow();
+  await audit(tx, principal, { clinicId, action: 'prescriber.dea_added', subjectType: 'prescriber', subjectId: prescriber.id, detail: { registrationId: row.id, state: row.state, number: row.number, schedules: row.schedules, expiresOn: row.expiresOn } });
+  return { prescriberId: prescriber.id, deaRegistration: row };
 }
 
 /** Changes a DEA registration (renewed, schedules changed); the same checks as adding one. */

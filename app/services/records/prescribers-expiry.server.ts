@@ -50,7 +50,8 @@ const KIND_LABEL = { license: 'licence', dea: 'DEA registration' } as const;
  * Writes, for every clinic, one email per credential expiring within 60 days to each active
  * manager who has not had it for that expiry date. Answers how many emails were written.
  */
-export async function sendCredentialExpiryNotices(db: Db = getDb()): Promise<number> {
+export async function sendCredentialExpiryNotices(): Promise<number> {
+  const db = getDb();
   const clinics = await db.selectFrom('clinics').select(['id', 'name']).execute();
   const base = getEnv().APP_URL.replace(/\/$/, '');
   let written = 0;
@@ -93,6 +94,6 @@ export function registerPrescriberTasks(): void {
 }
 
 /** Queues the expiry check now (after a manager changes a credential; tests). */
-export async function enqueueCredentialExpiryCheck(db: Db = getDb()): Promise<void> {
-  await enqueue(db, 'prescribers.expiry_notices', {}, { jobKey: 'prescribers-expiry-notices' });
+export async function enqueueCredentialExpiryCheck(): Promise<void> {
+  await enqueue(getDb(), 'prescribers.expiry_notices', {}, { jobKey: 'prescribers-expiry-notices' });
 }

@@ -7,10 +7,10 @@
  */
 import { createOnce } from '../platform/idempotency.server';
 import { clinicScope, type Principal } from '../identity/principal';
-import { addDeaRegistration, type DeaRegistrationInput } from './prescribers-credentials.server';
-import { discontinuePrescription, writePrescription, type PrescriptionInput, type RenewalInput } from './prescriptions-write.server';
-import { renewPrescription } from './prescriptions-renew.server';
-import { requestRenewals } from './renewals.server';
+import { addDeaRegistrationIn, type DeaRegistrationInput } from './prescribers-credentials.server';
+import { discontinuePrescriptionIn, writePrescriptionIn, type PrescriptionInput, type RenewalInput } from './prescriptions-write.server';
+import { renewPrescriptionIn } from './prescriptions-renew.server';
+import { requestRenewalsIn } from './renewals.server';
 
 type Once = { idempotencyKey?: string | null };
 const scope = (principal: Principal, what: string) => `clinic:${clinicScope(principal)}:${what}`;
@@ -18,29 +18,29 @@ const scope = (principal: Principal, what: string) => `clinic:${clinicScope(prin
 /** `POST /api/v1/prescriptions` → 201 `{prescription}`. */
 export function writePrescriptionAnswer(principal: Principal, body: PrescriptionInput & { actingUserId: string }, opts: Once = {}) {
   const { actingUserId, ...input } = body;
-  return createOnce(scope(principal, 'prescriptions'), opts.idempotencyKey, body, async (tx) => ({ prescription: await writePrescription(principal, input, { actingUserId, tx }) }));
+  return createOnce(scope(principal, 'prescriptions'), opts.idempotencyKey, body, async (tx) => ({ prescription: await writePrescriptionIn(tx, principal, input, { actingUserId }) }));
 }
 
 /** `POST /api/v1/prescriptions/:id/renew` → 201 `{prescription}` (the renewal, `supersedesId` naming the old one). */
 export function renewPrescriptionAnswer(principal: Principal, id: string, body: RenewalInput & { actingUserId: string }, opts: Once = {}) {
   const { actingUserId, ...input } = body;
-  return createOnce(scope(principal, `prescriptions:${id}:renew`), opts.idempotencyKey, body, async (tx) => ({ prescription: await renewPrescription(principal, id, input, { actingUserId, tx }) }));
+  return createOnce(scope(principal, `prescriptions:${id}:renew`), opts.idempotencyKey, body, async (tx) => ({ prescription: await renewPrescriptionIn(tx, principal, id, input, { actingUserId }) }));
 }
 
 /** `POST /api/v1/prescriptions/:id/discontinue` → 200 `{prescription}` with `status: "discontinued"`. */
 export function discontinuePrescriptionAnswer(principal: Principal, id: string, body: { actingUserId: string; reason: string }, opts: Once = {}) {
-  return createOnce(scope(principal, `prescriptions:${id}:discontinue`), opts.idempotencyKey, body, async (tx) => ({ prescription: await discontinuePrescription(principal, id, { reason: body.reason }, { actingUserId: body.actingUserId, tx }) }));
+  return createOnce(scope(principal, `prescriptions:${id}:discontinue`), opts.idempotencyKey, body, async (tx) => ({ prescription: await discontinuePrescriptionIn(tx, principal, id, { reason: body.reason }, { actingUserId: body.actingUserId }) }));
 }
 
 /** `POST /api/v1/prescribers/:id/dea-registrations` → 201 `{deaRegistration}`; a bad check digit is 400 on `number`. */
 export function addDeaRegistrationAnswer(principal: Principal, prescriberId: string, body: DeaRegistrationInput, opts: Once = {}) {
   return createOnce(scope(principal, `prescribers:${prescriberId}:dea`), opts.idempotencyKey, body, async (tx) => {
-    const added = await addDeaRegistration(principal, { prescriberId }, body, { tx });
+    const added = await addDeaRegistrationIn(tx, principal, { prescriberId }, body);
     return { deaRegistration: { ...added.deaRegistration, prescriberId: added.prescriberId } };
   });
 }
 
 /** `POST /api/v1/renewal-requests` → 201 `{requests}` (an already waiting prescription answers its open request). */
 export function requestRenewalsAnswer(principal: Principal, body: { prescriptionIds: string[]; note?: string | null }, opts: Once = {}) {
-  return createOnce(scope(principal, 'renewal-requests'), opts.idempotencyKey, body, async (tx) => ({ requests: await requestRenewals(principal, body.prescriptionIds.map((prescriptionId) => ({ prescriptionId, note: body.note ?? null })), { tx }) }));
+  return createOnce(scope(principal, 'renewal-requests'), opts.idempotencyKey, body, async (tx) => ({ requests: await requestRenewalsIn(tx, principal, body.prescriptionIds.map((prescriptionId) => ({ prescriptionId, note: body.note ?? null }))) }));
 }

@@ -141,7 +141,11 @@ export async function renewPrescriptions(tx: Tx, principal: Principal, items: re
 }
 
 /** Renews one prescription (`POST /api/v1/prescriptions/:id/renew`, the prescription page). */
-export async function renewPrescription(principal: Principal, id: string, input: RenewalInput, opts: ActingOption & { tx?: Tx } = {}): Promise<PrescriptionView> {
-  const work = async (tx: Tx) => (await renewPrescriptions(tx, principal, [{ prescriptionId: id, input }], opts))[0]!;
-  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
+export function renewPrescription(principal: Principal, id: string, input: RenewalInput, opts: ActingOption = {}): Promise<PrescriptionView> {
+  return getDb().transaction().execute((tx) => renewPrescriptionIn(tx, principal, id, input, opts));
+}
+
+/** `renewPrescription` inside the caller's transaction (the API's idempotent renewal). */
+export async function renewPrescriptionIn(tx: Tx, principal: Principal, id: string, input: RenewalInput, opts: ActingOption = {}): Promise<PrescriptionView> {
+  return (await renewPrescriptions(tx, principal, [{ prescriptionId: id, input }], opts))[0]!;
 }

@@ -136,86 +136,88 @@ export const DECEASED = (name: string) => `${name} is recorded as deceased; no p
  * Writes a new prescription (`POST /api/v1/prescriptions`, the prescription form): 201 with the
  * prescription; bad input 400 and broken DEA or clinic rules 422, each naming the field.
  */
-export async function writePrescription(principal: Principal, input: PrescriptionInput, opts: ActingOption & { tx?: Tx } = {}): Promise<PrescriptionView> {
-  const clinicId = clinicScope(principal);
-  const work = async (tx: Tx) => {
-    const vet = await actingVet(tx, principal, opts);
-    const fields: Record<string, string> = {};
-    if (!isUuid(input.patientId)) throw notFound('Patient');
-    const patient = await tx.selectFrom('patients').select(['id', 'name', 'status']).where('id', '=', input.patientId).where('clinicId', '=', clinicId).executeTakeFirst();
-    if (!patient) throw notFound('Patient');
-    const medicationId = input.medicationId || null;
-    const medicationName = input.medicationName?.trim() || null;
-    let medication: { name: string; schedule: ControlledSchedule | null; form: string | null } | null = null;
-    if (medicationId && medicationName) fields.medicationName = 'Choose a catalog medication or type a product name, not both.';
-    else if (medicationId) {
-      const m = isUuid(medicationId) ? await tx.selectFrom('medications').select(['name', 'controlledSchedule', 'form']).where('id', '=', medicationId).executeTakeFirst() : undefined;
-      if (!m) fields.medicationId = 'No such medication in the catalog.';
-      else medication = { name: m.name, schedule: m.controlledSchedule, form: m.form };
-    } else if (medicationName) {
-      if (medicationName.length > 200) fields.medicationName = 'Keep the product name under 200 characters.';
-      // A product outside the catalog is still controlled if its name says so.
-      else medication = { name: medicationName, schedule: scheduleForMedicationName(medicationName), form: null };
-    } else fields.medicationId = 'Choose a medication from the catalog, or type the name of a commercial product.';
-    const sig = sigProblem(input.sig, medication?.form);
-    if (sig) fields.sig = sig;
-    checkCounts(input.quantity, input.refillsAuthorized, fields);
-    const unit = input.quantityUnit ?? 'vial';
-    if (!QUANTITY_UNITS.includes(unit)) fields.quantityUnit = `Count in ${QUANTITY_UNITS.join(', ')}.`;
-    if (Object.keys(fields).length) throw badRequest(Object.values(fields)[0]!, fields);
-    if (patient.status === 'deceased') throw new DomainError('unprocessable', DECEASED(patient.name), { patientId: DECEASED(patient.name) });
+export function writePrescription(principal: Principal, input: PrescriptionInput, opts: ActingOption = {}): Promise<PrescriptionView> {
+  return getDb().transaction().execute((tx) => writePrescriptionIn(tx, principal, input, opts));
+}
 
-    const clinic = await clinicFacts(tx, clinicId);
-    const schedule = medication!.schedule;
-    const writtenOn = input.writtenOn || clinic.today;
-    const expiresOn = input.expiresOn || defaultExpiry(writtenOn, schedule, clinic.policyMonths);
-    throwProblems(
-      checkPrescriptionWriting({
-        today: clinic.today,
-        clinicState: clinic.state,
-        schedule,
-        requiredDea: requiredDeaSchedule({ name: medication!.name, controlledSchedule: schedule }),
-        prescriber: vet.prescriber,
-        writtenOn,
-        expiresOn,
-        refillsAuthorized: input.refillsAuthorized,
-      }),
-    );
-    const at = now();
-    const row = await tx
-      .insertInto('prescriptions')
-      .values({
-        clinicId,
-        patientId: patient.id,
-        prescriberId: vet.prescriberId!,
-        medicationId,
-        medicationName: medicationId ? null : medicationName,
-        sig: input.sig.trim(),
-        quantity: input.quantity,
-        quantityUnit: unit,
-        refillsAuthorized: input.refillsAuthorized,
-        writtenOn,
-        expiresOn,
-        writtenBy: vet.userId,
-        createdAt: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(
-      tx,
-      vet.actor,
-      {
-        clinicId,
-        action: 'prescription.written',
-        subjectType: 'prescription',
-        subjectId: row.id,
-        detail: { patientId: patient.id, medicationId, medication: medication!.name, schedule, sig: input.sig.trim(), quantity: input.quantity, quantityUnit: unit, refillsAuthorized: input.refillsAuthorized, writtenOn, expiresOn, prescriberId: vet.prescriberId, ...(vet.via ? { via: vet.via } : {}) },
-      },
-      at,
-    );
-    return (await prescriptionViews(tx, clinicId, [row.id], clinic.today))[0]!;
-  };
-  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
+/** `writePrescription` inside the caller's transaction (the API's idempotent create). */
+export async function writePrescriptionIn(tx: Tx, principal: Principal, input: PrescriptionInput, opts: ActingOption = {}): Promise<PrescriptionView> {
+  const clinicId = clinicScope(principal);
+  const vet = await actingVet(tx, principal, opts);
+  const fields: Record<string, string> = {};
+  if (!isUuid(input.patientId)) throw notFound('Patient');
+  const patient = await tx.selectFrom('patients').select(['id', 'name', 'status']).where('id', '=', input.patientId).where('clinicId', '=', clinicId).executeTakeFirst();
+  if (!patient) throw notFound('Patient');
+  const medicationId = input.medicationId || null;
+  const medicationName = input.medicationName?.trim() || null;
+  let medication: { name: string; schedule: ControlledSchedule | null; form: string | null } | null = null;
+  if (medicationId && medicationName) fields.medicationName = 'Choose a catalog medication or type a product name, not both.';
+  else if (medicationId) {
+    const m = isUuid(medicationId) ? await tx.selectFrom('medications').select(['name', 'controlledSchedule', 'form']).where('id', '=', medicationId).executeTakeFirst() : undefined;
+    if (!m) fields.medicationId = 'No such medication in the catalog.';
+    else medication = { name: m.name, schedule: m.controlledSchedule, form: m.form };
+  } else if (medicationName) {
+    if (medicationName.length > 200) fields.medicationName = 'Keep the product name under 200 characters.';
+    // A product outside the catalog is still controlled if its name says so.
+    else medication = { name: medicationName, schedule: scheduleForMedicationName(medicationName), form: null };
+  } else fields.medicationId = 'Choose a medication from the catalog, or type the name of a commercial product.';
+  const sig = sigProblem(input.sig, medication?.form);
+  if (sig) fields.sig = sig;
+  checkCounts(input.quantity, input.refillsAuthorized, fields);
+  const unit = input.quantityUnit ?? 'vial';
+  if (!QUANTITY_UNITS.includes(unit)) fields.quantityUnit = `Count in ${QUANTITY_UNITS.join(', ')}.`;
+  if (Object.keys(fields).length) throw badRequest(Object.values(fields)[0]!, fields);
+  if (patient.status === 'deceased') throw new DomainError('unprocessable', DECEASED(patient.name), { patientId: DECEASED(patient.name) });
+
+  const clinic = await clinicFacts(tx, clinicId);
+  const schedule = medication!.schedule;
+  const writtenOn = input.writtenOn || clinic.today;
+  const expiresOn = input.expiresOn || defaultExpiry(writtenOn, schedule, clinic.policyMonths);
+  throwProblems(
+    checkPrescriptionWriting({
+      today: clinic.today,
+      clinicState: clinic.state,
+      schedule,
+      requiredDea: requiredDeaSchedule({ name: medication!.name, controlledSchedule: schedule }),
+      prescriber: vet.prescriber,
+      writtenOn,
+      expiresOn,
+      refillsAuthorized: input.refillsAuthorized,
+    }),
+  );
+  const at = now();
+  const row = await tx
+    .insertInto('prescriptions')
+    .values({
+      clinicId,
+      patientId: patient.id,
+      prescriberId: vet.prescriberId!,
+      medicationId,
+      medicationName: medicationId ? null : medicationName,
+      sig: input.sig.trim(),
+      quantity: input.quantity,
+      quantityUnit: unit,
+      refillsAuthorized: input.refillsAuthorized,
+      writtenOn,
+      expiresOn,
+      writtenBy: vet.userId,
+      createdAt: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await audit(
+    tx,
+    vet.actor,
+    {
+      clinicId,
+      action: 'prescription.written',
+      subjectType: 'prescription',
+      subjectId: row.id,
+      detail: { patientId: patient.id, medicationId, medication: medication!.name, schedule, sig: input.sig.trim(), quantity: input.quantity, quantityUnit: unit, refillsAuthorized: input.refillsAuthorized, writtenOn, expiresOn, prescriberId: vet.prescriberId, ...(vet.via ? { via: vet.via } : {}) },
+    },
+    at,
+  );
+  return (await prescriptionViews(tx, clinicId, [row.id], clinic.today))[0]!;
 }
 
 /**
@@ -223,24 +225,26 @@ export async function writePrescription(principal: Principal, input: Prescriptio
  * veterinarian's reason: it is no longer filled, leaves the refill-day builder, and its open
  * renewal request is cancelled. Cart lines filling it keep an error finding until removed.
  */
-export async function discontinuePrescription(principal: Principal, id: string, input: { reason: string }, opts: ActingOption & { tx?: Tx } = {}): Promise<PrescriptionView> {
+export function discontinuePrescription(principal: Principal, id: string, input: { reason: string }, opts: ActingOption = {}): Promise<PrescriptionView> {
+  return getDb().transaction().execute((tx) => discontinuePrescriptionIn(tx, principal, id, input, opts));
+}
+
+/** `discontinuePrescription` inside the caller's transaction (the API's idempotent discontinue). */
+export async function discontinuePrescriptionIn(tx: Tx, principal: Principal, id: string, input: { reason: string }, opts: ActingOption = {}): Promise<PrescriptionView> {
   const clinicId = clinicScope(principal);
-  const work = async (tx: Tx) => {
-    const vet = await actingVet(tx, principal, opts);
-    if (!isUuid(id)) throw notFound('Prescription');
-    const reason = input.reason?.trim() ?? '';
-    if (!reason) throw badRequest('Say why it is discontinued.', { reason: 'Say why it is discontinued.' });
-    if (reason.length > 500) throw badRequest('Keep the reason under 500 characters.', { reason: 'Keep the reason under 500 characters.' });
-    const rx = await tx.selectFrom('prescriptions').select(['id', 'status', 'patientId']).where('id', '=', id).where('clinicId', '=', clinicId).forUpdate().executeTakeFirst();
-    if (!rx) throw notFound('Prescription');
-    if (rx.status === 'discontinued') throw conflict('This prescription is already discontinued.', { status: rx.status });
-    if (rx.status === 'superseded') throw conflict('This prescription was renewed; discontinue the current one.', { status: rx.status });
-    const at = now();
-    await tx.updateTable('prescriptions').set({ status: 'discontinued', discontinuedAt: at, discontinuedBy: vet.userId, discontinuedReason: reason }).where('id', '=', id).execute();
-    await cancelRenewalRequests(tx, clinicId, [id], `Discontinued: ${reason}`, vet.userId, at);
-    await audit(tx, vet.actor, { clinicId, action: 'prescription.discontinued', subjectType: 'prescription', subjectId: id, detail: { reason, previousStatus: rx.status, patientId: rx.patientId, ...(vet.via ? { via: vet.via } : {}) } }, at);
-    const { today } = await clinicFacts(tx, clinicId);
-    return (await prescriptionViews(tx, clinicId, [id], today))[0]!;
-  };
-  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
+  const vet = await actingVet(tx, principal, opts);
+  if (!isUuid(id)) throw notFound('Prescription');
+  const reason = input.reason?.trim() ?? '';
+  if (!reason) throw badRequest('Say why it is discontinued.', { reason: 'Say why it is discontinued.' });
+  if (reason.length > 500) throw badRequest('Keep the reason under 500 characters.', { reason: 'Keep the reason under 500 characters.' });
+  const rx = await tx.selectFrom('prescriptions').select(['id', 'status', 'patientId']).where('id', '=', id).where('clinicId', '=', clinicId).forUpdate().executeTakeFirst();
+  if (!rx) throw notFound('Prescription');
+  if (rx.status === 'discontinued') throw conflict('This prescription is already discontinued.', { status: rx.status });
+  if (rx.status === 'superseded') throw conflict('This prescription was renewed; discontinue the current one.', { status: rx.status });
+  const at = now();
+  await tx.updateTable('prescriptions').set({ status: 'discontinued', discontinuedAt: at, discontinuedBy: vet.userId, discontinuedReason: reason }).where('id', '=', id).execute();
+  await cancelRenewalRequests(tx, clinicId, [id], `Discontinued: ${reason}`, vet.userId, at);
+  await audit(tx, vet.actor, { clinicId, action: 'prescription.discontinued', subjectType: 'prescription', subjectId: id, detail: { reason, previousStatus: rx.status, patientId: rx.patientId, ...(vet.via ? { via: vet.via } : {}) } }, at);
+  const { today } = await clinicFacts(tx, clinicId);
+  return (await prescriptionViews(tx, clinicId, [id], today))[0]!;
 }

@@ -5,9 +5,8 @@
  * veterinarian when the target passes and an escalation to the clinic's escalation contact,
  * fired by their jobs or, should one be lost, by the sweep.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
-import type { Database } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
 import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
@@ -17,8 +16,6 @@ import { clinicScope, type Principal } from '../identity/principal';
 import { clinicToday } from './clinics.server';
 import { effectiveStatus, prescriptionMedicationName } from './prescriptions.server';
 
-type Db = Kysely<Database>;
-
 /** Where a batch stands against its target. */
 function slaOf(b: { dueAt: Date; remindedAt: Date | null; escalatedAt: Date | null }, at: Date) {
   const minutesLeft = Math.floor((b.dueAt.getTime() - at.getTime()) / 60_000);
@@ -26,7 +23,8 @@ function slaOf(b: { dueAt: Date; remindedAt: Date | null; escalatedAt: Date | nu
 }
 
 /** The open batches of the clinic, soonest due first: whom each waits for, how many, and its SLA. */
-export async function renewalQueue(principal: Principal, db: Db = getDb()) {
+export async function renewalQueue(principal: Principal) {
+  const db = getDb();
   const clinicId = clinicScope(principal);
   const rows = await db
     .selectFrom('renewalBatches as b')

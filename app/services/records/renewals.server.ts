@@ -39,89 +39,91 @@ export type RenewalRequestView = { id: string; prescriptionId: string; batchId: 
  * again for a prescription already waiting answers the open request. A prescription that can
  * still be filled, was renewed or discontinued, or belongs to a deceased patient is refused.
  */
-export async function requestRenewals(principal: Principal, asks: readonly RenewalAsk[], opts: { tx?: Tx } = {}): Promise<RenewalRequestView[]> {
+export function requestRenewals(principal: Principal, asks: readonly RenewalAsk[]): Promise<RenewalRequestView[]> {
+  return getDb().transaction().execute((tx) => requestRenewalsIn(tx, principal, asks));
+}
+
+/** `requestRenewals` inside the caller's transaction (the API's idempotent ask). */
+export async function requestRenewalsIn(tx: Tx, principal: Principal, asks: readonly RenewalAsk[]): Promise<RenewalRequestView[]> {
   const clinicId = clinicScope(principal);
   if (asks.length === 0) throw badRequest('Choose a prescription to renew.', { prescriptionId: 'Choose a prescription to renew.' });
   if (asks.length > 500) throw badRequest('Ask for at most 500 renewals at once.', { prescriptionId: 'Too many at once.' });
   if (!asks.every((a) => isUuid(a.prescriptionId) && (!a.cartLineId || isUuid(a.cartLineId)))) throw notFound('Prescription');
-  const work = async (tx: Tx) => {
-    const clinic = await tx.selectFrom('clinics').select(['state', 'timezone', 'slaSettings']).where('id', '=', clinicId).executeTakeFirstOrThrow();
-    const today = clinicDay(clinic.timezone);
-    const ids = [...new Set(asks.map((a) => a.prescriptionId))];
-    const lineIds = asks.flatMap((a) => (a.cartLineId ? [a.cartLineId] : []));
-    const [rxs, lines, prescribers, open] = await Promise.all([
-      tx
-        .selectFrom('prescriptions as rx')
-        .innerJoin('patients as p', 'p.id', 'rx.patientId')
-        .leftJoin('medications as m', 'm.id', 'rx.medicationId')
-        .select(['rx.id', 'rx.patientId', 'rx.prescriberId', 'rx.status', 'rx.expiresOn', 'rx.refillsAuthorized', 'rx.refillsUsed', 'rx.medicationId', 'm.controlledSchedule', 'p.name as patientName', 'p.status as patientStatus', prescriptionMedicationName().as('medicationName')])
-        .where('rx.id', 'in', ids)
-        .where('rx.clinicId', '=', clinicId)
-        .execute(),
-      lineIds.length ? tx.selectFrom('cartLines').select(['id', 'prescriptionId', 'shipTo', 'shipState']).where('id', 'in', lineIds).where('clinicId', '=', clinicId).execute() : [],
-      loadPrescriberContexts(tx, clinicId),
-      tx
-        .selectFrom('renewalRequests as rr')
-        .innerJoin('renewalBatches as b', 'b.id', 'rr.batchId')
-        .innerJoin('prescribers as pr', 'pr.id', 'b.prescriberId')
-        .select(['rr.id', 'rr.prescriptionId', 'rr.batchId', 'rr.reason', 'b.prescriberId', 'pr.name as prescriberName'])
-        .where('rr.prescriptionId', 'in', ids)
-        .where('rr.status', '=', 'open')
-        .execute(),
-    ]);
-    const rxOf = new Map(rxs.map((r) => [r.id, r]));
-    const lineOf = new Map(lines.map((l) => [l.id, l]));
-    const openOf = new Map(open.map((o) => [o.prescriptionId, o]));
-    const at = now();
-    const answers: RenewalRequestView[] = [];
-    const seen = new Set<string>();
-    for (const [i, ask] of asks.entries()) {
-      if (seen.has(ask.prescriptionId)) continue;
-      seen.add(ask.prescriptionId);
-      const rx = rxOf.get(ask.prescriptionId);
-      if (!rx) throw notFound('Prescription');
-      const waiting = openOf.get(rx.id);
-      if (waiting) {
-        answers.push({ ...waiting, status: 'open', created: false });
-        continue;
-      }
-      const path = asks.length > 1 ? `asks.${i}.` : '';
-      if (rx.status === 'superseded') throw conflict(`${rx.patientName}'s ${rx.medicationName} was already renewed.`, { status: rx.status });
-      if (rx.status === 'discontinued' || rx.status === 'cancelled') throw conflict(`${rx.patientName}'s ${rx.medicationName} was ${rx.status} by the veterinarian; it is not renewed.`, { status: rx.status });
-      if (rx.patientStatus === 'deceased') throw new DomainError('unprocessable', `${rx.patientName} is recorded as deceased.`, { [`${path}prescriptionId`]: `${rx.patientName} is recorded as deceased.` });
-      const line = ask.cartLineId ? lineOf.get(ask.cartLineId) : undefined;
-      if (ask.cartLineId && (!line || line.prescriptionId !== rx.id)) throw notFound('Cart line');
-      const states = line && line.shipTo === 'owner' && line.shipState !== clinic.state ? [clinic.state, line.shipState] : [clinic.state];
-      const schedule = rx.medicationId ? (rx.controlledSchedule ?? null) : scheduleForMedicationName(rx.medicationName);
-      const dea = requiredDeaSchedule({ name: rx.medicationName, controlledSchedule: schedule });
-      const writer = prescribers.find((p) => p.id === rx.prescriberId);
-      const lapse = prescriptionLapse(rx, today);
-      const reason: RenewalReason | null =
-        lapse ?? (writer && canWrite(writer, states, null, today) ? (canWrite(writer, states, dea, today) ? null : 'prescriber_dea') : 'prescriber_license');
-      if (reason === null) throw conflict(`${rx.patientName}'s ${rx.medicationName} can still be filled: it is current, has refills left and its prescriber can sign for it.`, { prescriptionId: rx.id });
-      const vet = renewalPrescriber(prescribers, { writerId: rx.prescriberId, states, dea, today });
-      if (!vet) {
-        const need = `a current licence in ${states.join(' and ')}${dea ? ` and a DEA registration covering schedule ${dea}` : ''}`;
-        throw new DomainError('unprocessable', `No veterinarian of the clinic can renew ${rx.patientName}'s ${rx.medicationName}: none holds ${need}.`, { [`${path}prescriptionId`]: `No veterinarian holds ${need}.` });
-      }
-      const batchId = await openBatchFor(tx, clinicId, vet.id, clinic, at);
-      const note = ask.note?.trim() ? ask.note.trim().slice(0, 500) : null;
-      const row = await tx
-        .insertInto('renewalRequests')
-        .values({ clinicId, batchId, prescriptionId: rx.id, patientId: rx.patientId, reason, note, cartLineId: line?.id ?? null, requestedBy: userIdOf(principal), createdAt: at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(
-        tx,
-        principal,
-        { clinicId, action: 'prescription.renewal_requested', subjectType: 'prescription', subjectId: rx.id, detail: { requestId: row.id, batchId, askedOf: vet.id, askedOfName: vet.name, reason, cartLineId: line?.id ?? null } },
-        at,
-      );
-      answers.push({ id: row.id, prescriptionId: rx.id, batchId, prescriberId: vet.id, prescriberName: vet.name, reason, status: 'open', created: true });
+  const clinic = await tx.selectFrom('clinics').select(['state', 'timezone', 'slaSettings']).where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const today = clinicDay(clinic.timezone);
+  const ids = [...new Set(asks.map((a) => a.prescriptionId))];
+  const lineIds = asks.flatMap((a) => (a.cartLineId ? [a.cartLineId] : []));
+  const [rxs, lines, prescribers, open] = await Promise.all([
+    tx
+      .selectFrom('prescriptions as rx')
+      .innerJoin('patients as p', 'p.id', 'rx.patientId')
+      .leftJoin('medications as m', 'm.id', 'rx.medicationId')
+      .select(['rx.id', 'rx.patientId', 'rx.prescriberId', 'rx.status', 'rx.expiresOn', 'rx.refillsAuthorized', 'rx.refillsUsed', 'rx.medicationId', 'm.controlledSchedule', 'p.name as patientName', 'p.status as patientStatus', prescriptionMedicationName().as('medicationName')])
+      .where('rx.id', 'in', ids)
+      .where('rx.clinicId', '=', clinicId)
+      .execute(),
+    lineIds.length ? tx.selectFrom('cartLines').select(['id', 'prescriptionId', 'shipTo', 'shipState']).where('id', 'in', lineIds).where('clinicId', '=', clinicId).execute() : [],
+    loadPrescriberContexts(tx, clinicId),
+    tx
+      .selectFrom('renewalRequests as rr')
+      .innerJoin('renewalBatches as b', 'b.id', 'rr.batchId')
+      .innerJoin('prescribers as pr', 'pr.id', 'b.prescriberId')
+      .select(['rr.id', 'rr.prescriptionId', 'rr.batchId', 'rr.reason', 'b.prescriberId', 'pr.name as prescriberName'])
+      .where('rr.prescriptionId', 'in', ids)
+      .where('rr.status', '=', 'open')
+      .execute(),
+  ]);
+  const rxOf = new Map(rxs.map((r) => [r.id, r]));
+  const lineOf = new Map(lines.map((l) => [l.id, l]));
+  const openOf = new Map(open.map((o) => [o.prescriptionId, o]));
+  const at = now();
+  const answers: RenewalRequestView[] = [];
+  const seen = new Set<string>();
+  for (const [i, ask] of asks.entries()) {
+    if (seen.has(ask.prescriptionId)) continue;
+    seen.add(ask.prescriptionId);
+    const rx = rxOf.get(ask.prescriptionId);
+    if (!rx) throw notFound('Prescription');
+    const waiting = openOf.get(rx.id);
+    if (waiting) {
+      answers.push({ ...waiting, status: 'open', created: false });
+      continue;
     }
-    return answers;
-  };
-  return opts.tx ? work(opts.tx) : getDb().transaction().execute(work);
+    const path = asks.length > 1 ? `asks.${i}.` : '';
+    if (rx.status === 'superseded') throw conflict(`${rx.patientName}'s ${rx.medicationName} was already renewed.`, { status: rx.status });
+    if (rx.status === 'discontinued' || rx.status === 'cancelled') throw conflict(`${rx.patientName}'s ${rx.medicationName} was ${rx.status} by the veterinarian; it is not renewed.`, { status: rx.status });
+    if (rx.patientStatus === 'deceased') throw new DomainError('unprocessable', `${rx.patientName} is recorded as deceased.`, { [`${path}prescriptionId`]: `${rx.patientName} is recorded as deceased.` });
+    const line = ask.cartLineId ? lineOf.get(ask.cartLineId) : undefined;
+    if (ask.cartLineId && (!line || line.prescriptionId !== rx.id)) throw notFound('Cart line');
+    const states = line && line.shipTo === 'owner' && line.shipState !== clinic.state ? [clinic.state, line.shipState] : [clinic.state];
+    const schedule = rx.medicationId ? (rx.controlledSchedule ?? null) : scheduleForMedicationName(rx.medicationName);
+    const dea = requiredDeaSchedule({ name: rx.medicationName, controlledSchedule: schedule });
+    const writer = prescribers.find((p) => p.id === rx.prescriberId);
+    const lapse = prescriptionLapse(rx, today);
+    const reason: RenewalReason | null =
+      lapse ?? (writer && canWrite(writer, states, null, today) ? (canWrite(writer, states, dea, today) ? null : 'prescriber_dea') : 'prescriber_license');
+    if (reason === null) throw conflict(`${rx.patientName}'s ${rx.medicationName} can still be filled: it is current, has refills left and its prescriber can sign for it.`, { prescriptionId: rx.id });
+    const vet = renewalPrescriber(prescribers, { writerId: rx.prescriberId, states, dea, today });
+    if (!vet) {
+      const need = `a current licence in ${states.join(' and ')}${dea ? ` and a DEA registration covering schedule ${dea}` : ''}`;
+      throw new DomainError('unprocessable', `No veterinarian of the clinic can renew ${rx.patientName}'s ${rx.medicationName}: none holds ${need}.`, { [`${path}prescriptionId`]: `No veterinarian holds ${need}.` });
+    }
+    const batchId = await openBatchFor(tx, clinicId, vet.id, clinic, at);
+    const note = ask.note?.trim() ? ask.note.trim().slice(0, 500) : null;
+    const row = await tx
+      .insertInto('renewalRequests')
+      .values({ clinicId, batchId, prescriptionId: rx.id, patientId: rx.patientId, reason, note, cartLineId: line?.id ?? null, requestedBy: userIdOf(principal), createdAt: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(
+      tx,
+      principal,
+      { clinicId, action: 'prescription.renewal_requested', subjectType: 'prescription', subjectId: rx.id, detail: { requestId: row.id, batchId, askedOf: vet.id, askedOfName: vet.name, reason, cartLineId: line?.id ?? null } },
+      at,
+    );
+    answers.push({ id: row.id, prescriptionId: rx.id, batchId, prescriberId: vet.id, prescriberName: vet.name, reason, status: 'open', created: true });
+  }
+  return answers;
 }
 
 /** The veterinarian's open batch, created (with its reminder and escalation jobs) when there is none. */
@@ -143,7 +145,12 @@ async function openBatchFor(tx: Tx, clinicId: string, prescriberId: string, clin
 }
 
 /** Open renewal requests of the given prescriptions (the builder's and the cart's "Renewal asked of Dr. …"). */
-export async function openRenewalsFor(principal: Principal, prescriptionIds: readonly string[], db: Db = getDb()) {
+export function openRenewalsFor(principal: Principal, prescriptionIds: readonly string[]) {
+  return openRenewalsForIn(getDb(), principal, prescriptionIds);
+}
+
+/** `openRenewalsFor` on the caller's connection or transaction (the builder's). */
+export async function openRenewalsForIn(db: Db, principal: Principal, prescriptionIds: readonly string[]) {
   const clinicId = clinicScope(principal);
   const ids = [...new Set(prescriptionIds.filter(isUuid))];
   if (ids.length === 0) return {} as Record<string, { requestId: string; batchId: string; prescriberName: string; askedAt: string }>;
