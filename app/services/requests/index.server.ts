@@ -31,18 +31,20 @@ export {
   createRequestFromApi,
   publicClinic,
   publicRequestStatus,
-  receivePimsEvent,
-  receiveSmsMessage,
   submitPublicRefillForm,
-  verifyIntakeDelivery,
-  takeSmsRequest,
-  answerSmsQuestion,
   type CreatedRequest,
   type IntakeActor,
   type IntakeInput,
+} from './intake.server';
+export {
+  answerSmsQuestion,
+  receivePimsEvent,
+  receiveSmsMessage,
+  takeSmsRequest,
+  verifyIntakeDelivery,
   type IntakeClinic,
   type PublicCreatedRequest,
-} from './intake.server';
+} from './intake-channels.server';
 export { normalizePhone } from './matching';
 export { dispatchReminders, registerReminderTasks, scheduleReminders } from './reminders.server';
 export { cancelPatientRequests, suppressPatientReminders } from './patient-status.server';
