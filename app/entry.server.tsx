@@ -39,3 +39,9 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   log().error({ err: error, method: request.method, path: pathForLog(request.url) }, 'unhandled error in a route');
 };
+
+/**
+ * Warms the cart optimizer's solver in this build's module instance (the one requests use),
+ * so the first "Optimise pharmacies" is not slow: app/server/main.ts calls it after listening.
+ */
+export { warmOptimizer } from '~/services/optimizer/index.server';

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { orderStatusEventSchema } from '../../pharmacies/types';
-import { acknowledgementSchema, addCartLinesSchema, updateCartLineSchema } from '~/schemas/cart';
+import { acknowledgementSchema, addCartLinesSchema, optimizeCartSchema, updateCartLineSchema } from '~/schemas/cart';
 import { catalogQuerySchema } from '~/schemas/catalog';
 import { checkoutSchema } from '~/schemas/checkout';
 import { orderListQuerySchema } from '~/schemas/orders';
@@ -72,6 +72,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'delete', path: '/api/v1/carts/current/lines/{id}', summary: 'Remove a line', security: 'clinicKey', params: ['id'], statuses: [404] },
   { method: 'post', path: '/api/v1/carts/current/acknowledgements', summary: 'Acknowledge a warning on a line', security: 'clinicKey', body: acknowledgementSchema, statuses: [422] },
   { method: 'post', path: '/api/v1/validate', summary: 'Validate a cart-shaped body that is not stored', security: 'clinicKey', body: validateBodySchema },
+  { method: 'post', path: '/api/v1/carts/current/optimize', summary: 'Optimise pharmacies: a proposal (dryRun, the default: totals before and after, moves with reasons, unplaceable lines, solver), or with dryRun:false and the cart version the proposal applied as one change → the cart; a stale version → 409', security: 'clinicKey', body: optimizeCartSchema, statuses: [404, 409] },
   { method: 'post', path: '/api/v1/carts/current/checkout', summary: 'Check out the cart version reviewed', security: 'clinicKey', body: checkoutSchema, statuses: [409, 422] },
   { method: 'get', path: '/api/v1/orders', summary: "The clinic's orders", security: 'clinicKey', query: orderListQuerySchema },
   { method: 'get', path: '/api/v1/orders/{id}', summary: 'One order with events, lines and the authorization chain (audit)', security: 'clinicKey', params: ['id'], statuses: [404] },

@@ -94,3 +94,18 @@ export const fastEntryFormSchema = newCartLineSchema.pick({ patientId: true, off
   patientId: z.uuid({ message: 'Pick a patient from the list.' }),
   offerId: z.uuid({ message: 'Pick a medication from the list.' }),
 });
+
+/**
+ * `POST /api/v1/carts/current/optimize`: a proposal (`dryRun`, the default), or with
+ * `dryRun:false` and the cart `version` the proposal applied.
+ */
+export const optimizeCartSchema = z
+  .object({
+    dryRun: z.boolean().optional().default(true),
+    pinnedLineIds: z.array(id('cart line')).max(10_000).optional().default([]),
+    version: z.number().int().min(0).optional(),
+    maxPharmacies: z.number().int().min(1).max(100).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.dryRun && v.version === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'Send the cart version the proposal was made for.' });
+  });

@@ -49,6 +49,9 @@ async function main() {
   const setupToken = await prepareSetup();
 
   const server = app.listen(env.PORT, () => {
+    // In the background: readiness does not wait; the first proposals fall back to the heuristic until warm (docs/optimizer.md).
+    const warm = (build.entry.module as { warmOptimizer?: () => Promise<void> }).warmOptimizer;
+    if (warm) void warm();
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = env.APP_URL.replace(/:\d+$/, `:${port}`);

@@ -13,6 +13,7 @@
  * - `patient-lines.server.ts` a patient's lines when the record changes: removed when deceased,
  *                        moved along when merged into another patient
  * - `renewals.server.ts` lines follow their prescription's renewal (repointed, never re-entered)
+ * - `optimize.server.ts` "Optimise pharmacies": the optimizer's input from the cart, a proposal, applying it
  * - `queries.server.ts`  reads and helpers the files above share
  *
  * Other rooms use the cart through this file; routing (returned lines), validation (locating
@@ -27,4 +28,5 @@ export { offerAlternatives, searchOffersForCart, switchOffer } from './offers.se
 export { quickfillFromOrderLine, reorderOrder, type OfferProposal } from './history.server';
 export { addDueToCart, dueForRefill } from './builder.server';
 export { reassignPatientLines, removePatientLines } from './patient-lines.server';
+export { applyOptimization, loadOptimizerInputIn, proposalJson, proposeOptimization, type OptimizeRequest } from './optimize.server';
 export { followRenewals, type PrescriptionMove } from './renewals.server';

@@ -1,0 +1,172 @@
+/**
+ * "Optimise pharmacies" on the clinic's open cart: the loader that turns the cart into the
+ * optimizer's input (docs/optimizer.md, "The cart's loader"), a proposal (dry run), and applying
+ * one as a single versioned change of the cart, audited line by line.
+ *
+ * Equivalence: a line may move only to another offer of the same medication row (a medication
+ * is one name, strength and form). There is no clinic setting for allowed equivalents yet, so
+ * none is used. A line with a flavor keeps its offer: the optimizer does not compare flavors.
+ */
+import { sql } from 'kysely';
+import { getDb } from '../../../db/client';
+import { optimizeCart, type OptimizeInput, type OptimizerLine, type OptimizerOffer, type OptimizerPharmacy, type Proposal } from '../optimizer/index.server';
+import { audit } from '../audit/audit.server';
+import { now } from '../platform/clock.server';
+import { conflict, notFound } from '../platform/errors';
+import { clinicScope, type Principal } from '../identity/principal';
+import { clinicToday } from '../records/clinics.server';
+import { clinicRow, destinationKey, pricingLinesQuery, type Db, type Tx } from './queries.server';
+import { bumpCartVersion, getOpenCartIn, lockOpenCart } from './store.server';
+import { loadCartViewIn } from './view.server';
+
+export type OptimizeRequest = {
+  /** Lines that keep their current offer. Every id must be a live line of the open cart. */
+  pinnedLineIds?: readonly string[];
+  /** At most this many pharmacies across the cart; none when absent. */
+  maxPharmacies?: number | null;
+};
+
+/**
+ * The optimizer's input for the clinic's cart `cartId`, in a fixed number of queries whatever
+ * the number of lines: the clinic, the lines, the offers of their medications (and each line's
+ * current offer even if withdrawn), the pharmacies' licences, and today.
+ */
+export async function loadOptimizerInputIn(db: Db, principal: Principal, cartId: string, request: OptimizeRequest = {}): Promise<OptimizeInput> {
+  const clinicId = clinicScope(principal);
+  const [clinic, today, rows] = await Promise.all([
+    clinicRow(db, clinicId),
+    clinicToday(db, clinicId),
+    pricingLinesQuery(db, clinicId, cartId)
+      .select(['l.id', 'l.offerId', 'l.quantity', 'l.shipTo', 'l.shipState', 'l.needBy', 'l.flavor', 'p.clientId', 'o.medicationId', 'm.controlledSchedule'])
+      .execute(),
+  ]);
+  const pinned = new Set(request.pinnedLineIds ?? []);
+  const known = new Set(rows.map((r) => r.id));
+  for (const id of pinned) if (!known.has(id)) throw notFound('Cart line');
+  if (rows.length === 0) return { lines: [], offers: [], pharmacies: [], platformFeePerVialCents: clinic.platformFeeCents, today, maxPharmacies: request.maxPharmacies ?? null };
+
+  const medicationIds = [...new Set(rows.map((r) => r.medicationId))];
+  const currentOfferIds = [...new Set(rows.map((r) => r.offerId))];
+  const offerRows = await db
+    .selectFrom('offers as o')
+    .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
+    .innerJoin('medications as m', 'm.id', 'o.medicationId')
+    .select([
+      'o.id', 'o.pharmacyId', 'o.medicationId', 'o.unitPriceCents', 'o.stockOnHand', 'o.reserved', 'o.shipStates', 'o.turnaroundDays', 'o.available',
+      'm.coldChain', 'ph.name as pharmacyName', 'ph.active as pharmacyActive', 'ph.shippingCents', 'ph.coldChainFeeCents',
+    ])
+    .where((eb) => eb.or([eb.and([eb('o.medicationId', 'in', medicationIds), eb('o.available', '=', true), eb('ph.active', '=', true)]), eb('o.id', 'in', currentOfferIds)]))
+    .orderBy('o.id')
+    .execute();
+  const pharmacyIds = [...new Set(offerRows.map((o) => o.pharmacyId))];
+  const states = [...new Set(rows.map((r) => r.shipState))];
+  const licences = await db
+    .selectFrom('pharmacyShipLicenses')
+    .select(['pharmacyId', 'state', 'expiresOn'])
+    .where('pharmacyId', 'in', pharmacyIds)
+    .where('state', 'in', states)
+    .execute();
+
+  const offers: OptimizerOffer[] = offerRows.map((o) => ({
+    id: o.id,
+    pharmacyId: o.pharmacyId,
+    equivalenceKey: o.medicationId,
+    unitPriceCents: o.unitPriceCents,
+    // A withdrawn offer (or one of a deactivated pharmacy) keeps a line only as where it is now.
+    freeStock: o.available && o.pharmacyActive ? Math.max(0, o.stockOnHand - o.reserved) : 0,
+    shipStates: o.shipStates,
+    turnaroundDays: o.turnaroundDays,
+    coldChain: o.coldChain,
+  }));
+  const pharmacies = new Map<string, OptimizerPharmacy>();
+  for (const o of offerRows) {
+    if (!pharmacies.has(o.pharmacyId)) pharmacies.set(o.pharmacyId, { id: o.pharmacyId, name: o.pharmacyName, shippingCents: o.shippingCents, coldChainCents: o.coldChainFeeCents, shipStates: [], controlledSchedules: null });
+  }
+  for (const l of licences) (pharmacies.get(l.pharmacyId)!.shipStates as { state: string; expiresOn: string }[]).push({ state: l.state, expiresOn: l.expiresOn });
+  const lines: OptimizerLine[] = rows.map((r) => ({
+    id: r.id,
+    equivalenceKey: r.medicationId,
+    quantity: r.quantity,
+    destinationKey: destinationKey(r.shipTo, r.clientId),
+    shipState: r.shipState,
+    controlledSchedule: r.controlledSchedule,
+    needBy: r.needBy,
+    pinnedOfferId: pinned.has(r.id) || r.flavor ? r.offerId : null,
+    currentOfferId: r.offerId,
+  }));
+  return { lines, offers, pharmacies: [...pharmacies.values()], platformFeePerVialCents: clinic.platformFeeCents, today, maxPharmacies: request.maxPharmacies ?? null };
+}
+
+/** A proposal for the clinic's open cart; nothing changes. Answers the cart version it read. */
+export async function proposeOptimization(principal: Principal, request: OptimizeRequest = {}): Promise<{ cartVersion: number; proposal: Proposal }> {
+  const db = getDb();
+  const cart = await getOpenCartIn(db, principal);
+  const proposal = await optimizeCart(await loadOptimizerInputIn(db, principal, cart.id, request));
+  return { cartVersion: cart.version, proposal };
+}
+
+/**
+ * Applies the optimizer's proposal to the open cart as one change: under the cart's lock, the
+ * cart must still be at `version` (else 409 and nothing changes); every moved line takes its new
+ * offer (its line version moves, its acknowledgements go, since the line is reviewed again), the
+ * cart's version moves once, and each moved line is audited with its reason. The proposal is
+ * computed again under the lock, so it is the one for the cart as it is.
+ */
+export async function applyOptimization(principal: Principal, request: OptimizeRequest & { version: number }) {
+  const clinicId = clinicScope(principal);
+  return getDb().transaction().execute(async (tx: Tx) => {
+    const cart = await lockOpenCart(tx, principal);
+    if (cart.version !== request.version) {
+      throw conflict('The cart changed since this proposal was made. Run "Optimise pharmacies" again to see a proposal for the cart as it is now.', { cartVersion: cart.version });
+    }
+    const proposal = await optimizeCart(await loadOptimizerInputIn(tx, principal, cart.id, request));
+    let cartVersion = cart.version;
+    if (proposal.moves.length > 0) {
+      const at = now();
+      const lineIds = proposal.moves.map((m) => m.lineId);
+      // One statement for every moved line, each taking its new offer and that offer's price.
+      const pairs = sql.join(proposal.moves.map((m) => sql`(${m.lineId}::uuid, ${m.toOfferId}::uuid)`));
+      await sql`
+        update cart_lines as l
+           set offer_id = v.offer_id, unit_price_cents_at_add = o.unit_price_cents, version = l.version + 1, updated_at = ${at}
+          from (values ${pairs}) as v(line_id, offer_id)
+          join offers as o on o.id = v.offer_id
+         where l.id = v.line_id and l.clinic_id = ${clinicId} and l.cart_id = ${cart.id}`.execute(tx);
+      await tx.deleteFrom('acknowledgements').where('cartLineId', 'in', lineIds).execute();
+      cartVersion = await bumpCartVersion(tx, cart.id, at);
+      await audit(
+        tx,
+        principal,
+        [
+          { clinicId, action: 'cart.optimized', subjectType: 'cart', subjectId: cart.id, detail: { solver: proposal.solver, moved: proposal.moves.length, unplaceable: proposal.unplaceable.length, totalBeforeCents: proposal.totalBeforeCents, totalAfterCents: proposal.totalAfterCents } },
+          ...proposal.moves.map((m) => ({
+            clinicId,
+            action: 'cart.line_optimized',
+            subjectType: 'cart_line',
+            subjectId: m.lineId,
+            detail: { cartId: cart.id, changes: { offerId: { from: m.fromOfferId, to: m.toOfferId } }, reason: m.reason, message: m.message },
+          })),
+        ],
+        at,
+      );
+    }
+    return { cartVersion, proposal, cart: await loadCartViewIn(tx, principal) };
+  });
+}
+
+/** The proposal as the API answers it (docs/api.md): the agreed fields, and the detail the page shows. */
+export function proposalJson(proposal: Proposal) {
+  return {
+    solver: proposal.solver,
+    fallback: proposal.fallback,
+    totalBeforeCents: proposal.totalBeforeCents,
+    totalAfterCents: proposal.totalAfterCents,
+    savingsCents: proposal.savingsCents,
+    moves: proposal.moves.map((m) => ({ lineId: m.lineId, fromOfferId: m.fromOfferId, toOfferId: m.toOfferId, reason: m.reason, message: m.message, lineTotalBeforeCents: m.lineTotalBeforeCents, lineTotalAfterCents: m.lineTotalAfterCents })),
+    unplaceable: proposal.unplaceable.map((u) => ({ lineId: u.lineId, reason: u.constraint, message: u.message, staysOnOfferId: u.staysOnOfferId })),
+    bindings: proposal.bindings,
+    shipmentsBefore: proposal.shipmentsBefore,
+    shipmentsAfter: proposal.shipmentsAfter,
+    elapsedMs: proposal.elapsedMs,
+  };
+}

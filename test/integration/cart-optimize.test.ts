@@ -1,0 +1,214 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '../../db/client';
+import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
+import * as apiCart from '../../app/routes/api.v1.carts.current';
+import * as apiLines from '../../app/routes/api.v1.carts.current.lines';
+import * as apiOptimize from '../../app/routes/api.v1.carts.current.optimize';
+import { loadOptimizerInputIn } from '../../app/services/cart/index.server';
+import type { Principal } from '../../app/services/identity/principal';
+import { call, request } from '../support/requests';
+
+const RIVERSIDE = DEMO_API_KEYS.riverside;
+const LAKESIDE = DEMO_API_KEYS.lakeside;
+const riversideKey: Principal = { kind: 'clinic_key', keyId: 'riverside-test', clinicId: DEMO_IDS.riverside };
+
+type Json = Record<string, any>;
+const body = async (res: Response): Promise<Json> => (await res.json()) as Json;
+
+let patients: { id: string }[];
+let prescriberId: string;
+/** For medications with several offers that ship to the clinic's state: the dearest offer first. */
+let dearOffers: { id: string; medicationId: string }[];
+
+async function emptyCart(clinicId = DEMO_IDS.riverside) {
+  const db = getDb();
+  const ids = (await db.selectFrom('carts').select('id').where('clinicId', '=', clinicId).where('status', '=', 'open').execute()).map((c) => c.id);
+  if (ids.length === 0) return;
+  await db.deleteFrom('acknowledgements').where('cartLineId', 'in', db.selectFrom('cartLines').select('id').where('cartId', 'in', ids)).execute();
+  await db.deleteFrom('cartLines').where('cartId', 'in', ids).execute();
+}
+
+async function getCart(apiKey = RIVERSIDE) {
+  return (await body(await call(apiCart.loader, request('/api/v1/carts/current', { apiKey })))).cart as Json;
+}
+
+function optimize(json: Json, apiKey = RIVERSIDE) {
+  return call(apiOptimize.action, request('/api/v1/carts/current/optimize', { method: 'POST', apiKey, json }));
+}
+
+/** Twelve clinic lines, each on the dearest offer of its medication: the optimizer has room to save. */
+async function fillCart() {
+  await emptyCart();
+  const lines = Array.from({ length: 12 }, (_, i) => ({
+    patientId: patients[i % patients.length]!.id,
+    offerId: dearOffers[i % dearOffers.length]!.id,
+    quantity: 1,
+    sig: 'Give 1 ml by mouth BID for 30 days',
+    prescriberId,
+    shipTo: 'clinic',
+  }));
+  const res = await call(apiLines.action, request('/api/v1/carts/current/lines', { method: 'POST', apiKey: RIVERSIDE, json: { lines } }));
+  expect(res.status).toBe(201);
+}
+
+async function lineOffers() {
+  const rows = await getDb().selectFrom('cartLines').select(['id', 'offerId', 'version']).where('clinicId', '=', DEMO_IDS.riverside).where('removedAt', 'is', null).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+beforeAll(async () => {
+  const db = getDb();
+  patients = await db.selectFrom('patients').select('id').where('clinicId', '=', DEMO_IDS.riverside).where('status', '=', 'active').orderBy('id').limit(12).execute();
+  prescriberId = (await db.selectFrom('prescribers').select('id').where('clinicId', '=', DEMO_IDS.riverside).where('name', '=', 'Dr. Maria Alvarez').executeTakeFirstOrThrow()).id;
+  const clinic = await db.selectFrom('clinics').select('state').where('id', '=', DEMO_IDS.riverside).executeTakeFirstOrThrow();
+  const offers = await db
+    .selectFrom('offers as o')
+    .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
+    .innerJoin('pharmacyShipLicenses as sl', (j) => j.onRef('sl.pharmacyId', '=', 'o.pharmacyId').on('sl.state', '=', clinic.state))
+    .innerJoin('medications as m', 'm.id', 'o.medicationId')
+    .select(['o.id', 'o.medicationId', 'o.unitPriceCents', 'o.stockOnHand', 'o.reserved', 'o.shipStates', 'o.flavors', 'm.controlledSchedule'])
+    .where('o.available', '=', true)
+    .where('ph.active', '=', true)
+    .where('sl.expiresOn', '>=', '2027-01-01')
+    .where('m.controlledSchedule', 'is', null)
+    .execute();
+  const byMed = new Map<string, typeof offers>();
+  for (const o of offers) {
+    if (o.flavors.length > 0 || o.stockOnHand - o.reserved < 20 || (o.shipStates && !o.shipStates.includes(clinic.state))) continue;
+    byMed.set(o.medicationId, [...(byMed.get(o.medicationId) ?? []), o]);
+  }
+  dearOffers = [...byMed.values()]
+    .filter((list) => list.length >= 2)
+    .map((list) => list.sort((a, b) => b.unitPriceCents - a.unitPriceCents)[0]!)
+    .slice(0, 6);
+  expect(dearOffers.length).toBeGreaterThanOrEqual(3);
+});
+
+describe('POST /api/v1/carts/current/optimize', () => {
+  it('loads the cart as it prices: the total before is the cart total, in a fixed number of queries', async () => {
+    await fillCart();
+    const cart = await getCart();
+    const res = await optimize({ dryRun: true });
+    expect(res.status).toBe(200);
+    const { proposal, cartVersion } = await body(res);
+    expect(cartVersion).toBe(cart.version);
+    expect(proposal.totalBeforeCents).toBe(cart.totalCents);
+    expect(['highs', 'greedy']).toContain(proposal.solver);
+    expect(proposal.moves.length).toBeGreaterThan(0);
+    expect(proposal.totalAfterCents).toBeLessThan(proposal.totalBeforeCents);
+    for (const m of proposal.moves) expect(['cheaper', 'consolidates', 'in_stock', 'meets_need_by', 'licensed']).toContain(m.reason);
+
+    // The loader's input covers every line, each with its current offer among the offers.
+    const db = getDb();
+    const openCart = await db.selectFrom('carts').select('id').where('clinicId', '=', DEMO_IDS.riverside).where('status', '=', 'open').executeTakeFirstOrThrow();
+    let queries = 0;
+    const counting = db.withPlugin({ transformQuery: (args) => ((queries += 1), args.node), transformResult: async (args) => args.result });
+    const input = await loadOptimizerInputIn(counting, riversideKey, openCart.id);
+    expect(input.lines).toHaveLength(12);
+    const offerIds = new Set(input.offers.map((o) => o.id));
+    for (const l of input.lines) expect(offerIds.has(l.currentOfferId)).toBe(true);
+    const fixed = queries;
+    // Doubling the lines does not add queries.
+    const more = Array.from({ length: 12 }, (_, i) => ({ patientId: patients[i]!.id, offerId: dearOffers[(i + 1) % dearOffers.length]!.id, quantity: 2, sig: 'Give 1 ml by mouth BID for 30 days', prescriberId, shipTo: 'clinic' }));
+    expect((await call(apiLines.action, request('/api/v1/carts/current/lines', { method: 'POST', apiKey: RIVERSIDE, json: { lines: more } }))).status).toBe(201);
+    queries = 0;
+    await loadOptimizerInputIn(counting, riversideKey, openCart.id);
+    expect(queries).toBe(fixed);
+  });
+
+  it('a dry run changes nothing; applying moves the lines, bumps the cart version once and audits each move', async () => {
+    await fillCart();
+    const before = await getCart();
+    const offersBefore = await lineOffers();
+    const dry = await body(await optimize({}));
+    expect((await getCart()).version).toBe(before.version);
+    expect(await lineOffers()).toEqual(offersBefore);
+
+    const res = await optimize({ dryRun: false, version: before.version });
+    expect(res.status).toBe(200);
+    const { cart, proposal } = await body(res);
+    expect(cart.version).toBe(before.version + 1);
+    expect(proposal.moves.map((m: Json) => [m.lineId, m.toOfferId])).toEqual(dry.proposal.moves.map((m: Json) => [m.lineId, m.toOfferId]));
+    expect(cart.totalCents).toBe(proposal.totalAfterCents);
+    const after = await lineOffers();
+    for (const m of proposal.moves) {
+      expect(after.get(m.lineId)!.offerId).toBe(m.toOfferId);
+      expect(after.get(m.lineId)!.version).toBe(offersBefore.get(m.lineId)!.version + 1);
+    }
+    const audited = await getDb()
+      .selectFrom('auditEvents')
+      .select(['subjectId', 'detail'])
+      .where('action', '=', 'cart.line_optimized')
+      .where('subjectId', 'in', proposal.moves.map((m: Json) => m.lineId))
+      .execute();
+    expect(audited).toHaveLength(proposal.moves.length);
+    for (const a of audited) expect(a.detail.reason).toBe(proposal.moves.find((m: Json) => m.lineId === a.subjectId).reason);
+
+    // Optimising the optimised cart again moves nothing.
+    const again = await body(await optimize({ dryRun: true }));
+    expect(again.proposal.moves).toEqual([]);
+  });
+
+  it('a stale version is a 409 and nothing changes', async () => {
+    await fillCart();
+    const before = await getCart();
+    const offersBefore = await lineOffers();
+    const res = await optimize({ dryRun: false, version: before.version - 1 });
+    expect(res.status).toBe(409);
+    const { error } = await body(res);
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/changed/);
+    expect((await getCart()).version).toBe(before.version);
+    expect(await lineOffers()).toEqual(offersBefore);
+    // Applying needs the version.
+    const missing = await optimize({ dryRun: false });
+    expect(missing.status).toBe(400);
+    expect((await body(missing)).error.fields.version).toBeTruthy();
+  });
+
+  it('pinned lines never move', async () => {
+    await fillCart();
+    const dry = await body(await optimize({ dryRun: true }));
+    const pinned = dry.proposal.moves.map((m: Json) => m.lineId);
+    expect(pinned.length).toBeGreaterThan(0);
+    const offersBefore = await lineOffers();
+    const version = (await getCart()).version;
+    const res = await optimize({ dryRun: false, version, pinnedLineIds: pinned });
+    expect(res.status).toBe(200);
+    const { proposal } = await body(res);
+    for (const m of proposal.moves) expect(pinned).not.toContain(m.lineId);
+    const after = await lineOffers();
+    for (const id of pinned) expect(after.get(id)!.offerId).toBe(offersBefore.get(id)!.offerId);
+  });
+
+  it('a line no offer can take is reported, not dropped', async () => {
+    await fillCart();
+    const [first] = [...(await lineOffers()).keys()];
+    // Needed yesterday: no offer arrives in time.
+    await getDb().updateTable('cartLines').set({ needBy: '2020-01-01' }).where('id', '=', first!).execute();
+    const { proposal } = await body(await optimize({ dryRun: true }));
+    expect(proposal.unplaceable).toEqual([expect.objectContaining({ lineId: first, reason: 'need_by', staysOnOfferId: (await lineOffers()).get(first!)!.offerId })]);
+    expect(proposal.moves.map((m: Json) => m.lineId)).not.toContain(first);
+    const cart = await getCart();
+    expect(proposal.totalBeforeCents).toBe(cart.totalCents);
+  });
+
+  it("tenancy: Lakeside's key cannot pin Riverside's lines and never sees them", async () => {
+    await fillCart();
+    const riversideLines = [...(await lineOffers()).keys()];
+    const res = await optimize({ dryRun: true, pinnedLineIds: [riversideLines[0]] }, LAKESIDE);
+    expect(res.status).toBe(404);
+    expect((await body(res)).error.code).toBe('not_found');
+    const version = (await getCart(LAKESIDE)).version;
+    const applied = await optimize({ dryRun: false, version, pinnedLineIds: [riversideLines[0]] }, LAKESIDE);
+    expect(applied.status).toBe(404);
+    const own = await body(await optimize({ dryRun: true }, LAKESIDE));
+    for (const m of own.proposal.moves) expect(riversideLines).not.toContain(m.lineId);
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const { loader } = await import('../../app/routes/api.v1.openapi[.]json');
+    const doc = await body(await call(loader, request('/api/v1/openapi.json')));
+    expect(doc.paths['/api/v1/carts/current/optimize'].post).toBeTruthy();
+  });
+});
