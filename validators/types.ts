@@ -213,6 +213,11 @@ export type PrescriptionContext = {
   refillsAuthorized: number;
   /** Refills already dispensed; each cart line on the prescription uses one more. */
   refillsUsed: number;
+  /**
+   * Written in vialcart and never filled: its original fill is still owed, one more fill than
+   * its refills (docs/records.md). Absent for prescriptions that came filled (the PIMS, the demo).
+   */
+  originalFillPending?: boolean;
   writtenOn: IsoDate;
   /** Last day it may be filled (inclusive). */
   expiresOn: IsoDate;

@@ -199,6 +199,14 @@ describe('writing a prescription', () => {
     const cii = await send(apiPrescriptions, '/api/v1/prescriptions', { json: { ...base, actingUserId: VET_USER, medicationId: HYDROCODONE } });
     expect(cii.status).toBe(201);
     expect(cii.body.prescription).toMatchObject({ controlledSchedule: 'II', refillsAuthorized: 0, prescriberId: ALVAREZ });
+    // A C-II has no refills: its one fill is the original, which a cart line may make once.
+    let hydrocodone: { id: string; unitPriceCents: number } | undefined;
+    for (const slug of ['pacific', 'sierra', 'greatlakes']) hydrocodone ??= await offerOf(getDb(), slug, HYDROCODONE).catch(() => undefined);
+    const added = await send(apiCartLines, '/api/v1/carts/current/lines', {
+      json: { lines: [{ patientId: patient, offerId: hydrocodone!.id, quantity: 1, sig: base.sig, prescriberId: ALVAREZ, shipTo: 'clinic', source: 'manual', prescriptionId: cii.body.prescription.id }] },
+    });
+    expect(added.status).toBe(201);
+    expect(rules(await lineOf(cii.body.prescription.id))).toEqual([]);
   });
 
   it('refuses a prescription for a deceased patient', async () => {

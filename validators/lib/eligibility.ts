@@ -5,9 +5,13 @@
 import type { IsoDate, PrescriptionStatus } from '../vocabulary';
 import { addMonths, isActiveOn } from './dates';
 
-/** Refills a prescription has left after those already dispensed (never negative). */
-export function refillsLeft(rx: { refillsAuthorized: number; refillsUsed: number }): number {
-  return Math.max(0, rx.refillsAuthorized - rx.refillsUsed);
+/**
+ * Fills a prescription has left: the refills after those already dispensed (never negative),
+ * plus the original fill while it is still owed — a prescription written in vialcart and never
+ * filled (`originalFillPending`), which is how a C-II with its 0 refills is filled at all.
+ */
+export function refillsLeft(rx: { refillsAuthorized: number; refillsUsed: number; originalFillPending?: boolean }): number {
+  return Math.max(0, rx.refillsAuthorized - rx.refillsUsed) + (rx.originalFillPending ? 1 : 0);
 }
 
 /**
@@ -19,7 +23,7 @@ export function wellnessCurrent(lastExamOn: IsoDate | null, months: number, toda
 }
 
 /** What a prescription needs to be filled on a day. */
-export type FillablePrescription = { status: PrescriptionStatus; expiresOn: IsoDate; refillsAuthorized: number; refillsUsed: number };
+export type FillablePrescription = { status: PrescriptionStatus; expiresOn: IsoDate; refillsAuthorized: number; refillsUsed: number; originalFillPending?: boolean };
 
 /**
  * Why a prescription cannot be filled on `today` — not active, past its expiry, or out of

@@ -38,6 +38,20 @@ describe('prescription.valid', () => {
     ]);
   });
 
+  it('fills a never-filled prescription written in vialcart once more than its refills (a C-II has 0)', () => {
+    const fresh = makeContext((c) => {
+      Object.assign(c.prescriptions['rx-gaba-bella']!, { refillsAuthorized: 0, refillsUsed: 0, originalFillPending: true });
+    });
+    expect(run(prescriptionValid, fresh, [rxLine])).toEqual([]);
+    const twice = run(prescriptionValid, fresh, [rxLine, rxLine]);
+    expect(twice.map((f) => f.message)).toEqual([expect.stringMatching(/^2 lines fill this prescription .* but only 1 refill is left\.$/)]);
+    // Once filled (or when it came from elsewhere), 0 refills means none left.
+    const filled = makeContext((c) => {
+      Object.assign(c.prescriptions['rx-gaba-bella']!, { refillsAuthorized: 0, refillsUsed: 0, originalFillPending: false });
+    });
+    expect(run(prescriptionValid, filled, [rxLine])[0]?.message).toBe('No refills left: 0 of 0 used.');
+  });
+
   it('asks another licensed veterinarian when the one who wrote it can no longer renew it', () => {
     const lapsed = makeContext((c) => {
       c.prescriptions['rx-gaba-bella']!.refillsUsed = 5;

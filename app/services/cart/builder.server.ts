@@ -13,7 +13,7 @@ import { clientFullName } from '../records/sql.server';
 import { getOpenCart } from './store.server';
 import { currentPrescriptions } from '../records/prescriptions.server';
 import { openRenewalsForIn } from '../records/renewals.server';
-import { prescriptionLapse } from '../../../validators/prescriptions';
+import { prescriptionLapse, refillsLeft } from '../../../validators/prescriptions';
 
 /**
  * Patients whose supply runs out within `withinDays` (last fill date + days supply), one row
@@ -99,7 +99,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
       dueOn: m.dueOn,
       daysLeft,
       prescription: rx
-        ? { id: rx.id, status: rx.status, refillsLeft: Math.max(0, rx.refillsAuthorized - rx.refillsUsed), expiresOn: rx.expiresOn, lapse: prescriptionLapse(rx, day), renewedFrom: rx.id !== r.prescriptionId ? r.prescriptionId : null }
+        ? { id: rx.id, status: rx.status, refillsLeft: refillsLeft(rx), expiresOn: rx.expiresOn, lapse: prescriptionLapse(rx, day), renewedFrom: rx.id !== r.prescriptionId ? r.prescriptionId : null }
         : null,
       renewal: rx ? (renewals[rx.id] ?? null) : null,
       line: input

@@ -34,7 +34,7 @@ function baseQuery(db: Db, clinicId: string) {
       'rx.medicationId', prescriptionMedicationName().as('medicationName'), 'm.controlledSchedule', 'm.compounded',
       'rx.sig', 'rx.quantity', 'rx.quantityUnit', 'rx.refillsAuthorized', 'rx.refillsUsed', 'rx.writtenOn', 'rx.expiresOn', 'rx.status',
       'rx.prescriberId', 'pr.name as prescriberName', 'rx.supersedesId', 'rx.standingOrder', 'rx.writtenBy',
-      'rx.discontinuedAt', 'rx.discontinuedReason', 'rx.createdAt',
+      'rx.discontinuedAt', 'rx.discontinuedReason', 'rx.createdAt', originalFillPending('rx').as('originalFillPending'),
       (eb) => eb.selectFrom('prescriptions as next').select('next.id').whereRef('next.supersedesId', '=', 'rx.id').as('supersededById'),
     ])
     .where('rx.clinicId', '=', clinicId);
@@ -119,7 +119,7 @@ export async function listPrescriptions(principal: Principal, query: Prescriptio
   else if (status === 'expired') q = q.where((eb) => eb.or([eb('rx.status', '=', 'expired'), eb.and([eb('rx.status', '=', 'active'), eb('rx.expiresOn', '<', today)])]));
   else if (status === 'needs_renewal') {
     q = q.where((eb) =>
-      eb.or([eb('rx.status', '=', 'expired'), eb.and([eb('rx.status', '=', 'active'), eb.or([eb('rx.expiresOn', '<', today), eb('rx.refillsUsed', '>=', eb.ref('rx.refillsAuthorized'))])])]),
+      eb.or([eb('rx.status', '=', 'expired'), eb.and([eb('rx.status', '=', 'active'), eb.or([eb('rx.expiresOn', '<', today), eb.and([eb('rx.refillsUsed', '>=', eb.ref('rx.refillsAuthorized')), eb.not(originalFillPending('rx'))])])])]),
     );
   } else if (status) q = q.where('rx.status', '=', status);
   if (query.expiringWithinDays !== undefined) {
@@ -206,21 +206,32 @@ async function lineageOf(db: Db, clinicId: string, id: string): Promise<string[]
 }
 
 /**
+ * Whether a prescription's original fill is still owed: written in vialcart (`written_by`), no
+ * refill dispensed and no order line filling it. Prescriptions from the PIMS or the demo came
+ * already filled. For `selectFrom('prescriptions')` queries.
+ */
+export function originalFillPending(table: 'prescriptions' | 'rx' = 'prescriptions') {
+  const t = sql.raw(table);
+  return sql<boolean>`(${t}.written_by is not null and ${t}.refills_used = 0 and not exists (select 1 from order_lines ol where ol.prescription_id = ${t}.id))`;
+}
+
+/**
  * The prescription in force for each of `ids`: the last renewal in its chain, with its
  * prescriber and status (the id itself when it was never renewed). One query for any number.
  */
 export async function currentPrescriptions(db: Db, clinicId: string, ids: readonly string[]) {
   const unique = [...new Set(ids.filter(isUuid))];
-  const current = new Map<string, { id: string; prescriberId: string; status: PrescriptionStatus; expiresOn: string; refillsAuthorized: number; refillsUsed: number; sig: string }>();
+  const current = new Map<string, { id: string; prescriberId: string; status: PrescriptionStatus; expiresOn: string; refillsAuthorized: number; refillsUsed: number; originalFillPending: boolean; sig: string }>();
   if (unique.length === 0) return current;
-  const rows = await sql<{ startId: string; id: string; prescriberId: string; status: PrescriptionStatus; expiresOn: string; refillsAuthorized: number; refillsUsed: number; sig: string }>`
+  const rows = await sql<{ startId: string; id: string; prescriberId: string; status: PrescriptionStatus; expiresOn: string; refillsAuthorized: number; refillsUsed: number; originalFillPending: boolean; sig: string }>`
     with recursive chain(start_id, id, depth) as (
       select id, id, 0 from prescriptions where id = any(${unique}::uuid[]) and clinic_id = ${clinicId}
       union all
       select chain.start_id, rx.id, chain.depth + 1 from prescriptions rx join chain on rx.supersedes_id = chain.id where chain.depth < 100
     )
     select distinct on (chain.start_id) chain.start_id as "startId", rx.id, rx.prescriber_id as "prescriberId", rx.status, rx.expires_on::text as "expiresOn",
-           rx.refills_authorized as "refillsAuthorized", rx.refills_used as "refillsUsed", rx.sig
+           rx.refills_authorized as "refillsAuthorized", rx.refills_used as "refillsUsed", rx.sig,
+           (rx.written_by is not null and rx.refills_used = 0 and not exists (select 1 from order_lines ol where ol.prescription_id = rx.id)) as "originalFillPending"
     from chain join prescriptions rx on rx.id = chain.id
     order by chain.start_id, chain.depth desc`.execute(db);
   for (const { startId, ...rx } of rows.rows) current.set(startId, rx);

@@ -11,6 +11,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { packageSizeFromDescription } from '../../lib/package-size';
 import { prescriberContextQuery, toPrescriberContext } from '../records/prescribers.server';
+import { originalFillPending } from '../records/prescriptions.server';
 import {
   indexOffersByMedication,
   type LineSource,
@@ -149,7 +150,7 @@ export async function load(db: Db, clinicId: string, lines: readonly ValidationL
     db
       .selectFrom('prescriptions')
       // A prescription for a product outside the catalog has no medication id; no line can fill it.
-      .select(['id', 'patientId', sql<string>`coalesce(medication_id::text, '')`.as('medicationId'), 'prescriberId', 'refillsAuthorized', 'refillsUsed', 'writtenOn', 'expiresOn', 'status'])
+      .select(['id', 'patientId', sql<string>`coalesce(medication_id::text, '')`.as('medicationId'), 'prescriberId', 'refillsAuthorized', 'refillsUsed', 'writtenOn', 'expiresOn', 'status', originalFillPending().as('originalFillPending')])
       .where('clinicId', '=', clinicId)
       .where(sql<boolean>`id = any(${prescriptionIds}::uuid[])`)
       .execute(),
