@@ -428,14 +428,35 @@ export interface CartLinesTable {
   source: Generated<LineSource>;
   prescriptionId: string | null;
   unitPriceCentsAtAdd: number;
-  vetSignoffBy: string | null;
-  vetSignoffAt: Timestamp | null;
   returnedReason: string | null;
   removedAt: Timestamp | null;
   position: Generated<number>;
   createdBy: string | null;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
+}
+
+/** The DEA registration a sign-off of a controlled line relied on. */
+export type SignoffDea = { state: string; number: string; schedules: string[] };
+
+/**
+ * A veterinarian's sign-off of a cart line, bound to the content signed (docs/signoff.md):
+ * `content` is the canonical snapshot and `contentHash` its SHA-256. At most one current
+ * (uncleared) row per line; a change of a bound field clears it.
+ */
+export interface LineSignoffsTable {
+  id: Generated<string>;
+  clinicId: string;
+  cartLineId: string;
+  userId: string;
+  prescriberId: string | null;
+  contentHash: string;
+  content: Json<Record<string, unknown>>;
+  deaRegistration: ColumnType<SignoffDea | null, string | null | undefined, string | null>;
+  signedAt: CreatedAt;
+  clearedAt: Timestamp | null;
+  clearedBy: string | null;
+  clearedReason: string | null;
 }
 
 export interface AcknowledgementsTable {
@@ -856,6 +877,7 @@ export interface Database {
   renewalRequests: RenewalRequestsTable;
   carts: CartsTable;
   cartLines: CartLinesTable;
+  lineSignoffs: LineSignoffsTable;
   acknowledgements: AcknowledgementsTable;
   checkouts: CheckoutsTable;
   payments: PaymentsTable;

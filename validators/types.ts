@@ -96,11 +96,14 @@ export type ValidationLine = {
   /** The prescription this line fills, when it fills one. */
   prescriptionId?: string;
   /**
-   * The veterinarian who signed the line off (needed for some controlled lines), as a key of
-   * `ValidationContext.prescribers`. The database stores a user id; the loader turns it into
-   * that user's prescriber id.
+   * The veterinarian whose sign-off of the line's present content stands (every controlled line
+   * needs one), as a key of `ValidationContext.prescribers`. The database stores a user id; the
+   * loader turns it into that user's prescriber id, and leaves it out when the line's content
+   * no longer matches what was signed.
    */
   vetSignedOffBy?: string;
+  /** Who signed the line off before its content changed: that sign-off no longer counts. */
+  staleSignoffBy?: string;
   /** The offer's unit price when the line was added; compared with today's price. */
   unitPriceCentsWhenAdded: number;
   /** Rule ids of warnings a named user has acknowledged on this line. */

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { orderStatusEventSchema } from '../../pharmacies/types';
-import { acknowledgementSchema, addCartLinesSchema, optimizeCartSchema, updateCartLineSchema } from '~/schemas/cart';
+import { acknowledgementSchema, addCartLinesSchema, lineSignoffSchema, optimizeCartSchema, updateCartLineSchema } from '~/schemas/cart';
 import { catalogQuerySchema } from '~/schemas/catalog';
 import { checkoutSchema } from '~/schemas/checkout';
 import { orderListQuerySchema } from '~/schemas/orders';
@@ -70,10 +70,11 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/v1/carts/current/lines', summary: 'Add one or many lines (one transaction)', security: 'clinicKey', body: addCartLinesSchema, idempotent: true },
   { method: 'patch', path: '/api/v1/carts/current/lines/{id}', summary: 'Edit a line (its version; stale → 409 with the current values)', security: 'clinicKey', body: updateCartLineSchema, params: ['id'], statuses: [404, 409] },
   { method: 'delete', path: '/api/v1/carts/current/lines/{id}', summary: 'Remove a line', security: 'clinicKey', params: ['id'], statuses: [404] },
+  { method: 'post', path: '/api/v1/carts/current/lines/{id}/signoff', summary: "A veterinarian signs off the line's content (a key names the veterinarian as actingUserId); contentHash or version is what they were shown (moved on → 409 with the current content)", security: 'clinicKey', body: lineSignoffSchema, params: ['id'], statuses: [403, 404, 409] },
   { method: 'post', path: '/api/v1/carts/current/acknowledgements', summary: 'Acknowledge a warning on a line', security: 'clinicKey', body: acknowledgementSchema, statuses: [422] },
   { method: 'post', path: '/api/v1/validate', summary: 'Validate a cart-shaped body that is not stored', security: 'clinicKey', body: validateBodySchema },
   { method: 'post', path: '/api/v1/carts/current/optimize', summary: 'Optimise pharmacies: a proposal (dryRun, the default: totals before and after, moves with reasons, unplaceable lines, solver), or with dryRun:false and the cart version the proposal applied as one change → the cart; a stale version → 409', security: 'clinicKey', body: optimizeCartSchema, statuses: [404, 409] },
-  { method: 'post', path: '/api/v1/carts/current/checkout', summary: 'Check out the cart version reviewed', security: 'clinicKey', body: checkoutSchema, statuses: [409, 422] },
+  { method: 'post', path: '/api/v1/carts/current/checkout', summary: 'Check out the cart version reviewed (a key pays in the name of actingUserId, whose role may pay)', security: 'clinicKey', body: checkoutSchema, statuses: [403, 409, 422] },
   { method: 'get', path: '/api/v1/orders', summary: "The clinic's orders", security: 'clinicKey', query: orderListQuerySchema },
   { method: 'get', path: '/api/v1/orders/{id}', summary: 'One order with events, lines and the authorization chain (audit)', security: 'clinicKey', params: ['id'], statuses: [404] },
   { method: 'post', path: '/api/v1/refill-requests', summary: 'Create an owner refill request (matched, checked, routed)', security: 'clinicKey', body: apiRefillRequestSchema, idempotent: true },
@@ -99,7 +100,7 @@ const ENDPOINTS: Endpoint[] = [
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Bad input; `fields` names each bad field',
   401: 'Missing or wrong credentials',
-  403: 'Forbidden: the signature does not match, or the acting user may not do this (e.g. actingUserId is not a veterinarian of the clinic)',
+  403: 'Forbidden: the signature does not match, or the acting user may not do this (the role table, docs/roles.md; e.g. actingUserId is not a veterinarian of the clinic)',
   404: "Not found (or another tenant's)",
   409: 'Version conflict, illegal state transition or already processed',
   422: 'A business rule refuses it (e.g. blocking findings)',

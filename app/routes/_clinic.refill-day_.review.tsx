@@ -13,6 +13,7 @@ import { formatMoney } from '~/lib/format';
 import { parseFormData, type FormErrors } from '~/lib/forms';
 import { formAction, InvalidForm } from '~/http/forms.server';
 import { checkoutSchema } from '~/schemas/checkout';
+import { allowed } from '~/services/identity/permissions';
 import { requireUser } from '~/services/identity/auth.server';
 import { loadCartView } from '~/services/cart/index.server';
 import { checkoutCart, loadReview } from '~/services/checkout/index.server';
@@ -25,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const cart = await loadCartView(user);
   const review = await loadReview(user, cart);
   return json({
+    canPay: allowed(user, 'cart.checkout'),
     cart: {
       id: cart.id,
       version: cart.version,
@@ -91,7 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ReviewAndPay() {
-  const { cart, review } = useLoaderData<typeof loader>();
+  const { cart, review, canPay } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const paying = navigation.state !== 'idle' && navigation.formMethod?.toLowerCase() === 'post';
@@ -233,7 +235,11 @@ export default function ReviewAndPay() {
           </dd>
         </dl>
 
-        {ready ? (
+        {ready && !canPay ? (
+          <p className="muted" role="status">
+            The cart is ready to pay. Ask a technician, veterinarian or manager to pay for it.
+          </p>
+        ) : ready ? (
           <Form method="post" className="stack stack-sm">
             <input type="hidden" name="version" value={cart.version} />
             <input type="hidden" name="cartId" value={cart.id} />

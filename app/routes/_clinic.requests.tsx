@@ -16,6 +16,7 @@ import { requestQueueLook } from '~/lib/status';
 import { requestsActionSchema } from '~/schemas/refill-request';
 import { firstError, formAction, readForm } from '~/http/forms.server';
 import { requireUser } from '~/services/identity/auth.server';
+import { allowed, requestAction } from '~/services/identity/permissions';
 import { now } from '~/services/platform/clock.server';
 import {
   addNote,
@@ -47,7 +48,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const tab: Tab = queue ?? preferred;
   // Renewal requests wait in the veterinarian-review queue too, one batch per veterinarian (docs/records.md).
   const [items, settings, renewals] = await Promise.all([queueItems(user, tab), getIntakeSettings(user), renewalQueue(user)]);
-  return json({ tab, summary, items, renewals, now: now().toISOString(), timezone: settings.timezone, role: user.role });
+  // The role table (docs/roles.md) decides which decision buttons each request shows.
+  const decisions = items.map((i) => ({ id: i.id, deny: allowed(user, requestAction('deny', i.queue)), requestExam: allowed(user, requestAction('request_exam', i.queue)) }));
+  return json({ tab, summary, items, renewals, decisions, now: now().toISOString(), timezone: settings.timezone, role: user.role });
 }
 
 type ActionResult = { ok: boolean; message: string; id?: string };
@@ -93,7 +96,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RequestsPage() {
-  const { tab, summary, items, renewals, now, timezone } = useLoaderData<typeof loader>();
+  const { tab, summary, items, renewals, decisions, now, timezone } = useLoaderData<typeof loader>();
   const renewalCount = renewals.reduce((n, b) => n + b.open, 0);
   const renewalsOverdue = renewals.some((b) => b.sla.overdue);
   const actionData = useActionData<typeof action>();
@@ -137,7 +140,7 @@ export default function RequestsPage() {
             <ol className="stack request-list" role="list" aria-label={`${tabLabel} requests`}>
               {items.map((item) => (
                 <li key={item.id}>
-                  <RequestCard item={item} now={now} timezone={timezone} />
+                  <RequestCard item={item} now={now} timezone={timezone} may={decisions.find((d) => d.id === item.id) ?? { deny: false, requestExam: false }} />
                 </li>
               ))}
             </ol>
@@ -173,7 +176,7 @@ function RenewalBatches({ batches, now }: { batches: RenewalQueueItem[]; now: st
   );
 }
 
-function RequestCard({ item, now, timezone }: { item: QueueItem; now: string; timezone: string }) {
+function RequestCard({ item, now, timezone, may }: { item: QueueItem; now: string; timezone: string; may: { deny: boolean; requestExam: boolean } }) {
   const navigation = useNavigation();
   const busy = navigation.state !== 'idle' && navigation.formData?.get('id') === item.id;
   const title = item.pet ? item.pet.name : item.patientName;
@@ -296,22 +299,24 @@ function RequestCard({ item, now, timezone }: { item: QueueItem; now: string; ti
             ) : (
               <span className="text-sm muted">{item.approval.reason}</span>
             )}
-            <ActionButton id={item.id} intent="request_exam" label="Request exam" busy={busy} />
+            {may.requestExam ? <ActionButton id={item.id} intent="request_exam" label="Request exam" busy={busy} /> : null}
             <ActionButton id={item.id} intent="owner_called" label="Mark owner called" busy={busy} />
-            <details>
-              <summary>Deny…</summary>
-              <Form method="post" className="stack-sm">
-                <input type="hidden" name="id" value={item.id} />
-                <input type="hidden" name="intent" value="deny" />
-                <label className="field__label" htmlFor={`reason-${item.id}`}>
-                  Reason (the owner is told)
-                </label>
-                <textarea id={`reason-${item.id}`} name="reason" className="textarea" required maxLength={500} rows={2} />
-                <Button type="submit" variant="danger" size="sm" loading={busy}>
-                  Deny request
-                </Button>
-              </Form>
-            </details>
+            {may.deny ? (
+              <details>
+                <summary>Deny…</summary>
+                <Form method="post" className="stack-sm">
+                  <input type="hidden" name="id" value={item.id} />
+                  <input type="hidden" name="intent" value="deny" />
+                  <label className="field__label" htmlFor={`reason-${item.id}`}>
+                    Reason (the owner is told)
+                  </label>
+                  <textarea id={`reason-${item.id}`} name="reason" className="textarea" required maxLength={500} rows={2} />
+                  <Button type="submit" variant="danger" size="sm" loading={busy}>
+                    Deny request
+                  </Button>
+                </Form>
+              </details>
+            ) : null}
           </>
         ) : item.status === 'to_dispense' ? (
           <ActionButton id={item.id} intent="dispensed" label="Mark dispensed" variant="primary" busy={busy} />

@@ -81,6 +81,23 @@ export type UpdateCartLineBody = z.output<typeof updateCartLineSchema>;
 export const acknowledgementSchema = z.object({
   lineId: id('cart line'),
   rule: z.string().min(1).max(60),
+  /** An API key acknowledges in the name of this user of the clinic (docs/roles.md). */
+  actingUserId: z.uuid({ message: 'Give a user id of this clinic.' }).optional(),
+});
+
+/** `POST /api/v1/carts/current/lines/:id/signoff`: what the veterinarian was shown (content hash or line version). */
+export const lineSignoffSchema = z.object({
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'The content hash is the 64 hex digits the cart shows for the line.').optional(),
+  version: z.coerce.number().int().min(1).optional(),
+  /** An API key signs off in the name of this veterinarian of the clinic. */
+  actingUserId: z.uuid({ message: 'Give a user id of this clinic.' }).optional(),
+});
+export type LineSignoffBody = z.output<typeof lineSignoffSchema>;
+
+/** The refill-day page's "Sign off" on one line: the line and the content hash shown. */
+export const lineSignoffFormSchema = z.object({
+  lineId: id('cart line'),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'Reload the cart: the line changed.'),
 });
 
 /** The inline edit form of one line on the refill-day page (strings from FormData). */

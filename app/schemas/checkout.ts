@@ -10,6 +10,8 @@ export const checkoutSchema = z.object({
     .int('The cart version is a whole number.')
     .min(1, 'The cart version is a whole number from 1.'),
   cartId: z.uuid({ message: 'Not a cart id.' }).optional(),
+  /** An API key pays in the name of this user of the clinic, whose role must allow paying (docs/roles.md). */
+  actingUserId: z.uuid({ message: 'Give a user id of this clinic.' }).optional(),
 });
 export type CheckoutBody = z.output<typeof checkoutSchema>;
 

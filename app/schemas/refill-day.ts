@@ -32,6 +32,8 @@ export const refillDayActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal('acknowledge'), lineId, rule: z.string({ message: 'Choose the warning to acknowledge.' }).trim().min(1, 'Choose the warning to acknowledge.').max(60) }),
     /** "Record a new weight" from a line's `dose.range` finding: weighed today. */
     z.object({ intent: z.literal('record-weight'), lineId, patientId: z.uuid({ message: 'This patient is not on the line any more: reload the page.' }), value: weightValue, unit: z.enum(WEIGHT_UNITS, { error: 'Choose kg or lb.' }) }),
+    /** A veterinarian's "Sign off" on a line, with the content hash of what they were shown. */
+    z.object({ intent: z.literal('signoff'), lineId, contentHash: z.string({ message: 'Reload the page: the line changed.' }).regex(/^[0-9a-f]{64}$/, 'Reload the page: the line changed.') }),
     /** The keyboard fast-entry row. */
     fastEntryFormSchema.extend({ intent: z.literal('add') }),
   ],

@@ -61,9 +61,10 @@ describe('an owner’s refill request, from the public form to the refill-day ca
     expect(line).toBeDefined();
     const row = await app.db.selectFrom('refillRequests').select(['status', 'cartLineId']).where('reference', '=', reference).executeTakeFirstOrThrow();
     expect(row.status).toBe('approved');
-    const stored = await app.db.selectFrom('cartLines').select(['source', 'vetSignoffBy']).where('id', '=', row.cartLineId!).executeTakeFirstOrThrow();
+    const stored = await app.db.selectFrom('cartLines').select(['source']).where('id', '=', row.cartLineId!).executeTakeFirstOrThrow();
     expect(stored.source).toBe('request');
-    expect(stored.vetSignoffBy).not.toBeNull();
+    const signoff = await app.db.selectFrom('lineSignoffs').select(['userId', 'contentHash']).where('cartLineId', '=', row.cartLineId!).where('clearedAt', 'is', null).executeTakeFirst();
+    expect(signoff?.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync('test-results/screenshots/requests-vet-review.png')).toBe(true);
   });
 

@@ -25,6 +25,7 @@ import {
 } from '../support/checkout-fixtures';
 
 const db = () => getDb();
+const MANAGER_ID = DEMO_IDS.user('manager@riverside.example');
 let patients: string[];
 let offers: Awaited<ReturnType<typeof stapleOffers>>;
 const offerFrom = (slug: string, i = 0) => offers.filter((o) => o.pharmacySlug === slug)[i]!;
@@ -173,7 +174,8 @@ describe('checkout on account (invoice)', () => {
     await addCartLines(TECH, [{ patientId: patients[0]!, offerId: offerFrom('sierra').id, quantity: 1, sig: CLEAN_SIG, prescriberId: ALVAREZ, shipTo: 'clinic' }]);
     const version = (await getOpenCart(TECH)).version;
     expect(version).toBeGreaterThan(cart.version);
-    const res = await call(apiCheckout.action, request('/api/v1/carts/current/checkout', { apiKey: DEMO_API_KEYS.riverside, json: { version } }));
+    // A key pays in a named user's name (docs/roles.md): here the clinic's manager.
+    const res = await call(apiCheckout.action, request('/api/v1/carts/current/checkout', { apiKey: DEMO_API_KEYS.riverside, json: { version, actingUserId: MANAGER_ID } }));
     expect(res.status).toBe(422);
     const body = (await res.json()) as any;
     expect(body.error.code).toBe('unprocessable');
@@ -184,20 +186,24 @@ describe('checkout on account (invoice)', () => {
   it('through the API: 201 with the orders, 200 with the same answer when replayed, 400 for a bad body, 404 for another tenant', async () => {
     const cart = await threePharmacyCart();
     const post = (json: unknown, apiKey = DEMO_API_KEYS.riverside) => call(apiCheckout.action, request('/api/v1/carts/current/checkout', { apiKey, json }));
-    const first = await post({ version: cart.version });
+    // The role table: a key alone, or in the front desk's name, does not pay; the manager's name does.
+    expect((await post({ version: cart.version })).status).toBe(403);
+    expect((await post({ version: cart.version, actingUserId: DEMO_IDS.user('frontdesk@riverside.example') })).status).toBe(403);
+    expect((await post({ version: cart.version, actingUserId: DEMO_IDS.user('manager@lakeside.example') })).status).toBe(400);
+    const first = await post({ version: cart.version, actingUserId: MANAGER_ID });
     expect(first.status).toBe(201);
     const a = (await first.json()) as any;
     expect(a.checkout).toMatchObject({ status: 'split', provider: 'invoice', amountCents: expect.any(Number) });
     expect(a.checkout.redirectUrl).toBeUndefined();
     expect(a.orders).toHaveLength(3);
     expect(a.orders.reduce((s: number, o: any) => s + o.totalCents, 0)).toBe(a.checkout.amountCents);
-    const again = await post({ version: cart.version });
+    const again = await post({ version: cart.version, actingUserId: MANAGER_ID });
     expect(again.status).toBe(200);
     expect(((await again.json()) as any).checkout.id).toBe(a.checkout.id);
-    const bad = await post({ version: 'latest' });
+    const bad = await post({ version: 'latest', actingUserId: MANAGER_ID });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.fields.version).toBeDefined();
-    const otherTenant = await post({ version: cart.version, cartId: cart.id }, DEMO_API_KEYS.lakeside);
+    const otherTenant = await post({ version: cart.version, cartId: cart.id, actingUserId: DEMO_IDS.user('manager@lakeside.example') }, DEMO_API_KEYS.lakeside);
     expect(otherTenant.status).toBe(404);
   });
 

@@ -64,7 +64,10 @@ describe('approving a compounded refill', () => {
     expect(req.status).toBe('approved');
     const line = await getDb().selectFrom('cartLines').selectAll().where('id', '=', req.cartLineId!).executeTakeFirstOrThrow();
     const rx = await getDb().selectFrom('prescriptions').selectAll().where('id', '=', c.prescriptionId).executeTakeFirstOrThrow();
-    expect(line).toMatchObject({ source: 'request', patientId: c.patientId, prescriptionId: rx.id, sig: rx.sig, prescriberId: rx.prescriberId, vetSignoffBy: DEMO_IDS.user('vet@riverside.example'), shipTo: 'clinic' });
+    expect(line).toMatchObject({ source: 'request', patientId: c.patientId, prescriptionId: rx.id, sig: rx.sig, prescriberId: rx.prescriberId, shipTo: 'clinic' });
+    // The approval is the veterinarian's sign-off, bound to the content approved.
+    const signoff = await getDb().selectFrom('lineSignoffs').selectAll().where('cartLineId', '=', line.id).where('clearedAt', 'is', null).executeTakeFirstOrThrow();
+    expect(signoff).toMatchObject({ userId: DEMO_IDS.user('vet@riverside.example'), content: expect.objectContaining({ quantity: line.quantity, sig: rx.sig, patientId: c.patientId }) });
     const cart = await getDb().selectFrom('carts').select(['status', 'name']).where('id', '=', line.cartId).executeTakeFirstOrThrow();
     expect(cart).toEqual({ status: 'open', name: null });
     expect(await notifications(r.id)).toEqual(['request.acknowledged', 'request.approved']);
@@ -125,6 +128,30 @@ describe('commercial refills and the other decisions', () => {
     const asked = await decideByApi(exam.id, { decision: 'request_exam' });
     expect(asked.body.request.status).toBe('exam_requested');
     expect(await notifications(exam.id)).toEqual(['request.acknowledged', 'request.exam_needed']);
+  });
+
+  it('the role table: on veterinarian review only a veterinarian denies or asks for an exam; elsewhere a technician or a key may, the front desk and managers may not', async () => {
+    const [manager] = await Promise.all([signIn('manager@riverside.example')]);
+    const review = await submit(requestBody(pick(cases, 'compounded', demoToday(), used)[0]!));
+    expect(review.queue).toBe('vet_review');
+    const deny = { intent: 'deny', id: review.id, reason: 'Not this time.' };
+    for (const cookie of [tech, desk, manager]) {
+      const res = await act(cookie, deny);
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(/Only a veterinarian may deny a refill request waiting for veterinarian review/);
+    }
+    expect((await decideByApi(review.id, { decision: 'deny', reason: 'Not this time.' })).status).toBe(403);
+    expect((await act(tech, { intent: 'request_exam', id: review.id })).status).toBe(403);
+    expect((await decideByApi(review.id, { decision: 'request_exam' })).status).toBe(403);
+    expect((await act(vet, { intent: 'request_exam', id: review.id })).status).toBe(200);
+
+    const second = await submit(requestBody(pick(cases, 'compounded', demoToday(), used)[0]!));
+    expect((await act(vet, { intent: 'deny', id: second.id, reason: 'Dose to be reviewed at the next visit.' })).status).toBe(200);
+
+    const routine = await submit(requestBody(pick(cases, 'routine', demoToday(), used)[0]!));
+    expect(routine.queue).not.toBe('vet_review');
+    for (const cookie of [desk, manager]) expect((await act(cookie, { intent: 'deny', id: routine.id, reason: 'No.' })).status).toBe(403);
+    expect((await act(tech, { intent: 'deny', id: routine.id, reason: 'Owner moved away.' })).status).toBe(200);
   });
 
   it('records owner calls and notes, assigns, and lets the front desk settle an ambiguous match', async () => {

@@ -118,10 +118,10 @@ describe('the loader fills what each rule reads, from the demo data', () => {
     expect(rules(swallowed)).not.toContain('sig.complete');
   });
 
-  it("controlled.needs_vet reads vet_signoff_by as a user: Dr. Alvarez's sign-off clears it, a technician's does not", async () => {
+  it("controlled.needs_vet reads a line's sign-off as a user: Dr. Alvarez's sign-off clears it, a technician's does not", async () => {
     const bup = await offerOf(db(), 'pacific', BUPRENORPHINE);
-    const quickfill = (patient: string, vetSignoffBy: string | null) =>
-      cleanLine(patient, bup, { source: 'quickfill', vetSignoffBy, sig: 'Give 0.1 ml buccally q8h for 5 days' });
+    const quickfill = (patient: string, signedOffBy: string | null) =>
+      cleanLine(patient, bup, { source: 'quickfill', signedOffBy, sig: 'Give 0.1 ml buccally q8h for 5 days' });
     const [unsigned, byVet, byTech] = await findingsOf([
       quickfill(patients[3]!, null),
       quickfill(patients[4]!, DEMO_IDS.user('vet@riverside.example')),
@@ -321,7 +321,7 @@ describe('round trips', () => {
         prescriberId: [ALVAREZ, CHEN, PATEL][i % 3]!,
         shipTo: i % 10 === 7 ? 'owner' : 'clinic',
         source: i % 5 === 0 ? 'quickfill' : 'manual',
-        vetSignoffBy: i % 10 === 0 ? DEMO_IDS.user('vet@riverside.example') : null,
+        signedOffBy: i % 10 === 0 ? DEMO_IDS.user('vet@riverside.example') : null,
       }),
     );
     const { cartId } = await storeCart(db(), lines);

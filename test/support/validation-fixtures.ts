@@ -9,6 +9,7 @@ import type { CartLinesTable, PrescriptionsTable, Role } from '../../db/schema';
 import { DEMO_IDS } from '../../db/seed';
 import type { UserPrincipal } from '../../app/services/identity/principal';
 import { addDays } from '../../validators/vocabulary';
+import { CONTENT_COLUMNS, contentHash, signedContent, type SignedContent } from '../../app/services/cart/signoffs.server';
 
 /** A signed-in demo user as services see them. */
 export function demoUser(email: string, name: string, role: Role, clinic: 'riverside' | 'lakeside'): UserPrincipal {
@@ -86,7 +87,31 @@ export async function riversidePatient(
   return row.id;
 }
 
-export type LineSpec = Omit<Insertable<CartLinesTable>, 'cartId' | 'clinicId'>;
+/** A line's columns, and the user who signed off its content (stored as a current sign-off). */
+export type LineSpec = Omit<Insertable<CartLinesTable>, 'cartId' | 'clinicId'> & { signedOffBy?: string | null };
+
+/** Records current sign-offs of stored lines by users, bound to the lines' content as the service binds it. */
+export async function storeSignoffs(db: DB, signoffs: { lineId: string; userId: string }[]): Promise<void> {
+  if (signoffs.length === 0) return;
+  const rows = await db
+    .selectFrom('cartLines as l')
+    .innerJoin('offers as o', 'o.id', 'l.offerId')
+    .innerJoin('medications as m', 'm.id', 'o.medicationId')
+    .select(['l.id', 'l.clinicId', ...CONTENT_COLUMNS])
+    .where('l.id', 'in', signoffs.map((s) => s.lineId))
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  await db
+    .insertInto('lineSignoffs')
+    .values(
+      signoffs.map((s) => {
+        const row = byId.get(s.lineId)!;
+        const content = signedContent(row as SignedContent);
+        return { clinicId: row.clinicId, cartLineId: s.lineId, userId: s.userId, contentHash: contentHash(content), content: JSON.stringify(content) };
+      }),
+    )
+    .execute();
+}
 
 /** Stores a cart (named unless `current`) with these lines for Riverside; returns its id and the line ids in order. */
 export async function storeCart(
@@ -102,10 +127,11 @@ export async function storeCart(
     .executeTakeFirstOrThrow();
   const lineIds: string[] = [];
   for (let i = 0; i < lines.length; i += 500) {
-    const chunk = lines.slice(i, i + 500).map((l, j) => ({ position: i + j, ...l, cartId: cart.id, clinicId }));
+    const chunk = lines.slice(i, i + 500).map(({ signedOffBy: _s, ...l }, j) => ({ position: i + j, ...l, cartId: cart.id, clinicId }));
     const rows = await db.insertInto('cartLines').values(chunk).returning('id').execute();
     lineIds.push(...rows.map((r) => r.id));
   }
+  await storeSignoffs(db, lines.flatMap((l, i) => (l.signedOffBy ? [{ lineId: lineIds[i]!, userId: l.signedOffBy }] : [])));
   return { cartId: cart.id, lineIds };
 }
 

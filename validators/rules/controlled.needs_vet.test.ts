@@ -6,17 +6,28 @@ const ctx = makeContext();
 const tramadol = { offerId: 'tram-cascade', medicationId: 'tramadol', pharmacyId: 'cascade' };
 
 describe('controlled.needs_vet', () => {
-  it('passes a controlled line entered manually by the prescriber', () => {
-    expect(run(controlledNeedsVet, ctx, [makeLine({ ...tramadol, source: 'manual' })])).toEqual([]);
+  it('fails a controlled line entered manually without a sign-off: the source does not exempt it', () => {
+    const [finding] = run(controlledNeedsVet, ctx, [makeLine({ ...tramadol, source: 'manual' })]);
+    expect(finding?.message).toBe('Tramadol 25 mg capsules is C-IV; a veterinarian has not signed it off.');
+  });
+
+  it('fails a line whose content changed after it was signed off, naming who signed', () => {
+    const [finding] = run(controlledNeedsVet, ctx, [makeLine({ ...tramadol, source: 'request', staleSignoffBy: 'Dr. Ana Ortiz' })]);
+    expect(finding?.message).toBe('Tramadol 25 mg capsules is C-IV; the line changed after Dr. Ana Ortiz signed it off, so it needs a new sign-off.');
+  });
+
+  it("fails when the signer's DEA does not cover the owner's state of an out-of-state shipment", () => {
+    const [finding] = run(controlledNeedsVet, ctx, [makeLine({ ...tramadol, source: 'manual', vetSignedOffBy: 'ortiz', shipTo: 'owner', shipState: 'AZ' })]);
+    expect(finding?.message).toMatch(/has no active DEA registration for schedule IV in AZ\.$/);
   });
 
   it('passes a non-controlled quickfill without sign-off', () => {
     expect(run(controlledNeedsVet, ctx, [makeLine({ source: 'quickfill' })])).toEqual([]);
   });
 
-  it.each(['quickfill', 'reorder', 'request'] as const)('fails a controlled %s line without sign-off', (source) => {
+  it.each(['manual', 'quickfill', 'reorder', 'request'] as const)('fails a controlled %s line without sign-off', (source) => {
     const [finding] = run(controlledNeedsVet, ctx, [makeLine({ ...tramadol, source })]);
-    expect(finding?.message).toMatch(/^Tramadol 25 mg capsules is C-IV and came from .*; a veterinarian has not signed it off\.$/);
+    expect(finding?.message).toBe('Tramadol 25 mg capsules is C-IV; a veterinarian has not signed it off.');
   });
 
   it('passes when a veterinarian with DEA for the schedule signed it off', () => {

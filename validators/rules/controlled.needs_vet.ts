@@ -1,33 +1,32 @@
-import { hasActiveDea, isVeterinarian, requiredDeaSchedule } from '../lib/lookups';
-import type { LineSource, RuleCheck } from '../types';
+import { hasActiveDea, isVeterinarian, prescribingStates, requiredDeaSchedule } from '../lib/lookups';
+import type { RuleCheck } from '../types';
 
 /**
- * Sources where no veterinarian chose the drug for this fill: a technician repeated a past
- * line (quickfill, reorder-all-due, which is quickfill in bulk) or an owner asked.
- */
-const WITHOUT_VET: ReadonlySet<LineSource> = new Set(['quickfill', 'reorder', 'request']);
-
-/**
- * `controlled.needs_vet`: controlled drugs are approved only by a veterinarian with DEA
- * (DESIGN: who uses it), so such a line needs the sign-off of a veterinarian whose DEA
- * registration in the clinic's state covers the drug's schedule.
+ * `controlled.needs_vet`: controlled drugs are authorised only by a veterinarian with DEA
+ * registration, so every controlled line — whatever its source — needs a current sign-off
+ * (one whose content still matches the line) by a veterinarian whose active DEA registration
+ * covers the drug's schedule in each prescribing state: the clinic's, and the owner's when the
+ * line ships to an owner in another state (the states `prescriber.dea` checks).
  */
 export const controlledNeedsVet: RuleCheck = (line, ctx) => {
-  if (!WITHOUT_VET.has(line.source)) return [];
   const medication = ctx.medications[line.medicationId];
   const needed = medication ? requiredDeaSchedule(medication) : null;
   if (!medication || needed === null) return [];
-  const origin = line.source === 'request' ? "an owner's request" : `a ${line.source}`;
-  const hint = 'A veterinarian with DEA registration reviews and signs off the line.';
-  const signer = line.vetSignedOffBy !== undefined ? ctx.prescribers[line.vetSignedOffBy] : undefined;
+  const label = `${medication.name} is C-${medication.controlledSchedule}`;
+  const hint = 'A veterinarian with DEA registration reviews the line and signs it off.';
   if (line.vetSignedOffBy === undefined) {
-    return [{ message: `${medication.name} is C-${medication.controlledSchedule} and came from ${origin}; a veterinarian has not signed it off.`, hint }];
+    if (line.staleSignoffBy !== undefined) {
+      return [{ message: `${label}; the line changed after ${line.staleSignoffBy} signed it off, so it needs a new sign-off.`, hint }];
+    }
+    return [{ message: `${label}; a veterinarian has not signed it off.`, hint }];
   }
+  const signer = ctx.prescribers[line.vetSignedOffBy];
   if (!signer || !isVeterinarian(signer)) {
-    return [{ message: `${medication.name} is C-${medication.controlledSchedule}; the line was signed off by someone who is not a veterinarian of the clinic.`, hint }];
+    return [{ message: `${label}; the line was signed off by someone who is not a veterinarian of the clinic.`, hint }];
   }
-  if (!hasActiveDea(signer, ctx.clinic.state, needed, ctx.today)) {
-    return [{ message: `${medication.name} is C-${medication.controlledSchedule}; ${signer.name} signed it off but has no active DEA registration for schedule ${needed} in ${ctx.clinic.state}.`, hint }];
+  const uncovered = prescribingStates(line, ctx).filter((state) => !hasActiveDea(signer, state, needed, ctx.today));
+  if (uncovered.length > 0) {
+    return [{ message: `${label}; ${signer.name} signed it off but has no active DEA registration for schedule ${needed} in ${uncovered.join(' and ')}.`, hint }];
   }
   return [];
 };

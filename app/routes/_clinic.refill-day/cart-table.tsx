@@ -15,6 +15,8 @@ export function CartTable(props: {
   groupBy: 'patient' | 'pharmacy';
   prescribers: Prescriber[];
   renewals: Renewals;
+  /** Whether the signed-in user may sign lines off (a veterinarian; docs/roles.md). */
+  canSignOff: boolean;
   editing: Editing;
   setEditing: (e: Editing) => void;
   switching: string | null;

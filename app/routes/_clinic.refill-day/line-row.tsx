@@ -8,15 +8,68 @@ import { formatDate, humanize } from '~/lib/format';
 import { Findings } from './findings';
 import type { ActionResult, Editing, Line, Renewals } from './types';
 
+/**
+ * The line's sign-off: who signed its present content, or that it needs a (new) one; a
+ * veterinarian sees the content they would sign and a "Sign off" button (docs/signoff.md).
+ */
+function Signoff({ line, label, canSignOff }: { line: Line; label: string; canSignOff: boolean }) {
+  const signoff = line.signoff;
+  if (signoff?.current) {
+    return (
+      <p className="text-sm cart-line__signoff">
+        <Badge tone="success">Signed off</Badge> {signoff.name}
+      </p>
+    );
+  }
+  const stale = signoff && !signoff.current ? <p className="text-sm cart-line__signoff"><Badge tone="warning">Needs a new sign-off</Badge> changed after {signoff.name} signed it off</p> : null;
+  if (!canSignOff) return stale;
+  return (
+    <>
+      {stale}
+      <details className="cart-line__signoff-panel">
+        <summary>Sign off…</summary>
+        <dl className="text-sm">
+          <dt>Patient</dt>
+          <dd>{line.patientName}</dd>
+          <dt>Medication</dt>
+          <dd>
+            {line.medicationName} · {line.packageDescription} · {line.pharmacyName}
+          </dd>
+          <dt>Quantity</dt>
+          <dd>{line.quantity}</dd>
+          <dt>SIG</dt>
+          <dd>{line.sig}</dd>
+          <dt>Prescriber</dt>
+          <dd>{line.prescriberName}</dd>
+          <dt>Ship to</dt>
+          <dd>
+            {line.shipTo === 'clinic' ? 'Clinic' : 'Owner'} ({line.shipState})
+          </dd>
+        </dl>
+        <Form method="post" replace preventScrollReset>
+          <input type="hidden" name="intent" value="signoff" />
+          <input type="hidden" name="lineId" value={line.id} />
+          <input type="hidden" name="contentHash" value={line.contentHash} />
+          <Button size="sm" variant="primary" aria-label={`Sign off ${label}`}>
+            Sign off
+          </Button>
+        </Form>
+      </details>
+    </>
+  );
+}
+
 export function LineRow({
   line,
   renewals,
+  canSignOff,
   setEditing,
   setSwitching,
   actionData,
 }: {
   line: Line;
   renewals: Renewals;
+  canSignOff: boolean;
   setEditing: (e: Editing) => void;
   setSwitching: (id: string | null) => void;
   actionData: ActionResult | undefined;
@@ -72,6 +125,7 @@ export function LineRow({
       </td>
       <td className="cart-line__findings">
         <Findings line={line} renewals={renewals} onEditSig={(missing) => setEditing({ lineId: line.id, focusSig: true, missing })} />
+        <Signoff line={line} label={label} canSignOff={canSignOff} />
         {rowError ? (
           <p className="field__error" role="alert">
             {rowError}

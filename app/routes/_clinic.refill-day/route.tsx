@@ -17,11 +17,12 @@ import type { FormErrors } from '~/lib/forms';
 import { formAction, readForm } from '~/http/forms.server';
 import { refillDayActionSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
-import { addCartLines, loadCartView, removeCartLine, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
+import { addCartLines, loadCartView, removeCartLine, signOffLines, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
 import { listPrescribers, principalToday } from '~/services/records/index.server';
 import { openRenewalsFor, requestRenewals } from '~/services/records/renewals.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
 import { recordWeight } from '~/services/records/index.server';
+import { allowed } from '~/services/identity/permissions';
 import { CartTable } from './cart-table';
 import { FastEntry } from './fast-entry';
 import { FindingsSummary } from './findings-summary';
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const [cart, prescribers, today] = await Promise.all([loadCartView(user), listPrescribers(user), principalToday(user)]);
   const renewals = await openRenewalsFor(user, cart.lines.flatMap((l) => (l.prescriptionId ? [l.prescriptionId] : [])));
-  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name, today });
+  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name, today, canSignOff: allowed(user, 'line.signoff') });
 }
 
 /** The fields each form shows next to its inputs; an error on any other field (a hidden one) is said for the whole form. */
@@ -100,6 +101,10 @@ export async function action({ request }: ActionFunctionArgs) {
           const weight = await recordWeight(user, input.patientId, { value: input.value, unit: input.unit });
           return { intent, lineId, ok: true, message: `Weight recorded: ${weight.value.weight.kg} kg today.` };
         }
+        case 'signoff': {
+          await signOffLines(user, [{ lineId: input.lineId, contentHash: input.contentHash }]);
+          return { intent, lineId, ok: true, message: 'Line signed off.' };
+        }
         case 'add': {
           const { intent: _intent, ...line } = input;
           await addCartLines(user, [{ ...line, source: 'manual' }]);
@@ -123,7 +128,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RefillDay() {
-  const { cart, prescribers, renewals } = useLoaderData<typeof loader>();
+  const { cart, prescribers, renewals, canSignOff } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
   const [params, setParams] = useSearchParams();
   const groupBy = params.get('group') === 'pharmacy' ? 'pharmacy' : 'patient';
@@ -198,6 +203,7 @@ export default function RefillDay() {
             groupBy={groupBy}
             prescribers={prescribers}
             renewals={renewals}
+            canSignOff={canSignOff}
             editing={editing}
             setEditing={setEditing}
             switching={switching}

@@ -92,7 +92,18 @@ export async function loadLineChains(db: Kysely<Database>, clinicId: string, lin
     .leftJoin('prescriptions as rx', 'rx.id', 'ol.prescriptionId')
     .leftJoin('prescribers as rxv', 'rxv.id', 'rx.prescriberId')
     .leftJoin('cartLines as cl', 'cl.id', 'ol.cartLineId')
-    .leftJoin('users as signer', 'signer.id', 'cl.vetSignoffBy')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('lineSignoffs as ls')
+          .innerJoin('users as su', 'su.id', 'ls.userId')
+          .select(['ls.cartLineId', 'ls.signedAt', 'su.name'])
+          .distinctOn('ls.cartLineId')
+          .orderBy('ls.cartLineId')
+          .orderBy('ls.signedAt', 'desc')
+          .as('signer'),
+      (join) => join.onRef('signer.cartLineId', '=', 'cl.id'),
+    )
     .select([
       'ol.id',
       'ol.orderId',
@@ -112,7 +123,7 @@ export async function loadLineChains(db: Kysely<Database>, clinicId: string, lin
       'rx.refillsAuthorized',
       'rxv.name as rxPrescriberName',
       'cl.source',
-      'cl.vetSignoffAt',
+      'signer.signedAt as vetSignoffAt',
       'signer.name as signerName',
     ])
     .where('ol.id', 'in', lineIds)

@@ -8,6 +8,8 @@ import { landedCostQuoter } from '~/lib/pricing';
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { addCartLinesIn } from './lines.server';
+import { recordSignoffs } from './signoffs.server';
+import { allowed } from '../identity/permissions';
 import type { NewCartLineInput } from './input.server';
 import { bestOffer, candidateOffers, offerProblem, type Candidate } from './offers.server';
 import { clinicRow, destinationKey, shipStateFor, type Db, type Tx } from './queries.server';
@@ -115,16 +117,17 @@ export async function planFromHistory(db: Db, principal: Principal, rows: Histor
 }
 
 /** A veterinarian who repeats a line signs it off by doing so; anyone else leaves it for a vet. */
-function signoffBy(principal: Principal): string | null {
-  return principal.kind === 'user' && principal.role === 'veterinarian' ? principal.userId : null;
+function signsOff(principal: Principal): boolean {
+  return allowed(principal, 'line.signoff');
 }
 
 /** Plans the past lines and adds those that can be filled, in the caller's transaction; the rest come back as proposals. */
 export async function addFromHistory(tx: Tx, principal: Principal, rows: HistoryRow[], source: 'quickfill' | 'reorder', opts: { substitute: boolean; offerOverrides?: Record<string, string> }) {
   const plan = await planFromHistory(tx, principal, rows, opts);
   if (plan.inputs.length === 0) return { lineIds: [] as string[], proposals: plan.proposals, substituted: plan.substituted, cartVersion: null as number | null };
-  const vet = signoffBy(principal);
-  const added = await addCartLinesIn(tx, principal, plan.inputs.map((i) => ({ ...i, source, vetSignoffBy: vet })));
+  const added = await addCartLinesIn(tx, principal, plan.inputs.map((i) => ({ ...i, source })));
+  // Lines whose schedule the veterinarian's DEA does not cover stay waiting for another's sign-off.
+  if (signsOff(principal)) await recordSignoffs(tx, principal, { id: added.cartId }, added.lineIds.map((lineId) => ({ lineId })), { lenient: true });
   return { lineIds: added.lineIds, proposals: plan.proposals, substituted: plan.substituted, cartVersion: added.cartVersion };
 }
 

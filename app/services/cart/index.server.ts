@@ -14,6 +14,8 @@
  *                        moved along when merged into another patient
  * - `renewals.server.ts` lines follow their prescription's renewal (repointed, never re-entered)
  * - `optimize.server.ts` "Optimise pharmacies": the optimizer's input from the cart, a proposal, applying it
+ * - `signoffs.server.ts` a veterinarian's sign-off of a line, bound to its content (hash),
+ *                        cleared when a bound field changes
  * - `queries.server.ts`  reads and helpers the files above share
  *
  * Other rooms use the cart through this file; routing (returned lines), validation (locating
@@ -30,3 +32,4 @@ export { addDueToCart, dueForRefill } from './builder.server';
 export { reassignPatientLines, removePatientLines } from './patient-lines.server';
 export { applyOptimization, loadOptimizerInputIn, proposalJson, proposeOptimization, type OptimizeRequest } from './optimize.server';
 export { followRenewals, type PrescriptionMove } from './renewals.server';
+export { signOffLines, signOffLinesIn, recordSignoffs, contentHash, signedContent, canonicalJson, type SignedContent, type SignoffRequest, type SignedLine } from './signoffs.server';

@@ -24,8 +24,6 @@ export type NewCartLineInput = {
   flavor?: string | null;
   /** 'YYYY-MM-DD'. */
   needBy?: string | null;
-  /** User id of the veterinarian who approved the line (owner requests, controlled quickfills). */
-  vetSignoffBy?: string | null;
 };
 
 /** The editable fields of a line, with the version the editor read. */
@@ -127,8 +125,5 @@ export function checkInput(input: NewCartLineInput, refs: Refs, clinicState: str
     fields[`${prefix}flavor`] = offer.flavors.length ? `Choose one of: ${offer.flavors.join(', ')}.` : 'This offer comes unflavored.';
   }
   if (input.needBy && !/^\d{4}-\d{2}-\d{2}$/.test(input.needBy)) fields[`${prefix}needBy`] = 'Use a date like 2026-12-01.';
-  if (input.vetSignoffBy && refs.vets.get(input.vetSignoffBy)?.role !== 'veterinarian') {
-    fields[`${prefix}vetSignoffBy`] = 'Only a veterinarian of this clinic can sign a line off.';
-  }
   return { fields, shipState: shipState ?? '' };
 }

@@ -15,6 +15,7 @@ import { clinicRow, shipStateFor, type Tx } from './queries.server';
 import { isUuid } from '../../../validators/vocabulary';
 import { appendCartLines, bumpCartVersion, lockOpenCart } from './store.server';
 import { loadCartViewIn } from './view.server';
+import { clearSignoffs } from './signoffs.server';
 
 /**
  * Adds lines to the clinic's open cart in one transaction: all or nothing. Bad input names the
@@ -36,7 +37,7 @@ export async function addCartLinesIn(tx: Tx, principal: Principal, inputs: NewCa
       offerIds: inputs.map((i) => i.offerId),
       prescriberIds: inputs.map((i) => i.prescriberId),
       prescriptionIds: inputs.flatMap((i) => (i.prescriptionId ? [i.prescriptionId] : [])),
-      userIds: inputs.flatMap((i) => (i.vetSignoffBy ? [i.vetSignoffBy] : [])),
+      userIds: [],
     }),
   ]);
   const fields: Record<string, string> = {};
@@ -70,8 +71,6 @@ export async function addCartLinesIn(tx: Tx, principal: Principal, inputs: NewCa
       source: input.source ?? 'manual',
       prescriptionId: input.prescriptionId || null,
       unitPriceCentsAtAdd: refs.offers.get(input.offerId)!.unitPriceCents,
-      vetSignoffBy: input.vetSignoffBy || null,
-      vetSignoffAt: input.vetSignoffBy ? at : null,
       createdBy: userId,
       createdAt: at,
       updatedAt: at,
@@ -229,6 +228,8 @@ export async function updateCartLineIn(tx: Tx, principal: Principal, lineId: str
   if (REVIEWED_FIELDS.some((f) => f in changes)) {
     // What was acknowledged was the line as it was; a changed line is reviewed again.
     await tx.deleteFrom('acknowledgements').where('cartLineId', '=', line.id).execute();
+    // A sign-off authorised the content as it was: it no longer stands (docs/signoff.md).
+    await clearSignoffs(tx, principal, [{ lineId: line.id, changes }], 'the line changed after it was signed off', at);
   }
   const cartVersion = await bumpCartVersion(tx, cart.id);
   await audit(tx, principal, { clinicId, action: 'cart.line_updated', subjectType: 'cart_line', subjectId: line.id, detail: { cartId: cart.id, changes } }, at);
@@ -274,8 +275,9 @@ export async function undoRemoveCartLine(principal: Principal, lineId: string) {
  * answers the first cart (`replayed`) and adds nothing.
  */
 export async function addCartLinesAnswer(principal: Principal, lines: NewCartLineInput[], opts: { idempotencyKey?: string | null } = {}) {
+  // A client's `source` is not trusted: whatever it says, a line added through the API is manual.
   const work = async (tx: Tx) => {
-    await addCartLinesIn(tx, principal, lines);
+    await addCartLinesIn(tx, principal, lines.map((l) => ({ ...l, source: 'manual' as const })));
     return { cart: await loadCartViewIn(tx, principal) };
   };
   if (!opts.idempotencyKey) return { value: await getDb().transaction().execute(work), replayed: false };

@@ -4,6 +4,7 @@
  * along. Both run in the records service's transaction and move each touched cart's version
  * once (through the cart store), so a cart reviewed before the change cannot be paid as it was.
  */
+import { clearSignoffs } from './signoffs.server';
 import { audit } from '../audit/audit.server';
 import type { Principal } from '../identity/principal';
 import { bumpCartVersion } from './store.server';
@@ -67,7 +68,10 @@ export async function reassignPatientLines(tx: Tx, clinicId: string, fromPatient
     .set((eb) => ({ patientId: toPatientId, version: eb('version', '+', 1), updatedAt: at }))
     .where('patientId', '=', fromPatientId)
     .where('clinicId', '=', clinicId)
-    .executeTakeFirst();
+    .returning('id')
+    .execute();
+  // A sign-off named the patient: a line moved to another record needs a new one.
+  await clearSignoffs(tx, null, moved.map((m) => ({ lineId: m.id, changes: { patientId: { from: fromPatientId, to: toPatientId } } })), 'the patient record was merged into another', at);
   for (const cart of carts) if (cart.status === 'open') await bumpCartVersion(tx, cart.id, at);
-  return Number(moved.numUpdatedRows);
+  return moved.length;
 }

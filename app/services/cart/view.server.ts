@@ -11,6 +11,7 @@ import { clinicRow, destinationKey, pricingLinesQuery, type Db } from './queries
 import { medicationDisplayName } from '../catalog/sql.server';
 import { clientFullName } from '../records/sql.server';
 import { getOpenCartIn } from './store.server';
+import { contentHash, currentSignoffQuery } from './signoffs.server';
 
 /** A finding as the cart shows it: the rule's finding plus who acknowledged it, and when. */
 export type CartFinding = Pick<Finding, 'rule' | 'severity' | 'message' | 'hint' | 'fix' | 'acknowledged'> & {
@@ -66,13 +67,15 @@ export async function loadCartViewIn(db: Db, principal: Principal) {
     pricingLinesQuery(db, clinicId, cart.id)
       .innerJoin('clients as c', 'c.id', 'p.clientId')
       .innerJoin('prescribers as pr', 'pr.id', 'l.prescriberId')
+      .leftJoin((eb) => currentSignoffQuery(eb as unknown as Db).as('s'), (join) => join.onRef('s.cartLineId', '=', 'l.id'))
       .select([
         'l.id', 'l.version', 'l.position', 'l.source', 'l.patientId', 'p.name as patientName', 'p.species', 'p.status as patientStatus',
         'p.clientId', clientFullName().as('ownerName'), 'c.state as ownerState', 'l.offerId', 'o.pharmacyId', 'ph.name as pharmacyName',
         'o.medicationId', medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.packageDescription', 'o.flavors',
         'l.quantity', 'l.sig', 'l.prescriberId', 'pr.name as prescriberName', 'l.prescriptionId', 'l.shipTo', 'l.shipState', 'l.flavor',
-        'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.vetSignoffBy', 'l.vetSignoffAt', 'l.updatedAt', 'l.returnedReason',
-        'ph.shippingCents', 'ph.coldChainFeeCents', 'p.weightKg', 'p.weightMeasuredOn',
+        'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.updatedAt', 'l.returnedReason',
+        'ph.shippingCents', 'ph.coldChainFeeCents', 'p.weightKg', 'p.weightMeasuredOn', 'm.strength', 'm.form',
+        's.userId as signoffUserId', 's.signerName', 's.signedAt as signoffAt', 's.contentHash as signoffHash',
       ])
       .execute(),
     cartFindings(db, principal, cart.id),
@@ -104,11 +107,16 @@ export async function loadCartViewIn(db: Db, principal: Principal) {
   const ownerOf = new Map(rows.map((r) => [destinationKey(r.shipTo, r.clientId), { name: r.ownerName, state: r.shipState }]));
   const lines = rows.map((r, i) => {
     const p = priced.lines[i]!;
-    const { shippingCents: _s, coldChainFeeCents: _c, ...line } = r;
+    const { shippingCents: _s, coldChainFeeCents: _c, strength: _st, form: _f, signoffUserId, signerName, signoffAt, signoffHash, ...line } = r;
+    const hash = contentHash({ ...r, package: r.packageDescription });
+    // A sign-off counts only for the content it authorised (docs/signoff.md).
+    const signoff = signoffUserId && signoffAt ? { userId: signoffUserId, name: signerName ?? '', at: signoffAt.toISOString(), current: signoffHash === hash } : null;
     return {
       ...line,
       updatedAt: r.updatedAt.toISOString(),
-      vetSignoffAt: r.vetSignoffAt ? r.vetSignoffAt.toISOString() : null,
+      contentHash: hash,
+      signoff,
+      vetSignoffAt: signoff?.current ? signoff.at : null,
       landedCostCents: p.landedCostPerVialCents,
       lineTotalCents: p.lineTotalCents,
       shippingShareCents: p.shippingShareCents,

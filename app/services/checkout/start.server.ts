@@ -16,6 +16,8 @@ import { json } from '../../../db/json';
 import { audit } from '../audit/audit.server';
 import { findOpenCart, lockCart, setCartStatus } from '../cart/store.server';
 import { clinicScope, userIdOf, type Principal } from '../identity/principal';
+import { actingPrincipal } from '../identity/acting-user.server';
+import { requirePermission } from '../identity/permissions';
 import { now } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
 import { getPaymentProvider, openCharge, transferGroupOf, type PaymentProvider } from '../payments/index.server';
@@ -47,9 +49,12 @@ const idempotencyKeyOf = (cartId: string, version: number) => `checkout:${cartId
  * answer carries the hosted payment page's URL; orders follow the webhook.
  * Calling it again for the same cart version returns the first answer, never a second payment.
  */
-export async function checkoutCart(principal: Principal, input: { version: number; cartId?: string }): Promise<CheckoutOutcome> {
+export async function checkoutCart(caller: Principal, input: { version: number; cartId?: string; actingUserId?: string | undefined }): Promise<CheckoutOutcome> {
   const db = getDb();
-  const clinicId = clinicScope(principal);
+  const clinicId = clinicScope(caller);
+  // Who pays is the role table's to say; a key pays only in a named user's name (docs/roles.md).
+  const principal = await actingPrincipal(db, caller, input.actingUserId);
+  requirePermission(principal, 'cart.checkout');
   const cartId = input.cartId ?? (await findOpenCart(db, clinicId))?.id;
   if (!cartId) throw conflict('There is no cart to check out.', { reason: 'no_cart' });
   const provider = getPaymentProvider();

@@ -25,6 +25,7 @@ import { enqueueNotification } from '../owners/notifications.server';
 import { refundOrder } from '../payments/index.server';
 import { buildOrderDocument } from './order-document.server';
 import { appendCartLines, lockCartForReturnedLines } from '../cart/store.server';
+import { carrySignoffs } from '../cart/signoffs.server';
 import { clinicScope, type Principal } from '../identity/principal';
 
 /** The delivery task's name; its payload is `{ orderId }`. */
@@ -339,7 +340,7 @@ async function returnLinesToCart(tx: Transaction<Database>, order: { id: string;
     .leftJoin('cartLines as cl', 'cl.id', 'ol.cartLineId')
     .select([
       'ol.id', 'ol.patientId', 'ol.offerId', 'ol.quantity', 'ol.sig', 'ol.prescriberId', 'ol.shipTo', 'ol.shipState', 'ol.prescriptionId',
-      'of.unitPriceCents', 'cl.flavor', 'cl.needBy', 'cl.vetSignoffBy', 'cl.vetSignoffAt',
+      'of.unitPriceCents', 'cl.flavor', 'cl.needBy', 'ol.cartLineId',
     ])
     .where('ol.orderId', '=', order.id)
     .orderBy('ol.createdAt')
@@ -365,15 +366,14 @@ async function returnLinesToCart(tx: Transaction<Database>, order: { id: string;
       source: 'reorder' as const,
       prescriptionId: l.prescriptionId,
       unitPriceCentsAtAdd: l.unitPriceCents,
-      // The vet's sign-off was for this prescription line; it stands for the same line resent.
-      vetSignoffBy: l.vetSignoffBy,
-      vetSignoffAt: l.vetSignoffAt,
       returnedReason,
       createdAt: at,
       updatedAt: at,
     })),
     at,
   );
+  // The vet's sign-off was for this content; it stands for the same line resent (same hash).
+  await carrySignoffs(tx, lines.flatMap((l, i) => (l.cartLineId ? [{ from: l.cartLineId, to: lineIds[i]! }] : [])));
   await audit(tx, SYSTEM, {
     action: 'cart.lines_returned',
     subjectType: 'cart',

@@ -1,3 +1,4 @@
+import { allowed } from '../identity/permissions';
 import { getDb } from '../../../db/client';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES, TEMPLATE_PLACEHOLDERS, unknownPlaceholderError, type NotificationChannel, type NotificationTemplate } from '~/lib/notification-templates';
 import { audit } from '../audit/audit.server';
@@ -20,7 +21,7 @@ export type ClinicTemplate = {
 
 /** Managers (and admins acting for a clinic) change the wording; everyone else reads it. */
 export function canEditTemplates(principal: Principal): boolean {
-  return principal.kind === 'user' && (principal.role === 'manager' || principal.role === 'admin');
+  return allowed(principal, 'templates.edit');
 }
 
 function requireEditor(principal: Principal): void {

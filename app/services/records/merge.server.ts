@@ -11,6 +11,7 @@
  * an owner; test/integration/records-merge.test.ts fails when a migration adds a reference
  * that is not listed here, so a new table cannot be left pointing at a merged record.
  */
+import { allowed } from '../identity/permissions';
 import { sql, type Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
@@ -42,7 +43,7 @@ export const PATIENT_REFERENCES = [
 export const OWNER_REFERENCES = ['patients.client_id', 'refill_requests.client_id', 'notifications.client_id', 'sms_consents.client_id', 'clients.merged_into_id'] as const;
 
 function requireManager(principal: Principal) {
-  if (principal.kind !== 'user' || (principal.role !== 'manager' && principal.role !== 'admin')) {
+  if (!allowed(principal, 'records.merge')) {
     throw new DomainError('forbidden', 'Only a manager can merge records.');
   }
 }

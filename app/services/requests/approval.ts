@@ -1,6 +1,7 @@
 /** Who may approve a refill request, pure: the rule the queue page shows and a decision enforces. */
 import type { RequestQueue } from '../../../validators/vocabulary';
 import type { Principal } from '../identity/principal';
+import { allowed } from '../identity/permissions';
 
 
 /**
@@ -16,9 +17,10 @@ export function approvalRule(
 ): { allowed: boolean; reason: string } {
   if (r.status !== 'open') return { allowed: false, reason: `The request is already ${r.status.replace('_', ' ')}.` };
   if (!r.prescriptionId) return { allowed: false, reason: 'Match the patient and prescription first.' };
-  if (principal.kind === 'user' && principal.role === 'veterinarian') return { allowed: true, reason: 'Veterinarian.' };
-  const techLike = (principal.kind === 'user' && principal.role === 'technician') || principal.kind === 'clinic_key';
-  if (!techLike) return { allowed: false, reason: 'Only a veterinarian approves refills (or a technician under a standing order).' };
+  // The role table (docs/roles.md): veterinarians approve anything (a controlled refill with
+  // DEA, checked on approval); the standing-order row holds technicians and keys.
+  if (allowed(principal, 'request.approve.vet_review') && allowed(principal, 'request.approve.controlled')) return { allowed: true, reason: 'Veterinarian.' };
+  if (!allowed(principal, 'request.approve.standing_order')) return { allowed: false, reason: 'Only a veterinarian approves refills (or a technician under a standing order).' };
   const who = principal.kind === 'clinic_key' ? 'An API key' : 'A technician';
   if (r.controlledSchedule) return { allowed: false, reason: `${who} cannot approve a controlled substance: a veterinarian with DEA approves.` };
   if (!r.standingOrder) return { allowed: false, reason: `${who} approves only refills covered by a standing order; this one needs a veterinarian.` };

@@ -12,7 +12,8 @@ import type { EligibilityCheck } from '../../../validators/requests';
 import { isUuid } from '../../../validators/vocabulary';
 import type { Decision } from '../../schemas/refill-request';
 import { audit } from '../audit/audit.server';
-import { addCartLinesIn } from '../cart/index.server';
+import { addCartLinesIn, recordSignoffs } from '../cart/index.server';
+import { allowed, requestAction, requirePermission } from '../identity/permissions';
 import { clinicDay, now } from '../platform/clock.server';
 import { DomainError, conflict, notFound } from '../platform/errors';
 import { enqueueNotification } from '../owners/notifications.server';
@@ -107,6 +108,7 @@ export async function decideRefillRequest(principal: Principal, id: string, deci
         await enqueueNotification(tx, { clinicId, clientId: r.clientId, template, ...(r.patientId ? { patientId: r.patientId } : {}), refillRequestId: r.id, data: { reference: r.reference, ...data } });
       };
 
+      if (decision.decision !== 'approve') requirePermission(principal, requestAction(decision.decision, r.queue));
       if (decision.decision === 'deny') {
         await tx.updateTable('refillRequests').set({ status: 'denied', ...decided }).where('id', '=', r.id).execute();
         await audit(tx, principal, { ...subject, action: 'refill_request.denied', detail: { reason: decision.reason } }, at);
@@ -150,11 +152,13 @@ export async function decideRefillRequest(principal: Principal, id: string, deci
       if (rx.compounded) {
         const offer = await chooseOffer(tx, clinicId, rx.patientId, rx.medicationId, rx.clinicState, rx.quantity, day);
         if (!offer) throw new DomainError('unprocessable', `No partner pharmacy offers ${rx.medicationName} shipped to ${rx.clinicState}; the request stays open.`);
-        const vetSignoffBy = principal.kind === 'user' && principal.role === 'veterinarian' ? principal.userId : null;
         const added = await addCartLinesIn(tx, principal, [
-          { patientId: rx.patientId, offerId: offer.id, quantity: rx.quantity, sig: rx.sig, prescriberId: rx.prescriberId, shipTo: 'clinic', source: 'request', prescriptionId: rx.id, vetSignoffBy },
+          { patientId: rx.patientId, offerId: offer.id, quantity: rx.quantity, sig: rx.sig, prescriberId: rx.prescriberId, shipTo: 'clinic', source: 'request', prescriptionId: rx.id },
         ]);
         const cartLineId = added.lineIds[0]!;
+        // A veterinarian's approval signs the line off, bound to the content approved.
+        const signed = allowed(principal, 'line.signoff') ? await recordSignoffs(tx, principal, { id: added.cartId }, [{ lineId: cartLineId }], { lenient: true }) : [];
+        const vetSignoffBy = signed.length > 0 ? userIdOf(principal) : null;
         await tx.updateTable('refillRequests').set({ status: 'approved', cartLineId, ...decided }).where('id', '=', r.id).execute();
         await audit(tx, principal, { ...subject, action: 'refill_request.approved', detail: { cartLineId, cartId: added.cartId, offerId: offer.id, pharmacy: offer.pharmacyName, offerChoice: offer.why, vetSignoffBy, overrides, reason: decision.reason ?? null } }, at);
         await notify('request.approved');

@@ -1,4 +1,5 @@
 /** The clinic's intake and SLA settings, as a manager edits them on /settings. */
+import { allowed } from '../identity/permissions';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
 import { audit } from '../audit/audit.server';
@@ -39,7 +40,7 @@ export async function updateIntakeSettings(
   },
 ) {
   const clinicId = clinicScope(principal);
-  if (principal.kind !== 'user' || (principal.role !== 'manager' && principal.role !== 'admin')) throw new DomainError('forbidden', 'Only a manager changes the clinic settings.');
+  if (!allowed(principal, 'settings.manage')) throw new DomainError('forbidden', 'Only a manager changes the clinic settings.');
   await getDb()
     .transaction()
     .execute(async (tx) => {

@@ -4,6 +4,7 @@
  * four characters), quiet hours; and what the page shows about them (webhook URLs, whose
  * account sends, recent opt-outs).
  */
+import { allowed } from '../identity/permissions';
 import { getDb } from '../../../db/client';
 import type { SmsSettingsInput } from '../../schemas/sms';
 import { getEnv } from '../../env.server';
@@ -15,7 +16,7 @@ import { openSecret, sealSecret, secretHint } from '../platform/secrets.server';
 import { readSmsSetup } from './setup.server';
 
 function requireManager(principal: Principal): void {
-  if (principal.kind !== 'user' || (principal.role !== 'manager' && principal.role !== 'admin')) throw new DomainError('forbidden', 'Only a manager changes the texting settings.');
+  if (!allowed(principal, 'settings.manage')) throw new DomainError('forbidden', 'Only a manager changes the texting settings.');
 }
 
 /** The settings page's view: no secret in full, ever. */

@@ -6,6 +6,8 @@ import { RULE_IDS, type Finding, type RuleId } from '../../../validators';
 import { audit } from '../audit/audit.server';
 import { DomainError, badRequest, conflict, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
+import { actingPrincipal } from '../identity/acting-user.server';
+import { requirePermission } from '../identity/permissions';
 import { validateClinicCartIn, type Acknowledgement, type ClinicCartValidation } from './carts.server';
 import { isUuid } from '../../../validators/vocabulary';
 
@@ -16,13 +18,15 @@ import { isUuid } from '../../../validators/vocabulary';
  * answers 409, since the cart changed since it was shown.
  */
 export async function acknowledgeWarning(
-  principal: Principal,
-  input: { lineId: string; rule: string },
+  caller: Principal,
+  input: { lineId: string; rule: string; actingUserId?: string | undefined },
 ): Promise<ClinicCartValidation> {
-  const clinicId = clinicScope(principal);
+  const clinicId = clinicScope(caller);
+  const principal = await actingPrincipal(getDb(), caller, input.actingUserId);
   if (principal.kind !== 'user') {
-    throw new DomainError('unprocessable', 'A warning is acknowledged by a named user: sign in to acknowledge it.');
+    throw new DomainError('unprocessable', 'A warning is acknowledged by a named user: sign in, or name an actingUserId of the clinic.');
   }
+  requirePermission(principal, 'finding.acknowledge');
   if (!(RULE_IDS as readonly string[]).includes(input.rule)) {
     throw badRequest('Unknown rule.', { rule: `must be one of ${RULE_IDS.join(', ')}` });
   }

@@ -9,6 +9,7 @@ import { validateCart, type CartValidation, type Finding, type LineSource, type 
 import { notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 import { clinicCartQuery, openCartQuery } from '../cart/store.server';
+import { contentHash, currentSignoffQuery, type SignedContent } from '../cart/signoffs.server';
 import { isUuid } from '../../../validators/vocabulary';
 import { buildLines, load, type Db, type DraftLine, type ValidationLineInput } from './loader.server';
 
@@ -46,7 +47,14 @@ type StoredLineRow = {
   shipState: string | null;
   source: LineSource | null;
   prescriptionId: string | null;
-  vetSignoffBy: string | null;
+  pharmacyId: string | null;
+  medicationId: string | null;
+  strength: string | null;
+  form: string | null;
+  package: string | null;
+  signoffUserId: string | null;
+  signoffHash: string | null;
+  signerName: string | null;
   unitPriceCentsAtAdd: number | null;
   acknowledgements: { rule: string; userId: string; userName: string; at: string }[] | null;
 };
@@ -76,6 +84,12 @@ async function loadCartLines(db: Db, clinicId: string, cartId: string | undefine
     .selectFrom('cart as c')
     .leftJoin('cartLines as l', (join) => join.onRef('l.cartId', '=', 'c.id').on('l.removedAt', 'is', null))
     .leftJoin('acks', 'acks.cartLineId', 'l.id')
+    .leftJoin('offers as o', 'o.id', 'l.offerId')
+    .leftJoin('medications as m', 'm.id', 'o.medicationId')
+    .leftJoin(
+      (eb) => currentSignoffQuery(eb as unknown as Db).as('s'),
+      (join) => join.onRef('s.cartLineId', '=', 'l.id'),
+    )
     .select([
       'c.id as cartId',
       'c.version as cartVersion',
@@ -89,7 +103,14 @@ async function loadCartLines(db: Db, clinicId: string, cartId: string | undefine
       'l.shipState',
       'l.source',
       'l.prescriptionId',
-      'l.vetSignoffBy',
+      'o.pharmacyId',
+      'o.medicationId',
+      'm.strength',
+      'm.form',
+      'o.packageDescription as package',
+      's.userId as signoffUserId',
+      's.contentHash as signoffHash',
+      's.signerName',
       'l.unitPriceCentsAtAdd',
       'acks.list as acknowledgements',
     ])
@@ -97,6 +118,16 @@ async function loadCartLines(db: Db, clinicId: string, cartId: string | undefine
     .orderBy('l.createdAt')
     .orderBy('l.id')
     .execute();
+}
+
+/**
+ * A stored line's sign-off as the rules read it: it counts only while the line's content still
+ * hashes to what was signed (docs/signoff.md); otherwise the rule names who signed what changed.
+ */
+function signoffOf(r: StoredLineRow): Pick<ValidationLineInput, 'vetSignedOffBy' | 'staleSignoffBy'> {
+  if (!r.signoffUserId) return {};
+  const current = r.pharmacyId !== null && r.signoffHash === contentHash(r as unknown as SignedContent);
+  return current ? { vetSignedOffBy: r.signoffUserId } : { staleSignoffBy: r.signerName ?? 'a veterinarian' };
 }
 
 /**
@@ -128,7 +159,7 @@ export async function validateClinicCartIn(db: Kysely<Database>, principal: Prin
     shipState: r.shipState!,
     source: r.source!,
     prescriptionId: r.prescriptionId,
-    vetSignedOffBy: r.vetSignoffBy,
+    ...signoffOf(r),
     unitPriceCentsWhenAdded: r.unitPriceCentsAtAdd!,
     acknowledgedRules: (r.acknowledgements ?? []).map((a) => a.rule),
   }));

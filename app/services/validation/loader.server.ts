@@ -4,8 +4,9 @@
  *
  * Ids: a line's `prescriberId` and the context's prescriber keys are `prescribers.id` (what
  * cart lines store and `GET /api/v1/prescribers` lists), as are a prescription's and a
- * `request_renewal` fix's. `cart_lines.vet_signoff_by` is a user id; it is turned
- * into that user's prescriber id when the line is built (docs/validation.md, "Loader").
+ * `request_renewal` fix's. A line's current sign-off (`line_signoffs`) names a
+ * user; it counts only while the line's content hash matches, and is turned into that user's
+ * prescriber id when the line is built (docs/validation.md, "Loader").
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema';
@@ -50,8 +51,10 @@ export type ValidationLineInput = {
   shipState?: string;
   source?: LineSource;
   prescriptionId?: string | null;
-  /** User id (`users.id`) of the veterinarian who signed the line off. */
+  /** User id (`users.id`) of the veterinarian whose sign-off of the line's present content stands. */
   vetSignedOffBy?: string | null;
+  /** Name of who signed the line off before its content changed (that sign-off no longer stands). */
+  staleSignoffBy?: string;
   /** Omitted: today's price of the offer (a draft cannot have seen another). */
   unitPriceCentsWhenAdded?: number;
   acknowledgedRules?: readonly string[];
@@ -251,6 +254,7 @@ export function buildLines(inputs: readonly ValidationLineInput[], loaded: Loade
     if (input.id !== undefined) line.id = input.id;
     if (input.prescriptionId) line.prescriptionId = input.prescriptionId;
     if (input.vetSignedOffBy) line.vetSignedOffBy = loaded.prescriberByUser.get(input.vetSignedOffBy) ?? input.vetSignedOffBy;
+    if (input.staleSignoffBy) line.staleSignoffBy = input.staleSignoffBy;
     return line;
   });
 }
