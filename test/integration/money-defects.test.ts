@@ -201,7 +201,8 @@ describe('Stripe refusing our key: payments are unavailable, the cart is untouch
         const linesBefore = await db().selectFrom('cartLines').select(['id', 'quantity', 'offerId']).where('cartId', '=', cart.id).where('removedAt', 'is', null).orderBy('id').execute();
         world.stripe.refuseKeys = refusal;
 
-        const res = await call(checkoutApi.action, request('/api/v1/carts/current/checkout', { apiKey: DEMO_API_KEYS.riverside, json: { version: cart.version } }));
+        // A key pays in a named user's name (docs/roles.md): the clinic's manager.
+        const res = await call(checkoutApi.action, request('/api/v1/carts/current/checkout', { apiKey: DEMO_API_KEYS.riverside, json: { version: cart.version, actingUserId: DEMO_IDS.user('manager@riverside.example') } }));
         const text = await res.text();
         expect(res.status).toBe(503);
         expect(JSON.parse(text)).toMatchObject({ error: { code: 'payments_unavailable', message: expect.stringMatching(/unavailable/i) } });
