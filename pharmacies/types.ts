@@ -189,6 +189,8 @@ export const orderPatientSchema = z.object({
   birthDate: isoDate.nullable(),
   /** Latest recorded weight; pharmacies check mg/kg doses against it. */
   weightKg: z.number().positive().max(2000).nullable(),
+  /** The day `weightKg` was measured; `null` when unknown (documents before it was sent carry none). */
+  weightMeasuredOn: isoDate.nullable().optional(),
   owner: z.object({
     name: text(200),
     phone: z.string().trim().max(40).nullable().default(null),
@@ -242,6 +244,22 @@ export const orderLineSchema = z.object({
   needByDate: isoDate.nullable(),
   /** The carrier must get a signature on delivery (controlled or cold-chain lines, or clinic policy). */
   signatureRequired: z.boolean(),
+  /**
+   * The dose the clinic's `dose.range` check computed, so the pharmacist sees the same figures:
+   * milligrams of active ingredient per administration (the SIG's dose × the strength), per
+   * kilogram of the weight used and per day (the SIG's frequency). A figure that cannot be
+   * worked out without a guess is `null`; the whole object is `null` when no dose can be.
+   */
+  dose: z
+    .object({
+      mgPerAdministration: z.number().nonnegative().nullable(),
+      mgPerKgPerAdministration: z.number().nonnegative().nullable(),
+      mgPerKgPerDay: z.number().nonnegative().nullable(),
+      /** The weight the figures per kilogram use, and the day it was measured. */
+      weightUsed: z.object({ kg: z.number().positive().max(2000), measuredOn: isoDate.nullable() }).nullable(),
+    })
+    .nullable()
+    .optional(),
   /**
    * Where this line goes when it is not the document's `shipTo` (one order holds every line of
    * a checkout for one pharmacy; lines shipped to different owners are separate parcels).

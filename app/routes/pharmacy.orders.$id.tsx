@@ -18,6 +18,27 @@ import { shipmentsOf } from '~/lib/shipments';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order ${data?.order.id.slice(0, 8) ?? ''} — vialcart pharmacy portal` }];
 
+/** The clinic's dose check as the pharmacist sees it: "25 mg a dose · 6.25 mg/kg · 12.5 mg/kg a day (4 kg on 2026-11-02)". */
+function DoseLine({ dose }: { dose: { mgPerAdministration: number | null; mgPerKgPerAdministration: number | null; mgPerKgPerDay: number | null; weightUsed: { kg: number; measuredOn: string | null } | null } }) {
+  const parts = [
+    dose.mgPerAdministration !== null ? `${dose.mgPerAdministration} mg a dose` : null,
+    dose.mgPerKgPerAdministration !== null ? `${dose.mgPerKgPerAdministration} mg/kg` : null,
+    dose.mgPerKgPerDay !== null ? `${dose.mgPerKgPerDay} mg/kg a day` : null,
+  ].filter(Boolean);
+  if (parts.length === 0) return null;
+  return (
+    <div className="text-sm muted" data-dose>
+      Dose {parts.join(' · ')}
+      {dose.weightUsed ? (
+        <>
+          {' '}
+          ({dose.weightUsed.kg} kg{dose.weightUsed.measuredOn ? <> on <DateText value={dose.weightUsed.measuredOn} /></> : ', undated'})
+        </>
+      ) : null}
+    </div>
+  );
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'pharmacy' });
   const order = await getPharmacyOrder(user, params.id ?? '').catch(orNotFoundPage('Order not found'));
@@ -214,6 +235,7 @@ export default function PharmacyOrderPage() {
                           {l.refills} refill{l.refills === 1 ? '' : 's'} left · written <DateText value={l.dateWritten} />
                           {l.needByDate ? <> · need by <DateText value={l.needByDate} /></> : null}
                         </div>
+                        {l.dose ? <DoseLine dose={l.dose} /> : null}
                       </div>
                     ),
                   },

@@ -65,6 +65,14 @@ describe('pharmacy API: who sees what', () => {
     const { order } = (await own.json()) as { order: any };
     expect(order).toMatchObject({ id, status: 'submitted', clinic: { name: 'Riverside Veterinary Hospital' } });
     expect(order.lines[0]).toMatchObject({ patient: { species: expect.any(String) }, prescriber: { license: { number: expect.any(String) } }, sig: expect.any(String) });
+    // Each line carries the dose the clinic's check computed and the weight it used (docs/pharmacy-api.md).
+    const dosed = (order.lines as any[]).filter((l) => l.dose?.mgPerKgPerAdministration != null);
+    expect(dosed.length).toBeGreaterThan(0);
+    for (const l of dosed) {
+      expect(l.dose.weightUsed).toEqual({ kg: l.patient.weightKg, measuredOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(l.dose.mgPerKgPerAdministration).toBeCloseTo(l.dose.mgPerAdministration / l.dose.weightUsed.kg, 2);
+      if (l.dose.mgPerKgPerDay !== null) expect(l.dose.mgPerKgPerDay).toBeGreaterThan(0);
+    }
 
     const other = await call(orderLoader, request(`/api/pharmacy/v1/orders/${id}`, { apiKey: key('pacific') }), { id: id! });
     expect(other.status).toBe(404);

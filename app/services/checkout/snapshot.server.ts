@@ -19,7 +19,7 @@ export async function loadSnapshots(tx: Tx, clinicId: string, plan: CheckoutPlan
       : tx
           .selectFrom('patients as p')
           .innerJoin('clients as c', 'c.id', 'p.clientId')
-          .select(['p.id', 'p.name', 'p.species', 'p.breed', 'p.weightKg', 'p.birthDate', 'c.firstName', 'c.lastName', 'c.phone', 'c.email', 'c.addressLine1', 'c.addressLine2', 'c.city', 'c.state', 'c.postalCode'])
+          .select(['p.id', 'p.name', 'p.species', 'p.breed', 'p.weightKg', 'p.weightMeasuredOn', 'p.birthDate', 'c.firstName', 'c.lastName', 'c.phone', 'c.email', 'c.addressLine1', 'c.addressLine2', 'c.city', 'c.state', 'c.postalCode'])
           .where('p.id', 'in', patientIds)
           .where('p.clinicId', '=', clinicId)
           .execute(),
@@ -63,7 +63,7 @@ export async function loadSnapshots(tx: Tx, clinicId: string, plan: CheckoutPlan
           : { kind: 'owner', name: p ? `${p.firstName} ${p.lastName}` : null, addressLine1: p?.addressLine1 ?? null, addressLine2: p?.addressLine2 ?? null, city: p?.city ?? null, state: line.shipState, postalCode: p?.postalCode ?? null, phone: p?.phone ?? null };
       return {
         patient: p
-          ? { id: p.id, name: p.name, species: p.species, breed: p.breed, weightKg: p.weightKg === null ? null : Number(p.weightKg), birthDate: p.birthDate, owner: `${p.firstName} ${p.lastName}`, ownerPhone: p.phone, ownerEmail: p.email }
+          ? { id: p.id, name: p.name, species: p.species, breed: p.breed, weightKg: p.weightKg === null ? null : Number(p.weightKg), weightMeasuredOn: p.weightMeasuredOn, birthDate: p.birthDate, owner: `${p.firstName} ${p.lastName}`, ownerPhone: p.phone, ownerEmail: p.email }
           : { id: line.patientId },
         medication: o
           ? { id: line.medicationId, name: o.name, strength: o.strength, form: o.form, controlledSchedule: o.controlledSchedule, compounded: o.compounded, coldChain: o.coldChain }

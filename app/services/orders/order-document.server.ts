@@ -9,7 +9,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
 import { parsedSigSchema, type OrderDocumentV1Input } from '../../../pharmacies/types';
+import { parseSig, type ParsedSig } from '../../../validators/sig';
 import { clientFullName } from '../records/sql.server';
+import { doseOf, parseStrength } from '../../../validators/lib/dose-per-kg';
 
 type ShipTo = OrderDocumentV1Input['shipTo'];
 type DocPrescriber = OrderDocumentV1Input['prescribers'][number];
@@ -21,6 +23,25 @@ export const messageIdOf = (orderId: string) => `vc-${orderId}`;
 
 const asString = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
 const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+
+/** A figure as the document carries it: four significant digits. */
+const figure = (n: number | undefined): number | null => (n === undefined || !Number.isFinite(n) ? null : Number(n.toPrecision(4)));
+
+/**
+ * The line's dose as `dose.range` computes it (docs/validation.md, "Dose range"), from the SIG
+ * parsed at checkout, the catalog strength and the weight used; null when no dose can be had.
+ */
+function doseOfLine(parsed: ParsedSig | null, strength: string, form: string, weight: { kg: number; measuredOn: string | null } | null): DocLine['dose'] {
+  if (!parsed) return null;
+  const dose = doseOf(parsed, parseStrength(strength, form), weight?.kg ?? null);
+  if (!dose) return null;
+  return {
+    mgPerAdministration: figure(dose.mgPerDose?.high),
+    mgPerKgPerAdministration: figure(dose.mgPerKgPerDose?.high),
+    mgPerKgPerDay: figure(dose.mgPerKgPerDay),
+    weightUsed: weight,
+  };
+}
 
 function shipToKey(shipTo: ShipTo): string {
   return JSON.stringify([shipTo.kind, shipTo.name, shipTo.address]);
@@ -53,7 +74,7 @@ export async function buildOrderDocuments(db: Kysely<Database>, orderIds: string
     .select([
       'ol.id', 'ol.orderId', 'ol.patientId', 'ol.prescriberId', 'ol.quantity', 'ol.sig', 'ol.sigParsed', 'ol.shipTo',
       'ol.daysSupply', 'ol.snapshot', 'ol.createdAt',
-      'p.name as patientName', 'p.species', 'p.sex', 'p.birthDate', 'p.weightKg',
+      'p.name as patientName', 'p.species', 'p.sex', 'p.birthDate', 'p.weightKg', 'p.weightMeasuredOn',
       clientFullName('cl').as('ownerName'), 'cl.phone as ownerPhone', 'cl.email as ownerEmail',
       'cl.addressLine1 as ownerLine1', 'cl.addressLine2 as ownerLine2', 'cl.city as ownerCity', 'cl.state as ownerState',
       'cl.postalCode as ownerPostalCode',
@@ -97,13 +118,18 @@ export async function buildOrderDocuments(db: Kysely<Database>, orderIds: string
       const state = shipTo.address.state as string;
       prescriberStates.set(l.prescriberId, (prescriberStates.get(l.prescriberId) ?? new Set()).add(state));
       const snapPatient = asRecord(snap.patient);
+      // The weight checkout saw (and its day), else today's record.
+      const snapKg = typeof snapPatient.weightKg === 'number' && snapPatient.weightKg > 0 ? snapPatient.weightKg : null;
+      const weightKg = snapKg ?? l.weightKg;
+      const weightMeasuredOn = snapKg === null ? l.weightMeasuredOn : (asString(snapPatient.weightMeasuredOn) ?? (snapKg === l.weightKg ? l.weightMeasuredOn : null));
       patients.set(l.patientId, {
         id: l.patientId,
         name: l.patientName,
         species: l.species,
         sex: l.sex,
         birthDate: l.birthDate,
-        weightKg: typeof snapPatient.weightKg === 'number' && snapPatient.weightKg > 0 ? snapPatient.weightKg : l.weightKg,
+        weightKg,
+        weightMeasuredOn,
         owner: { name: l.ownerName, phone: l.ownerPhone, email: l.ownerEmail },
       });
       const parsed = parsedSigSchema.safeParse(l.sigParsed);
@@ -124,6 +150,8 @@ export async function buildOrderDocuments(db: Kysely<Database>, orderIds: string
         deaSchedule: l.controlledSchedule,
         needByDate: asString(snap.needBy) ?? l.needBy,
         signatureRequired: l.controlledSchedule !== null || l.coldChain,
+        // The SIG as parsed at checkout; lines stored without one are read from their text.
+        dose: doseOfLine(parsed.success && parsed.data ? (parsed.data as ParsedSig) : parseSig(l.sig, { form: l.form }), l.strength, l.form, weightKg === null ? null : { kg: weightKg, measuredOn: weightMeasuredOn }),
         shipTo: shipToKey(shipTo) === shipToKey(docShipTo) ? null : shipTo,
       };
     });

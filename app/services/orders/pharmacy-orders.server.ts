@@ -71,6 +71,8 @@ function pharmacyView(
       dateWritten: l.dateWritten,
       sig: l.sig.text,
       sigParsed: l.sig.parsed,
+      /** The dose per administration, per kg and per day, and the weight used (the clinic's dose check). */
+      dose: l.dose ?? null,
       deaSchedule: l.deaSchedule,
       needByDate: l.needByDate,
       signatureRequired: l.signatureRequired,
