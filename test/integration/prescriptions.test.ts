@@ -10,6 +10,7 @@ import * as apiDea from '../../app/routes/api.v1.prescribers.$id.dea-registratio
 import * as apiRenewals from '../../app/routes/api.v1.renewal-requests';
 import * as apiCartLines from '../../app/routes/api.v1.carts.current.lines';
 import * as apiCart from '../../app/routes/api.v1.carts.current';
+import * as apiSignoff from '../../app/routes/api.v1.carts.current.lines.$id.signoff';
 import * as newPage from '../../app/routes/_clinic.prescriptions.new';
 import * as listPage from '../../app/routes/_clinic.prescriptions._index';
 import * as rxPage from '../../app/routes/_clinic.prescriptions.$id';
@@ -206,6 +207,12 @@ describe('writing a prescription', () => {
       json: { lines: [{ patientId: patient, offerId: hydrocodone!.id, quantity: 1, sig: base.sig, prescriberId: ALVAREZ, shipTo: 'clinic', source: 'manual', prescriptionId: cii.body.prescription.id }] },
     });
     expect(added.status).toBe(201);
+    // A controlled line waits for a veterinarian's sign-off of its content (docs/signoff.md);
+    // signed by the prescribing vet, whose DEA registration covers C-II, it passes.
+    const waiting = await lineOf(cii.body.prescription.id);
+    expect(rules(waiting)).toEqual(['controlled.needs_vet']);
+    const signed = await send(apiSignoff, `/api/v1/carts/current/lines/${waiting!.id}/signoff`, { json: { actingUserId: VET_USER, contentHash: waiting!.contentHash }, params: { id: String(waiting!.id) } });
+    expect(signed.status).toBe(200);
     expect(rules(await lineOf(cii.body.prescription.id))).toEqual([]);
   });
 
