@@ -6,6 +6,7 @@ import { createDb, setDb } from '../../db/client';
 import type { Database } from '../../db/schema';
 import { ALL_STATES, MEDICATIONS, PET_NAMES } from '../../db/seed-data';
 import type { UserPrincipal } from '../../app/services/identity/principal';
+import { contentHash, signedContent } from '../../app/services/cart/signoffs.server';
 import { clearSigCache, validateClinicCart } from '../../app/services/validation/validation.server';
 import { parseSig } from '../../validators/sig';
 import { benchDatabase, insertChunks, prng, r2, time } from './support';
@@ -69,6 +70,7 @@ async function generate(db: Kysely<Database>) {
   await insertChunks(db, 'patients', patients);
 
   const lines: Insertable<Database['cartLines']>[] = [];
+  const signed: { line: (typeof lines)[number] & { sig: string; quantity: number }; pharmacyId: string; medication: { id: string; strength: string; form: string }; packageDescription: string }[] = [];
   const prescriptions: Insertable<Database['prescriptions']>[] = [];
   const cartId = randomUUID();
   const smallCartId = randomUUID();
@@ -102,15 +104,26 @@ async function generate(db: Kysely<Database>) {
       source: rnd.pick(['manual', 'manual', 'quickfill', 'reorder', 'request'] as const),
       prescriptionId,
       unitPriceCentsAtAdd: i % 13 === 0 ? offer.unitPriceCents - 50 : offer.unitPriceCents,
-      vetSignoffBy: i % 3 === 0 ? vets[0]!.userId : null,
       position: i,
     };
+    // A third of the lines carry a veterinarian's current sign-off of their content.
+    if (i % 3 === 0) signed.push({ line, pharmacyId: offer.pharmacyId, medication, packageDescription: offer.packageDescription });
     lines.push(line);
     if (i < 10) lines.push({ ...line, id: randomUUID(), cartId: smallCartId });
   }
   await insertChunks(db, 'prescriptions', prescriptions);
   const stored = lines.map((l) => ({ id: randomUUID(), ...l }));
   await insertChunks(db, 'cartLines', stored);
+  const mainLineIds = new Map(stored.filter((l) => l.cartId === cartId).map((l) => [l.position, l.id] as const));
+  await insertChunks(
+    db,
+    'lineSignoffs',
+    signed.map(({ line, pharmacyId, medication, packageDescription }) => {
+      const content = signedContent({ ...line, pharmacyId, medicationId: medication.id, strength: medication.strength, form: medication.form, package: packageDescription });
+      return { clinicId, cartLineId: mainLineIds.get(line.position)!, userId: vets[0]!.userId, prescriberId: vets[0]!.prescriberId, contentHash: contentHash(content), content: JSON.stringify(content) };
+    }),
+  );
+
   await insertChunks(db, 'acknowledgements', stored.filter((_, i) => i % 9 === 0).map((l) => ({ cartLineId: l.id!, clinicId, rule: 'line.duplicate', userId: tech.id })));
 
   const principal: UserPrincipal = { kind: 'user', userId: tech.id, name: tech.name, email: 'tech@bench.example', role: 'technician', clinicId, pharmacyId: null };
