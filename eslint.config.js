@@ -33,6 +33,16 @@ export default tseslint.config(
     ignores: ['**/*.test.{ts,tsx}', 'validators/data/generate-*.ts'],
     rules: { 'no-console': 'error' },
   },
+  // The environment is read in one place, app/env.server.ts (checked by zod at start). db/ makes
+  // the connection (its DATABASE_URL fallback for tests and tools); tests, benchmarks and
+  // generator scripts set up their own processes.
+  {
+    files: ['{app,pharmacies,validators}/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', 'app/env.server.ts', 'validators/data/generate-*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through getEnv() (app/env.server.ts), where every variable is declared and checked.' }],
+    },
+  },
   // Import boundaries (DESIGN.md: app/routes → app/services → {db, validators, pharmacies}).
   {
     files: ['app/**/*.{ts,tsx}'],

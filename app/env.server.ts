@@ -93,6 +93,8 @@ export const envSchema = z.object({
     .enum(['0', '1', 'true', 'false', ''])
     .optional()
     .transform((v) => v !== '0' && v !== 'false'),
+  /** Jobs one worker process runs at once (`npm run worker`; the in-process worker of `npm start` too). */
+  WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(4),
   /** Bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics answers 404. */
   METRICS_TOKEN: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Seconds a stopping process waits for requests in flight before it closes them (default 10). */

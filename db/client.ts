@@ -42,18 +42,36 @@ export function poolStats(db: object): { total: number; idle: number; waiting: n
 const DB_KEY = Symbol.for('vialcart.db');
 type WithDb = typeof globalThis & { [DB_KEY]?: DB };
 
+const URL_KEY = Symbol.for('vialcart.db.url');
+type WithUrl = typeof globalThis & { [URL_KEY]?: string };
+
 /**
- * The process-wide database, created on first use from DATABASE_URL (which the server
- * sets after starting the embedded PostgreSQL). Kept on globalThis so the Remix build and
- * the server entry share one pool.
+ * Sets the connection string of the process-wide database: the server's boot passes the one it
+ * chose (DATABASE_URL, or the embedded PostgreSQL it started) instead of writing it back into
+ * the environment.
+ */
+export function setDatabaseUrl(url: string): void {
+  (globalThis as WithUrl)[URL_KEY] = url;
+}
+
+/**
+ * The process-wide database's connection string: the one the boot set, else DATABASE_URL
+ * (tests and tools that set only the variable). db/ is where the connection is made, so this
+ * is one of the few places that read the environment directly (eslint.config.js).
+ */
+export function databaseUrl(): string {
+  const url = (globalThis as WithUrl)[URL_KEY] ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`');
+  return url;
+}
+
+/**
+ * The process-wide database, created on first use from `databaseUrl()`. Kept on globalThis
+ * so the Remix build and the server entry share one pool.
  */
 export function getDb(): DB {
   const g = globalThis as WithDb;
-  if (!g[DB_KEY]) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`');
-    g[DB_KEY] = createDb(url);
-  }
+  g[DB_KEY] ??= createDb(databaseUrl());
   return g[DB_KEY];
 }
 

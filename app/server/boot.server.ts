@@ -1,4 +1,4 @@
-import { closeDb, getDb } from '../../db/client';
+import { closeDb, getDb, setDatabaseUrl } from '../../db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded';
 import { migrateToLatest } from '../../db/migrate';
 import { seedDemo } from '../../db/seed';
@@ -20,7 +20,7 @@ export async function bootDataLayer(options: { migrate?: boolean; seed?: boolean
     embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT });
     url = embedded.url;
   }
-  process.env.DATABASE_URL = url;
+  setDatabaseUrl(url);
   const db = getDb();
   if (options.migrate !== false) await migrateToLatest(db, url);
   let seeded = false;

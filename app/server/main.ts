@@ -21,7 +21,7 @@ async function main() {
   const { env } = booted;
   // The job worker runs in this process unless JOBS=0 (then `npm run worker` runs it).
   registerAllTasks();
-  const worker = env.JOBS ? await startWorker() : undefined;
+  const worker = env.JOBS ? await startWorker({ concurrency: env.WORKER_CONCURRENCY }) : undefined;
   const build = (await import(pathToFileURL(path.join(root, 'build/index.js')).href)) as ServerBuild;
 
   const app = express();

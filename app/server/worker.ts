@@ -8,7 +8,7 @@ import { bootDataLayer, onStopSignal } from './boot.server';
 async function main() {
   const booted = await bootDataLayer({ seed: false });
   registerAllTasks();
-  const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
+  const runner = await startWorker({ concurrency: booted.env.WORKER_CONCURRENCY });
   log().info('vialcart worker started');
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { Logger, parseCronItems, run, runOnce, type Runner, type Task, type TaskList } from 'graphile-worker';
 import pg from 'pg';
-import { getDb } from '../../../db/client';
+import { databaseUrl, getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 import { now } from './clock.server';
 import { log, withLogger } from './logger.server';
@@ -105,7 +105,7 @@ export async function startWorker(options: { concurrency?: number; pollInterval?
   const concurrency = options.concurrency ?? 4;
   // Our own pool, so a connection the server drops (e.g. PostgreSQL stopping first on Ctrl-C)
   // is an error we ignore, not an unhandled 'error' event that crashes the process.
-  const pgPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: concurrency + 2 });
+  const pgPool = new pg.Pool({ connectionString: databaseUrl(), max: concurrency + 2 });
   pgPool.on('error', () => {});
   // A connection in use when PostgreSQL restarts errors too (graphile-worker's LISTEN client,
   // a job's client after it gave it up): unhandled, that would end the process. The worker
@@ -153,7 +153,7 @@ export async function drainJobs(options: { until?: Date; maxRounds?: number } = 
 // it lets the process exit when idle, so tests and tools never wait on it.
 let drain: { url: string | undefined; pool: pg.Pool } | undefined;
 function drainPool(): pg.Pool {
-  const url = process.env.DATABASE_URL;
+  const url = databaseUrl();
   if (!drain || drain.url !== url) {
     void drain?.pool.end().catch(() => undefined);
     const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 2_000, allowExitOnIdle: true });
