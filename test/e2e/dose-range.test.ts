@@ -75,7 +75,7 @@ describe('dose.range on the refill-day page', () => {
 
     // The error, on its line, with the computed dose, the range and the source.
     const error = findingsOf(page, tenfold).locator('.finding--error');
-    await expect.poll(() => error.textContent()).toContain('Amlodipine 6.25 mg per dose');
+    await expect.poll(() => error.textContent(), { timeout: 20_000 }).toContain('Amlodipine 6.25 mg per dose');
     const text = (await error.textContent())!;
     expect(text).toContain('5× the top of the range 0.625–1.25 mg per animal per dose');
     expect(text).toContain('ACVIM consensus, systemic hypertension (2018)');
@@ -95,7 +95,7 @@ describe('dose.range on the refill-day page', () => {
     await form.getByRole('button', { name: 'Save weight' }).click();
     await page.waitForLoadState('networkidle');
     const again = row(page, unweighed).getByRole('form', { name: /^Record a new weight for / });
-    await expect.poll(() => again.getByText('Enter a weight above 0').count()).toBe(1);
+    await expect.poll(() => again.getByText('Enter a weight above 0').count(), { timeout: 20_000 }).toBe(1);
     expect(await again.getByLabel('Weight today').inputValue()).toBe('0');
 
     await again.getByLabel('Weight today').fill('33');
@@ -103,8 +103,8 @@ describe('dose.range on the refill-day page', () => {
     await again.getByRole('button', { name: 'Save weight' }).click();
     await page.waitForLoadState('networkidle');
     // 33 lb is 14.969 kg: 500 mg once daily is 33.4 mg/kg a day, within 30–40 — no finding left.
-    await expect.poll(() => findingsOf(page, unweighed).textContent()).toContain('No findings');
-    await expect.poll(() => page.getByText('Weight recorded: 14.969 kg today.').count()).toBe(1);
+    await expect.poll(() => findingsOf(page, unweighed).textContent(), { timeout: 20_000 }).toContain('No findings');
+    await expect.poll(() => page.getByText('Weight recorded: 14.969 kg today.').count(), { timeout: 20_000 }).toBe(1);
     await screenshot(page, 'dose-range-weight-recorded');
 
     const stored = await db.selectFrom('patients').select(['weightKg', 'weightMeasuredOn']).where('id', '=', unweighedPatient).executeTakeFirstOrThrow();

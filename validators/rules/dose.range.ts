@@ -74,6 +74,24 @@ export function verdictOf(dose: ComputedDose, range: DoseRange): Verdict | undef
   return verdicts.find((v) => v.severity === 'error') ?? verdicts[0];
 }
 
+/** Strengths parsed once per text and form: a cart repeats a few dozen products over many lines. */
+const STRENGTHS = new Map<string, ReturnType<typeof parseStrength>>();
+function strengthOf(medication: MedicationContext) {
+  const key = `${medication.strength}\u0000${medication.form}`;
+  if (!STRENGTHS.has(key)) {
+    if (STRENGTHS.size > 10_000) STRENGTHS.clear();
+    STRENGTHS.set(key, parseStrength(medication.strength, medication.form));
+  }
+  return STRENGTHS.get(key);
+}
+
+/** The oldest measuring day still within the window, once per today and window. */
+let cutoff = { today: '', months: -1, day: '' };
+function oldestAllowed(today: string, months: number): string {
+  if (cutoff.today !== today || cutoff.months !== months) cutoff = { today, months, day: addMonths(today, -months) };
+  return cutoff.day;
+}
+
 function weightFinding(patient: PatientContext, ctx: ValidationContext): RuleFinding | undefined {
   const fix = { kind: 'record_weight', patientId: patient.id } as const;
   if (patient.weightKg === null || patient.weightKg === undefined) {
@@ -86,7 +104,7 @@ function weightFinding(patient: PatientContext, ctx: ValidationContext): RuleFin
   }
   const months = ctx.clinic.weightWindowMonths ?? DEFAULT_WEIGHT_WINDOW_MONTHS;
   const measuredOn = patient.weightMeasuredOn;
-  if (measuredOn === null || measuredOn === undefined || measuredOn < addMonths(ctx.today, -months)) {
+  if (measuredOn === null || measuredOn === undefined || measuredOn < oldestAllowed(ctx.today, months)) {
     return {
       severity: 'warning',
       message: measuredOn
@@ -114,7 +132,12 @@ function noReference(medication: MedicationContext, species: string, why: string
  * ranges for other species but none for this one. A medication not in the table, with no range
  * for any species, an eye medication or a weight-banded combination is not checked.
  */
-export function doseRangeAgainst(reference: (name: string) => MedicationDoseReference | undefined): RuleCheck {
+export function doseRangeAgainst(lookUp: (name: string) => MedicationDoseReference | undefined): RuleCheck {
+  const found = new Map<string, MedicationDoseReference | undefined>();
+  const reference = (name: string) => {
+    if (!found.has(name)) found.set(name, lookUp(name));
+    return found.get(name);
+  };
   return (line, ctx) => {
     const patient = ctx.patients[line.patientId];
     const medication = ctx.medications[line.medicationId];
@@ -134,7 +157,7 @@ export function doseRangeAgainst(reference: (name: string) => MedicationDoseRefe
     const weighed = weightFinding(patient, ctx);
     // A dose per animal needs no weight; a dose per kilogram does.
     if (weighed && range.basis === 'mg/kg') findings.push(weighed);
-    const dose = doseOf(line.parsedSig, parseStrength(medication.strength, medication.form), patient.weightKg);
+    const dose = doseOf(line.parsedSig, strengthOf(medication), patient.weightKg);
     if (!dose) return findings;
     const verdict = verdictOf(dose, range);
     if (verdict) {
