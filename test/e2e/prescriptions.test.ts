@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setDb, type DB } from '../../db/client';
 import { dueForRefill } from '../../app/services/cart/index.server';
 import { screenshot, signInAs, waitForHydration } from '../support/browser';
@@ -14,6 +14,10 @@ import { METHIMAZOLE, TECH, healthyPatients } from '../support/validation-fixtur
 
 /** What `prepare` chose in the demo database, for the steps below. */
 const chosen = { due: { patientName: '', medicationName: '', prescriptionId: '' }, writeFor: { name: '' } };
+
+// prepare() lends the app's database to the services as the process-wide handle; the harness
+// destroys that database after the file, so the handle is let go too (the next file opens its own).
+afterAll(() => setDb(undefined));
 
 async function prepare(db: DB) {
   setDb(db);
