@@ -128,6 +128,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     throw new EnvError([{ variable: 'SESSION_SECRET', message: 'is required in production' }]);
   }
+  if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+    // The embedded PostgreSQL is a developer's convenience: production names its database.
+    throw new EnvError([{ variable: 'DATABASE_URL', message: 'is required in production (the embedded PostgreSQL is for development)' }]);
+  }
   if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
     throw new EnvError([
       { variable: 'STRIPE_WEBHOOK_SECRET', message: 'is required when STRIPE_SECRET_KEY is set' },

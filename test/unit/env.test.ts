@@ -13,6 +13,8 @@ describe('environment', () => {
     }
     expect(() => parseEnv({ DATABASE_URL: 'not a url', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/DATABASE_URL/);
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
+    expect(() => parseEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/DATABASE_URL: is required in production/);
+    expect(parseEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u:p@db:5432/v' }).DATABASE_URL).toBe('postgres://u:p@db:5432/v');
     expect(() => parseEnv({ STRIPE_SECRET_KEY: 'sk_test_1', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_WEBHOOK_SECRET/);
     expect(() => parseEnv({ STRIPE_API_BASE: 'ftp://stripe.local', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_API_BASE: must be an http\(s\) origin/);
     expect(() => parseEnv({ STRIPE_API_BASE: 'http://127.0.0.1:12111/v1', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/STRIPE_API_BASE/);
@@ -33,8 +35,9 @@ describe('environment', () => {
     // The demo is seeded by default outside production, never by default in production.
     expect(env.DEMO).toBe(true);
     expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), DEMO: '0' }).DEMO).toBe(false);
-    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'production' }).DEMO).toBe(false);
-    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'production', DEMO: '1' }).DEMO).toBe(true);
+    const production = { SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/v' };
+    expect(parseEnv(production).DEMO).toBe(false);
+    expect(parseEnv({ ...production, DEMO: '1' }).DEMO).toBe(true);
     expect(() => parseEnv({ SESSION_SECRET: 'x'.repeat(32), DEMO: 'yes' })).toThrow(/DEMO: must be 1 or 0/);
   });
 
