@@ -120,9 +120,11 @@ function savedMessage(params: URLSearchParams): string | null {
   const lines = Number(params.get('lines') ?? 0);
   const requests = Number(params.get('requests') ?? 0);
   const reminders = Number(params.get('reminders') ?? 0);
+  const renewals = Number(params.get('renewals') ?? 0);
   const effects = [
     lines ? `${lines} cart ${lines === 1 ? 'line' : 'lines'} removed` : '',
     requests ? `${requests} refill ${requests === 1 ? 'request' : 'requests'} cancelled` : '',
+    renewals ? `${renewals} renewal ${renewals === 1 ? 'request' : 'requests'} cancelled` : '',
     reminders ? `${reminders} ${reminders === 1 ? 'reminder' : 'reminders'} stopped` : '',
   ].filter(Boolean);
   return `Patient saved.${effects.length ? ` ${effects.join(', ')}.` : ''}`;

@@ -36,6 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (effects) {
       said.set('lines', String(effects.cartLinesRemoved));
       said.set('requests', String(effects.requestsCancelled));
+      said.set('renewals', String(effects.renewalsCancelled));
       said.set('reminders', String(effects.remindersStopped));
     }
     return redirect(`/patients/${patient.id}?${said.toString()}`);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../db/client';
+import { getDb, setDb } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiUsers from '../../app/routes/api.v1.users';
 import * as apiPrescriptions from '../../app/routes/api.v1.prescriptions';
@@ -18,11 +18,11 @@ import * as batchPage from '../../app/routes/_clinic.renewals.$id';
 import * as prescribersPage from '../../app/routes/_clinic.settings_.prescribers';
 import * as refillDayPage from '../../app/routes/_clinic.refill-day/route';
 import { dueForRefill } from '../../app/services/cart/index.server';
-import { sendCredentialExpiryNotices } from '../../app/services/records/index.server';
+import { renewBatch, requestRenewals, sendCredentialExpiryNotices } from '../../app/services/records/index.server';
 import * as homePage from '../../app/routes/_clinic._index';
 import { demoToday } from '../support/demo-day';
 import { call, callApi, request, signIn, type RouteModule } from '../support/requests';
-import { ALVAREZ, CHEN, HYDROCODONE, METHIMAZOLE, PATEL, TECH, BUPRENORPHINE, addDays, healthyPatients, offerOf, riversidePatient, storePrescription } from '../support/validation-fixtures';
+import { ALVAREZ, CHEN, HYDROCODONE, METHIMAZOLE, PATEL, TECH, BUPRENORPHINE, addDays, demoUser, healthyPatients, offerOf, riversidePatient, storePrescription } from '../support/validation-fixtures';
 
 // Prescriptions written, renewed and discontinued by veterinarians, through the clinic API (a
 // key acting for `actingUserId`) and the pages' actions; renewal requests in a vet's batch; the
@@ -285,6 +285,34 @@ describe('renewing and discontinuing', () => {
     expect(read.body.prescription).toMatchObject({ status: 'superseded', supersededById: res.body.prescription.id });
     const twice = await send(apiRenew, `/api/v1/prescriptions/${old}/renew`, { json: { actingUserId: VET_USER }, params: { id: old } });
     expect(twice.status).toBe(409);
+  });
+
+  it('renews a batch in a fixed number of queries, whatever its size', async () => {
+    const vetPrincipal = demoUser('vet@riverside.example', 'Dr. Maria Alvarez', 'veterinarian', 'riverside');
+    const base = getDb();
+    let queries = 0;
+    const counting = base.withPlugin({ transformQuery: (args) => ((queries += 1), args.node), transformResult: async (args) => args.result });
+    const renewCounted = async (size: number) => {
+      const olds = await Promise.all(
+        Array.from({ length: size }, (_, i) => storePrescription(base, { patientId: patients[7 + (i % 5)]!, prescriberId: ALVAREZ, medicationId: METHIMAZOLE, today, refillsAuthorized: 1, refillsUsed: 1 })),
+      );
+      const asked = await requestRenewals(TECH, olds.map((prescriptionId) => ({ prescriptionId })));
+      const batchIds = [...new Set(asked.map((a) => a.batchId))];
+      expect(batchIds).toHaveLength(1);
+      queries = 0;
+      setDb(counting);
+      try {
+        const { renewed } = await renewBatch(vetPrincipal, batchIds[0]!, { requestIds: asked.map((a) => a.id) });
+        expect(renewed).toHaveLength(size);
+      } finally {
+        setDb(base);
+      }
+      return queries;
+    };
+    const small = await renewCounted(2);
+    const large = await renewCounted(8);
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBe(small);
   });
 
   it('declines a request with a reason', async () => {

@@ -6,6 +6,7 @@ import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiPatient from '../../app/routes/api.v1.patients.$id';
 import { addCartLines } from '../../app/services/cart/index.server';
 import type { Principal } from '../../app/services/identity/principal';
+import { PET_DECEASED_REASON, writeNotification } from '../../app/services/owners/notifications.server';
 import { drainJobs } from '../../app/services/platform/jobs.server';
 import { registerAllTasks } from '../../app/services/platform/tasks.server';
 import { updatePatient } from '../../app/services/records/index.server';
@@ -13,8 +14,9 @@ import { dispatchReminders, scheduleReminders } from '../../app/services/request
 import { call, request } from '../support/requests';
 import { demoToday } from '../support/demo-day';
 
-// A patient leaving the books: deceased cancels its open cart lines and waiting requests (with
-// the reason, audited) and stops its reminders; inactive stops reminders and leaves the cart.
+// A patient leaving the books: deceased cancels its open cart lines, waiting refill requests and
+// open renewal requests (with the reason, audited), keeps its owner messages unsent and stops its
+// reminders; inactive stops reminders and leaves the cart, the requests and the messages.
 
 const clinicId = DEMO_IDS.riverside;
 const tech: Principal = { kind: 'user', userId: DEMO_IDS.user('tech@riverside.example'), name: 'Tina Morales', email: 'tech@riverside.example', role: 'technician', clinicId, pharmacyId: null };
@@ -58,7 +60,25 @@ async function patientWithEverything() {
     .onConflict((oc) => oc.columns(['prescriptionId', 'dueOn']).doUpdateSet({ status: 'scheduled', reason: null }))
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { ...row, lineId, requestIds: requests.map((x) => x.id), reminderId: reminder.id };
+  // An open renewal request in the prescriber's batch, and an owner message still waiting about the pet.
+  const batch =
+    (await getDb().selectFrom('renewalBatches').select('id').where('clinicId', '=', clinicId).where('prescriberId', '=', row.prescriberId).where('status', '=', 'open').executeTakeFirst()) ??
+    (await getDb()
+      .insertInto('renewalBatches')
+      .values({ clinicId, prescriberId: row.prescriberId, dueAt: new Date(Date.now() + 86_400_000), remindAt: new Date(Date.now() + 43_200_000), escalateAt: new Date(Date.now() + 172_800_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  const renewal = await getDb()
+    .insertInto('renewalRequests')
+    .values({ clinicId, batchId: batch.id, prescriptionId: row.prescriptionId, patientId: row.patientId, reason: 'no_refills', requestedBy: DEMO_IDS.user('tech@riverside.example') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const message = await getDb()
+    .insertInto('notifications')
+    .values({ clinicId, clientId: row.clientId, channel: 'email', template: 'order.ready_for_pickup', toAddress: 'owner@example.com', subject: 'Ready', body: `${row.name}'s refill is ready.`, patientId: row.patientId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...row, lineId, requestIds: requests.map((x) => x.id), reminderId: reminder.id, renewalId: renewal.id, batchId: batch.id, messageId: message.id };
 }
 
 describe('a patient leaving the books', () => {
@@ -68,7 +88,7 @@ describe('a patient leaving the books', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { patient: { status: string; deceasedOn: string }; effects: Record<string, number> };
     expect(body.patient).toMatchObject({ status: 'deceased', deceasedOn: demoToday() });
-    expect(body.effects).toMatchObject({ cartLinesRemoved: 1, requestsCancelled: 2, remindersStopped: 1, cartLinesHeldByCheckout: 0 });
+    expect(body.effects).toMatchObject({ cartLinesRemoved: 1, requestsCancelled: 2, renewalsCancelled: 1, messagesSuppressed: 1, remindersStopped: 1, cartLinesHeldByCheckout: 0 });
 
     const line = await getDb().selectFrom('cartLines').select(['removedAt']).where('id', '=', p.lineId).executeTakeFirstOrThrow();
     expect(line.removedAt).not.toBeNull();
@@ -80,6 +100,24 @@ describe('a patient leaving the books', () => {
     expect(requests.every((r) => r.decisionReason === `${p.name} died on ${demoToday()}.`)).toBe(true);
     const requestAudit = await getDb().selectFrom('auditEvents').select('subjectId').where('action', '=', 'refill_request.cancelled').where('subjectId', 'in', p.requestIds).execute();
     expect(requestAudit).toHaveLength(2);
+
+    // The renewal asked of the veterinarian is cancelled with the reason, audited; its batch closes when nothing else waits in it.
+    const renewal = await getDb().selectFrom('renewalRequests').select(['status', 'declineReason', 'decidedAt']).where('id', '=', p.renewalId).executeTakeFirstOrThrow();
+    expect(renewal).toMatchObject({ status: 'cancelled', declineReason: `${p.name} died on ${demoToday()}.` });
+    expect(renewal.decidedAt).not.toBeNull();
+    const renewalAudit = await getDb().selectFrom('auditEvents').select(['detail']).where('subjectId', '=', p.prescriptionId).where('action', '=', 'prescription.renewal_cancelled').executeTakeFirstOrThrow();
+    expect(renewalAudit.detail).toMatchObject({ requestId: p.renewalId, batchId: p.batchId });
+    const batch = await getDb().selectFrom('renewalBatches').select('status').where('id', '=', p.batchId).executeTakeFirstOrThrow();
+    const stillOpen = await getDb().selectFrom('renewalRequests').select('id').where('batchId', '=', p.batchId).where('status', '=', 'open').execute();
+    expect(batch.status).toBe(stillOpen.length ? 'open' : 'done');
+
+    // The owner hears nothing more about the pet: the waiting message is kept unsent, a new one is written suppressed.
+    const waiting = await getDb().selectFrom('notifications').select(['status', 'lastError']).where('id', '=', p.messageId).executeTakeFirstOrThrow();
+    expect(waiting).toEqual({ status: 'suppressed', lastError: PET_DECEASED_REASON });
+    const later = await writeNotification(getDb(), { clinicId, clientId: p.clientId, template: 'order.ready_for_pickup', patientId: p.patientId, data: {}, dedupeKey: `lifecycle-after-death:${p.patientId}` });
+    expect(later).toMatchObject({ status: 'suppressed', reason: PET_DECEASED_REASON });
+    const aboutRequest = await writeNotification(getDb(), { clinicId, clientId: p.clientId, template: 'request.denied', refillRequestId: p.requestIds[0]!, data: {}, dedupeKey: `lifecycle-after-death-rq:${p.patientId}` });
+    expect(aboutRequest).toMatchObject({ status: 'suppressed', reason: PET_DECEASED_REASON });
 
     const reminder = await getDb().selectFrom('refillReminders').select(['status', 'reason']).where('id', '=', p.reminderId).executeTakeFirstOrThrow();
     expect(reminder).toEqual({ status: 'suppressed', reason: 'patient_deceased' });
@@ -96,14 +134,18 @@ describe('a patient leaving the books', () => {
       .execute();
     expect(sent).toEqual([]);
     const statusAudit = await getDb().selectFrom('auditEvents').select(['detail', 'actorLabel']).where('subjectId', '=', p.patientId).where('action', '=', 'patient.status_changed').executeTakeFirstOrThrow();
-    expect(statusAudit.detail).toMatchObject({ from: 'active', to: 'deceased', cartLinesRemoved: 1, requestsCancelled: 2 });
+    expect(statusAudit.detail).toMatchObject({ from: 'active', to: 'deceased', cartLinesRemoved: 1, requestsCancelled: 2, renewalsCancelled: 1, messagesSuppressed: 1 });
   });
 
   it('inactive: stops reminders but leaves the cart and requests to the staff', async () => {
     const p = await patientWithEverything();
     const { patient, effects } = await updatePatient(tech, p.patientId, { status: 'inactive' });
     expect(patient.status).toBe('inactive');
-    expect(effects).toMatchObject({ remindersStopped: 1, cartLinesRemoved: 0, requestsCancelled: 0 });
+    expect(effects).toMatchObject({ remindersStopped: 1, cartLinesRemoved: 0, requestsCancelled: 0, renewalsCancelled: 0, messagesSuppressed: 0 });
+    const renewal = await getDb().selectFrom('renewalRequests').select('status').where('id', '=', p.renewalId).executeTakeFirstOrThrow();
+    expect(renewal.status).toBe('open');
+    const message = await getDb().selectFrom('notifications').select('status').where('id', '=', p.messageId).executeTakeFirstOrThrow();
+    expect(message.status).toBe('pending');
     const reminder = await getDb().selectFrom('refillReminders').select(['status', 'reason']).where('id', '=', p.reminderId).executeTakeFirstOrThrow();
     expect(reminder).toEqual({ status: 'suppressed', reason: 'patient_inactive' });
     const line = await getDb().selectFrom('cartLines').select(['removedAt']).where('id', '=', p.lineId).executeTakeFirstOrThrow();

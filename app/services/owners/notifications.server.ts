@@ -322,6 +322,10 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
     if (pet) petNames.push(pet.name);
   }
 
+  // No message about a pet the clinic recorded as deceased (docs/records.md, "Leaving the books").
+  const pet = patientId ? await db.selectFrom('patients').select('status').where('id', '=', patientId).where('clinicId', '=', input.clinicId).executeTakeFirst() : undefined;
+  const petDeceased = pet?.status === 'deceased';
+
   vars.petName ??= listNames(petNames) || 'your pet';
   vars.medicationName ??= listNames(medNames) || 'medication';
 
@@ -343,8 +347,32 @@ export async function composeNotification(db: Kysely<Database>, input: Notificat
     body,
     html: reach.channel === 'email' ? textToHtml(body) : null,
     patientId,
-    suppressed: reach.suppressed,
+    suppressed: petDeceased ? PET_DECEASED_REASON : reach.suppressed,
   };
+}
+
+/** Why a message about a pet recorded as deceased is kept unsent. */
+export const PET_DECEASED_REASON = 'the pet is recorded as deceased';
+
+/**
+ * Keeps unsent the owner messages still waiting about a patient who died (about the pet, or
+ * about one of its refill requests), marked `suppressed` with the reason; answers how many.
+ */
+export async function suppressPatientNotifications(tx: Kysely<Database>, clinicId: string, patientId: string): Promise<number> {
+  const result = await tx
+    .updateTable('notifications')
+    .set({ status: 'suppressed', lastError: PET_DECEASED_REASON })
+    .where('clinicId', '=', clinicId)
+    .where('audience', '=', 'owner')
+    .where('status', '=', 'pending')
+    .where((eb) =>
+      eb.or([
+        eb('patientId', '=', patientId),
+        eb('refillRequestId', 'in', eb.selectFrom('refillRequests').select('id').where('patientId', '=', patientId).where('clinicId', '=', clinicId)),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** The clinic's wording of a template on a channel, or the default. */

@@ -2,9 +2,10 @@
  * Creating and changing patients. A new patient may duplicate one on file (same pet name and
  * species under an owner with the same phone): the create is refused with the candidates
  * until the user confirms. Leaving the books has consequences in other rooms, run in the same
- * transaction: a deceased patient's open cart lines and waiting refill requests are cancelled
- * with the reason (audited) and its scheduled reminders stopped; an inactive one's reminders
- * stop too (docs/records.md).
+ * transaction: a deceased patient's open cart lines, waiting refill requests and open renewal
+ * requests are cancelled with the reason (audited), the owner messages still waiting about it
+ * are kept unsent, and its scheduled reminders stop; an inactive one's reminders stop too
+ * (docs/records.md).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { getDb } from '../../../db/client';
@@ -12,7 +13,8 @@ import type { Database } from '../../../db/schema';
 import { addDays, isUuid, type IsoDate, type PatientSex, type PatientStatus, type Species } from '../../../validators/vocabulary';
 import { audit } from '../audit/audit.server';
 import { removePatientLines } from '../cart/index.server';
-import { clinicScope, type Principal } from '../identity/principal';
+import { clinicScope, userIdOf, type Principal } from '../identity/principal';
+import { suppressPatientNotifications } from '../owners/notifications.server';
 import { now } from '../platform/clock.server';
 import { DomainError } from '../platform/errors';
 import { createOnce } from '../platform/idempotency.server';
@@ -20,6 +22,7 @@ import { cancelPatientRequests, suppressPatientReminders } from '../requests/ind
 import { clinicToday } from './clinics.server';
 import { ownerRow, possibleDuplicate } from './owners.server';
 import { PATIENT_COLUMNS, patientRow } from './patients-row.server';
+import { cancelRenewalRequests } from './renewals-store.server';
 
 type Tx = Transaction<Database>;
 
@@ -127,18 +130,41 @@ export async function createPatient(principal: Principal, input: PatientInput, o
 }
 
 /** What leaving the books did elsewhere: lines removed, requests cancelled, reminders stopped. */
-export type StatusEffects = { cartLinesRemoved: number; cartLinesHeldByCheckout: number; requestsCancelled: number; remindersStopped: number };
+export type StatusEffects = {
+  cartLinesRemoved: number;
+  cartLinesHeldByCheckout: number;
+  requestsCancelled: number;
+  renewalsCancelled: number;
+  messagesSuppressed: number;
+  remindersStopped: number;
+};
 
 /** Runs what a change of status means for carts, requests and reminders. */
 async function applyStatus(tx: Tx, principal: Principal, clinicId: string, patient: { id: string; name: string }, status: PatientStatus, deceasedOn: IsoDate | null, at: Date): Promise<StatusEffects> {
-  const none: StatusEffects = { cartLinesRemoved: 0, cartLinesHeldByCheckout: 0, requestsCancelled: 0, remindersStopped: 0 };
+  const none: StatusEffects = { cartLinesRemoved: 0, cartLinesHeldByCheckout: 0, requestsCancelled: 0, renewalsCancelled: 0, messagesSuppressed: 0, remindersStopped: 0 };
   if (status === 'active') return none;
   const remindersStopped = await suppressPatientReminders(tx, clinicId, patient.id, status === 'deceased' ? 'patient_deceased' : 'patient_inactive');
   if (status !== 'deceased') return { ...none, remindersStopped };
   const reason = `${patient.name} died on ${deceasedOn}.`;
   const lines = await removePatientLines(tx, principal, clinicId, patient.id, reason, at);
   const requests = await cancelPatientRequests(tx, principal, clinicId, patient.id, reason, lines.removed, at);
-  return { cartLinesRemoved: lines.removed.length, cartLinesHeldByCheckout: lines.heldByCheckout, requestsCancelled: requests.length, remindersStopped };
+  const renewals = await cancelRenewalRequests(tx, clinicId, { patientId: patient.id }, reason, userIdOf(principal), at);
+  await audit(
+    tx,
+    principal,
+    renewals.map((r) => ({ clinicId, action: 'prescription.renewal_cancelled', subjectType: 'prescription', subjectId: r.prescriptionId, detail: { requestId: r.id, batchId: r.batchId, reason } })),
+    at,
+  );
+  // After the requests are cancelled: their owner messages still waiting go with them.
+  const messagesSuppressed = await suppressPatientNotifications(tx, clinicId, patient.id);
+  return {
+    cartLinesRemoved: lines.removed.length,
+    cartLinesHeldByCheckout: lines.heldByCheckout,
+    requestsCancelled: requests.length,
+    renewalsCancelled: renewals.length,
+    messagesSuppressed,
+    remindersStopped,
+  };
 }
 
 /**

@@ -243,7 +243,7 @@ export async function discontinuePrescriptionIn(tx: Tx, principal: Principal, id
   if (rx.status === 'superseded') throw conflict('This prescription was renewed; discontinue the current one.', { status: rx.status });
   const at = now();
   await tx.updateTable('prescriptions').set({ status: 'discontinued', discontinuedAt: at, discontinuedBy: vet.userId, discontinuedReason: reason }).where('id', '=', id).execute();
-  await cancelRenewalRequests(tx, clinicId, [id], `Discontinued: ${reason}`, vet.userId, at);
+  await cancelRenewalRequests(tx, clinicId, { prescriptionIds: [id] }, `Discontinued: ${reason}`, vet.userId, at);
   await audit(tx, vet.actor, { clinicId, action: 'prescription.discontinued', subjectType: 'prescription', subjectId: id, detail: { reason, previousStatus: rx.status, patientId: rx.patientId, ...(vet.via ? { via: vet.via } : {}) } }, at);
   const { today } = await clinicFacts(tx, clinicId);
   return (await prescriptionViews(tx, clinicId, [id], today))[0]!;

@@ -2,7 +2,8 @@
  * The rows behind renewal requests that several writers settle: a renewal (from a batch, the
  * prescription page or the API) settles the open request for the prescription it renews; a
  * discontinued prescription cancels its request; a batch whose every request is settled is
- * done. Shared by `prescriptions-write.server.ts` and `renewals.server.ts`.
+ * done; a patient recorded as deceased cancels its open requests. Shared by
+ * `prescriptions-write.server.ts`, `renewals.server.ts` and `patients-write.server.ts`.
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -23,19 +24,30 @@ export async function settleRenewed(tx: Db, clinicId: string, renewed: readonly 
   return rows.rows.map((r) => r.id);
 }
 
-/** Cancels the open requests for prescriptions that can no longer be renewed (discontinued), with the reason. */
-export async function cancelRenewalRequests(tx: Db, clinicId: string, prescriptionIds: readonly string[], reason: string, decidedBy: string | null, at: Date): Promise<string[]> {
-  if (prescriptionIds.length === 0) return [];
+/**
+ * Cancels open requests that can no longer be renewed, with the reason: those of the given
+ * prescriptions (discontinued) or of a patient (recorded as deceased). Closes the batches left
+ * with nothing open; answers the cancelled requests with their prescription and batch.
+ */
+export async function cancelRenewalRequests(
+  tx: Db,
+  clinicId: string,
+  which: { prescriptionIds: readonly string[] } | { patientId: string },
+  reason: string,
+  decidedBy: string | null,
+  at: Date,
+): Promise<{ id: string; batchId: string; prescriptionId: string }[]> {
+  if ('prescriptionIds' in which && which.prescriptionIds.length === 0) return [];
   const rows = await tx
     .updateTable('renewalRequests')
     .set({ status: 'cancelled', declineReason: reason.slice(0, 500), decidedBy, decidedAt: at })
     .where('clinicId', '=', clinicId)
     .where('status', '=', 'open')
-    .where('prescriptionId', 'in', prescriptionIds)
-    .returning(['id', 'batchId'])
+    .where((eb) => ('patientId' in which ? eb('patientId', '=', which.patientId) : eb('prescriptionId', 'in', which.prescriptionIds)))
+    .returning(['id', 'batchId', 'prescriptionId'])
     .execute();
   await closeFinishedBatches(tx, rows.map((r) => r.batchId), at);
-  return rows.map((r) => r.id);
+  return rows;
 }
 
 /** Marks done the given batches that hold no open request any more. */
