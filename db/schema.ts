@@ -429,11 +429,36 @@ export interface CartLinesTable {
   prescriptionId: string | null;
   unitPriceCentsAtAdd: number;
   returnedReason: string | null;
+  /** The clinic pinned the line: "Optimise pharmacies" never moves it (docs/optimizer.md). */
+  optimizerPinned: Generated<boolean>;
   removedAt: Timestamp | null;
   position: Generated<number>;
   createdBy: string | null;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
+}
+
+/** One line an applied optimisation moved: the offer (and price at add) it had before, and the line version it left. */
+export type OptimizationMoveRecord = { lineId: string; fromOfferId: string; toOfferId: string; fromUnitPriceCentsAtAdd: number; lineVersion: number; reason: string };
+
+/**
+ * An applied "Optimise pharmacies" (docs/optimizer.md): the moves with what each line had
+ * before, so the latest one can be undone as one more change of the cart.
+ */
+export interface CartOptimizationsTable {
+  id: Generated<string>;
+  clinicId: string;
+  cartId: string;
+  appliedBy: string | null;
+  appliedAt: CreatedAt;
+  /** The cart version the optimisation left. */
+  cartVersion: number;
+  solver: string;
+  totalBeforeCents: number;
+  totalAfterCents: number;
+  moves: Json<OptimizationMoveRecord[]>;
+  undoneAt: Timestamp | null;
+  undoneBy: string | null;
 }
 
 /** The DEA registration a sign-off of a controlled line relied on. */
@@ -878,6 +903,7 @@ export interface Database {
   carts: CartsTable;
   cartLines: CartLinesTable;
   lineSignoffs: LineSignoffsTable;
+  cartOptimizations: CartOptimizationsTable;
   acknowledgements: AcknowledgementsTable;
   checkouts: CheckoutsTable;
   payments: PaymentsTable;

@@ -14,6 +14,12 @@ const lineId = z.uuid({ message: 'This line is not in the cart any more: reload 
 /** The line version the button was rendered with (a stale one is a conflict, not bad input). */
 const version = z.coerce.number({ message: 'Reload the page: the line version is missing.' }).int('Reload the page: the line version is missing.').min(1, 'Reload the page: the line version is missing.');
 
+/** "At most N pharmacies" of "Optimise pharmacies": empty means no cap. */
+const maxPharmacies = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.coerce.number({ message: 'Enter a whole number of pharmacies, or leave it empty.' }).int('Enter a whole number of pharmacies, or leave it empty.').min(1, 'Allow at least 1 pharmacy, or leave it empty.').max(100, 'Allow at most 100 pharmacies, or leave it empty.').optional(),
+);
+
 /** Every intent of the refill-day cart page's action. */
 export const refillDayActionSchema = z.discriminatedUnion(
   'intent',
@@ -36,6 +42,18 @@ export const refillDayActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal('signoff'), lineId, contentHash: z.string({ message: 'Reload the page: the line changed.' }).regex(/^[0-9a-f]{64}$/, 'Reload the page: the line changed.') }),
     /** The keyboard fast-entry row. */
     fastEntryFormSchema.extend({ intent: z.literal('add') }),
+    /** "Optimise pharmacies": a proposal for the cart as it is, nothing changes. */
+    z.object({ intent: z.literal('optimize'), maxPharmacies }),
+    /** "Apply" under a proposal: made for cart `version` (a cart that moved since is a conflict). */
+    z.object({
+      intent: z.literal('optimize-apply'),
+      version: z.coerce.number({ message: 'Reload the page: the cart version is missing.' }).int('Reload the page: the cart version is missing.').min(0, 'Reload the page: the cart version is missing.'),
+      maxPharmacies,
+    }),
+    /** "Undo optimisation": the latest applied optimisation of the cart. */
+    z.object({ intent: z.literal('optimize-undo'), optimizationId: z.uuid({ message: 'There is no optimisation to undo: reload the page.' }) }),
+    /** A line's pin: "Optimise pharmacies" never moves a pinned line. */
+    z.object({ intent: z.literal('pin'), lineId, pinned: z.enum(['1', '0'], { error: 'Reload the page: the pin is missing.' }).transform((v) => v === '1') }),
   ],
   { error: 'Unknown action.' },
 );

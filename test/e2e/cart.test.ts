@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { screenshot, signInAs } from '../support/browser';
 import { setUpBrowserApp } from '../support/browser-app';
+import { buildThirtyPatientCart } from '../support/browser-refill-day';
 
 const app = setUpBrowserApp({ env: { JOBS: '0' } });
 
@@ -11,29 +12,7 @@ describe('refill day', () => {
     await signInAs(page, app.server.url, 'tech@riverside.example');
 
     // The builder: choose rows covering 30 different patients and add them in one action.
-    await page.goto(`${app.server.url}/refill-day/builder?withinDays=45`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Due refills');
-    const rows = await page.$$eval('tbody tr', (trs) =>
-      trs
-        .map((tr) => ({
-          id: (tr.querySelector('input[name="orderLineId"]') as HTMLInputElement | null)?.value ?? null,
-          patient: tr.querySelector('th a')?.getAttribute('href') ?? '',
-        }))
-        .filter((r) => r.id),
-    );
-    const chosen: string[] = [];
-    const patients = new Set<string>();
-    for (const r of rows) {
-      if (patients.size === 30 && !patients.has(r.patient)) continue;
-      patients.add(r.patient);
-      chosen.push(r.id!);
-    }
-    expect(patients.size).toBe(30);
-    await page.getByLabel('Select all due patients').uncheck();
-    for (const id of chosen) await page.locator(`input[name="orderLineId"][value="${id}"]`).check();
-    await page.getByRole('button', { name: `Add ${chosen.length} lines to cart` }).click();
-    await page.waitForURL(/\/refill-day\?added=/);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'from the due list' }).count(), { timeout: 20_000 }).toBe(1);
+    const { chosen, patients } = await buildThirtyPatientCart(page, app.server.url);
     expect(await page.locator('tr.cart-line').count()).toBe(chosen.length);
     expect(await page.locator('tbody .data-table__group').count()).toBe(30);
 

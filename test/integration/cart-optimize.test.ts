@@ -4,9 +4,10 @@ import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCart from '../../app/routes/api.v1.carts.current';
 import * as apiLines from '../../app/routes/api.v1.carts.current.lines';
 import * as apiOptimize from '../../app/routes/api.v1.carts.current.optimize';
+import * as refillDay from '../../app/routes/_clinic.refill-day/route';
 import { loadOptimizerInputIn } from '../../app/services/cart/index.server';
 import type { Principal } from '../../app/services/identity/principal';
-import { call, request } from '../support/requests';
+import { call, request, signIn } from '../support/requests';
 
 const RIVERSIDE = DEMO_API_KEYS.riverside;
 const LAKESIDE = DEMO_API_KEYS.lakeside;
@@ -26,6 +27,7 @@ async function emptyCart(clinicId = DEMO_IDS.riverside) {
   if (ids.length === 0) return;
   await db.deleteFrom('acknowledgements').where('cartLineId', 'in', db.selectFrom('cartLines').select('id').where('cartId', 'in', ids)).execute();
   await db.deleteFrom('cartLines').where('cartId', 'in', ids).execute();
+  await db.deleteFrom('cartOptimizations').where('cartId', 'in', ids).execute();
 }
 
 async function getCart(apiKey = RIVERSIDE) {
@@ -210,5 +212,155 @@ describe('POST /api/v1/carts/current/optimize', () => {
     const { loader } = await import('../../app/routes/api.v1.openapi[.]json');
     const doc = await body(await call(loader, request('/api/v1/openapi.json')));
     expect(doc.paths['/api/v1/carts/current/optimize'].post).toBeTruthy();
+  });
+});
+
+/** The refill-day page's action as a signed-in person posts it. */
+async function page(cookie: string, form: Record<string, string>) {
+  const res = await call(refillDay.action, request('/refill-day', { method: 'POST', cookie, form }));
+  return { status: res.status, body: await body(res) };
+}
+
+async function pageData(cookie: string) {
+  return body(await call(refillDay.loader, request('/refill-day', { cookie })));
+}
+
+describe('"Optimise pharmacies" on the refill-day page: pins, apply, undo', () => {
+  let riverside: string;
+  let lakeside: string;
+  beforeAll(async () => {
+    riverside = await signIn('tech@riverside.example');
+    lakeside = await signIn('manager@lakeside.example');
+  });
+
+  it('proposes without changing anything, applies for the version shown, and undoes as one more change', async () => {
+    await fillCart();
+    const start = await pageData(riverside);
+    expect(start.optimization).toBeNull();
+    const offersBefore = await lineOffers();
+    const pricesBefore = new Map((await getDb().selectFrom('cartLines').select(['id', 'unitPriceCentsAtAdd']).where('id', 'in', [...offersBefore.keys()]).execute()).map((r) => [r.id, r.unitPriceCentsAtAdd]));
+
+    const proposed = await page(riverside, { intent: 'optimize', maxPharmacies: '' });
+    expect(proposed.status).toBe(200);
+    const proposal = proposed.body.proposal;
+    expect(proposal.cartVersion).toBe(start.cart.version);
+    expect(proposal.totalBeforeCents).toBe(start.cart.totalCents);
+    expect(proposal.moves.length).toBeGreaterThan(0);
+    for (const m of proposal.moves) expect(proposal.pharmacyNames[proposal.offerPharmacyIds[m.toOfferId]]).toBeTruthy();
+    expect(await lineOffers()).toEqual(offersBefore);
+
+    const applied = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion), maxPharmacies: '' });
+    expect(applied.status).toBe(200);
+    expect(applied.body.message).toMatch(/Optimised: \d+ lines? moved/);
+    const afterApply = await pageData(riverside);
+    expect(afterApply.cart.version).toBe(start.cart.version + 1);
+    expect(afterApply.optimization).toEqual(expect.objectContaining({ moved: proposal.moves.length, savingsCents: proposal.totalBeforeCents - proposal.totalAfterCents }));
+    const moved = await lineOffers();
+    for (const m of proposal.moves) expect(moved.get(m.lineId)!.offerId).toBe(m.toOfferId);
+
+    const undone = await page(riverside, { intent: 'optimize-undo', optimizationId: afterApply.optimization.id });
+    expect(undone.status).toBe(200);
+    const afterUndo = await pageData(riverside);
+    expect(afterUndo.cart.version).toBe(start.cart.version + 2);
+    expect(afterUndo.cart.totalCents).toBe(start.cart.totalCents);
+    expect(afterUndo.optimization).toBeNull();
+    const restored = await lineOffers();
+    for (const [id, line] of offersBefore) expect(restored.get(id)!.offerId).toBe(line.offerId);
+    for (const m of proposal.moves) expect(restored.get(m.lineId)!.version).toBe(offersBefore.get(m.lineId)!.version + 2);
+    const restoredPrices = await getDb().selectFrom('cartLines').select(['id', 'unitPriceCentsAtAdd']).where('id', 'in', [...offersBefore.keys()]).execute();
+    for (const r of restoredPrices) expect(r.unitPriceCentsAtAdd).toBe(pricesBefore.get(r.id));
+    const audited = await getDb().selectFrom('auditEvents').select('subjectId').where('action', '=', 'cart.line_optimization_undone').where('subjectId', 'in', proposal.moves.map((m: Json) => m.lineId)).execute();
+    expect(audited).toHaveLength(proposal.moves.length);
+
+    // Once only.
+    const twice = await page(riverside, { intent: 'optimize-undo', optimizationId: afterApply.optimization.id });
+    expect(twice.status).toBe(409);
+    expect((await getCart()).version).toBe(start.cart.version + 2);
+  });
+
+  it('a proposal for a cart that moved since is a 409 the page explains, and nothing changes', async () => {
+    await fillCart();
+    const proposal = (await page(riverside, { intent: 'optimize' })).body.proposal;
+    const [first] = [...(await lineOffers()).keys()];
+    // Someone else changes the cart meanwhile (a pin is a change of the cart).
+    expect((await page(riverside, { intent: 'pin', lineId: first!, pinned: '1' })).status).toBe(200);
+    const offersBefore = await lineOffers();
+    const version = (await getCart()).version;
+    const stale = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion) });
+    expect(stale.status).toBe(409);
+    expect(stale.body.conflict.message).toMatch(/Optimise pharmacies" again/);
+    expect((await getCart()).version).toBe(version);
+    expect(await lineOffers()).toEqual(offersBefore);
+  });
+
+  it('undo refuses while a moved line changed since, and nothing changes', async () => {
+    await fillCart();
+    const version = (await getCart()).version;
+    const { proposal } = await body(await optimize({ dryRun: false, version }));
+    expect(proposal.moves.length).toBeGreaterThan(0);
+    const optimization = (await pageData(riverside)).optimization;
+    // One moved line is edited afterwards.
+    const edited = proposal.moves[0].lineId as string;
+    const line = (await lineOffers()).get(edited)!;
+    expect((await page(riverside, { intent: 'remove', lineId: edited, version: String(line.version), label: 'x' })).status).toBe(200);
+    const offersBefore = await lineOffers();
+    const cartVersion = (await getCart()).version;
+    const refused = await page(riverside, { intent: 'optimize-undo', optimizationId: optimization.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.conflict.message).toMatch(/changed since/);
+    expect((await getCart()).version).toBe(cartVersion);
+    expect(await lineOffers()).toEqual(offersBefore);
+  });
+
+  it('lines pinned on the page never move, and their pin shows in the cart', async () => {
+    await fillCart();
+    const dry = await body(await optimize({ dryRun: true }));
+    const wouldMove = dry.proposal.moves.map((m: Json) => m.lineId as string);
+    expect(wouldMove.length).toBeGreaterThan(0);
+    const version = (await getCart()).version;
+    for (const id of wouldMove) expect((await page(riverside, { intent: 'pin', lineId: id, pinned: '1' })).status).toBe(200);
+    const cart = await getCart();
+    expect(cart.version).toBe(version + wouldMove.length);
+    for (const l of cart.lines) expect(l.optimizerPinned).toBe(wouldMove.includes(l.id));
+    // Pinning a pinned line again changes nothing.
+    await page(riverside, { intent: 'pin', lineId: wouldMove[0]!, pinned: '1' });
+    expect((await getCart()).version).toBe(cart.version);
+
+    const offersBefore = await lineOffers();
+    const { proposal } = await body(await optimize({ dryRun: false, version: cart.version }));
+    for (const m of proposal.moves) expect(wouldMove).not.toContain(m.lineId);
+    const after = await lineOffers();
+    for (const id of wouldMove) expect(after.get(id)!.offerId).toBe(offersBefore.get(id)!.offerId);
+
+    // Unpinned, they may move again.
+    await page(riverside, { intent: 'pin', lineId: wouldMove[0]!, pinned: '0' });
+    expect((await getCart()).lines.find((l: Json) => l.id === wouldMove[0])!.optimizerPinned).toBe(false);
+  });
+
+  it('a bad cap is a 400 naming the field', async () => {
+    const bad = await page(riverside, { intent: 'optimize', maxPharmacies: '0' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fieldErrors.maxPharmacies).toMatch(/at least 1/);
+    expect(bad.body.values.maxPharmacies).toBe('0');
+    const capped = await page(riverside, { intent: 'optimize', maxPharmacies: '1' });
+    expect(capped.status).toBe(200);
+    expect(new Set(capped.body.proposal.shipmentsAfter.map((s: Json) => s.pharmacyId)).size).toBeLessThanOrEqual(Math.max(1, new Set(capped.body.proposal.shipmentsBefore.map((s: Json) => s.pharmacyId)).size));
+  });
+
+  it("tenancy: Lakeside's people cannot pin Riverside's lines or undo Riverside's optimisation", async () => {
+    await fillCart();
+    const version = (await getCart()).version;
+    await optimize({ dryRun: false, version });
+    const optimization = (await pageData(riverside)).optimization;
+    expect(optimization).toBeTruthy();
+    const [first] = [...(await lineOffers()).keys()];
+    const offersBefore = await lineOffers();
+    const pin = await page(lakeside, { intent: 'pin', lineId: first!, pinned: '1' });
+    expect(pin.status).toBe(404);
+    const undo = await page(lakeside, { intent: 'optimize-undo', optimizationId: optimization.id });
+    expect(undo.status).toBe(404);
+    expect((await pageData(lakeside)).optimization).toBeNull();
+    expect(await lineOffers()).toEqual(offersBefore);
+    expect((await getCart()).lines.every((l: Json) => l.optimizerPinned === false)).toBe(true);
   });
 });

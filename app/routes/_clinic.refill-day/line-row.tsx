@@ -1,4 +1,7 @@
-/** One cart line: what it is, its price, its findings, and its Edit / Switch pharmacy / Remove buttons. */
+/**
+ * One cart line: what it is, its price, its findings, its pin ("Optimise pharmacies" never moves a
+ * pinned line), and its Edit / Switch pharmacy / Remove buttons.
+ */
 import { Form, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/badge';
 import { Button } from '~/components/button';
@@ -94,6 +97,20 @@ export function LineRow({
         <span className="text-sm muted">
           {line.pharmacyName} · {line.packageDescription}
         </span>
+        <Form method="post" replace preventScrollReset className="cart-line__pin">
+          <input type="hidden" name="intent" value="pin" />
+          <input type="hidden" name="lineId" value={line.id} />
+          <input type="hidden" name="pinned" value={line.optimizerPinned ? '0' : '1'} />
+          <Button
+            size="sm"
+            variant={line.optimizerPinned ? 'secondary' : 'ghost'}
+            aria-pressed={line.optimizerPinned}
+            aria-label={`Pin ${label} to its pharmacy`}
+            title={'"Optimise pharmacies" never moves a pinned line'}
+          >
+            {line.optimizerPinned ? 'Pinned to this pharmacy' : 'Pin pharmacy'}
+          </Button>
+        </Form>
         {line.source !== 'manual' ? (
           <>
             {' '}

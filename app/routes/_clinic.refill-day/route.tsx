@@ -17,7 +17,21 @@ import type { FormErrors } from '~/lib/forms';
 import { formAction, readForm } from '~/http/forms.server';
 import { refillDayActionSchema } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
-import { addCartLines, loadCartView, removeCartLine, signOffLines, switchOffer, undoRemoveCartLine, updateCartLine } from '~/services/cart/index.server';
+import {
+  addCartLines,
+  applyOptimization,
+  loadCartView,
+  proposalJson,
+  proposeOptimization,
+  removeCartLine,
+  setLinePinned,
+  signOffLines,
+  switchOffer,
+  undoableOptimization,
+  undoOptimization,
+  undoRemoveCartLine,
+  updateCartLine,
+} from '~/services/cart/index.server';
 import { listPrescribers, principalToday } from '~/services/records/index.server';
 import { openRenewalsFor, requestRenewals } from '~/services/records/renewals.server';
 import { acknowledgeWarning } from '~/services/validation/validation.server';
@@ -26,6 +40,7 @@ import { allowed } from '~/services/identity/permissions';
 import { CartTable } from './cart-table';
 import { FastEntry } from './fast-entry';
 import { FindingsSummary } from './findings-summary';
+import { OptimizePanel } from './optimize-panel';
 import { RecentlyRemoved } from './recently-removed';
 import { ShipmentTotals } from './shipment-totals';
 import { StatusLine } from './status-line';
@@ -35,9 +50,9 @@ export const meta: MetaFunction = () => [{ title: 'Refill day — vialcart' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const [cart, prescribers, today] = await Promise.all([loadCartView(user), listPrescribers(user), principalToday(user)]);
+  const [cart, prescribers, today, optimization] = await Promise.all([loadCartView(user), listPrescribers(user), principalToday(user), undoableOptimization(user)]);
   const renewals = await openRenewalsFor(user, cart.lines.flatMap((l) => (l.prescriptionId ? [l.prescriptionId] : [])));
-  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name, today, canSignOff: allowed(user, 'line.signoff') });
+  return json({ cart, prescribers: prescribers.map((p) => ({ id: p.id, name: p.name })), renewals, userName: user.name, today, canSignOff: allowed(user, 'line.signoff'), optimization });
 }
 
 /** The fields each form shows next to its inputs; an error on any other field (a hidden one) is said for the whole form. */
@@ -64,7 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
     async (): Promise<ActionResult> => {
       const input = readForm(form, refillDayActionSchema);
       const { intent } = input;
-      const lineId = input.intent === 'add' ? undefined : input.lineId;
+      const lineId = 'lineId' in input ? input.lineId : undefined;
       switch (input.intent) {
         case 'update': {
           const { intent: _intent, lineId: id, ...fields } = input;
@@ -110,6 +125,31 @@ export async function action({ request }: ActionFunctionArgs) {
           await addCartLines(user, [{ ...line, source: 'manual' }]);
           return { intent, ok: true, message: 'Line added.' };
         }
+        case 'optimize': {
+          const { cartVersion, proposal, pharmacyNames, offerPharmacyIds } = await proposeOptimization(user, { maxPharmacies: input.maxPharmacies ?? null });
+          return { intent, proposal: { ...proposalJson(proposal), cartVersion, pharmacyNames, offerPharmacyIds, maxPharmacies: input.maxPharmacies ?? null } };
+        }
+        case 'optimize-apply': {
+          const { proposal } = await applyOptimization(user, { version: input.version, maxPharmacies: input.maxPharmacies ?? null });
+          const moved = proposal.moves.length;
+          const saved = proposal.totalBeforeCents - proposal.totalAfterCents;
+          return {
+            intent,
+            ok: true,
+            message:
+              moved === 0
+                ? 'Nothing to move: every line is already where it costs least.'
+                : `Optimised: ${moved} ${moved === 1 ? 'line' : 'lines'} moved, cart total ${formatMoney(proposal.totalBeforeCents)} → ${formatMoney(proposal.totalAfterCents)} (${saved >= 0 ? `saved ${formatMoney(saved)}` : `${formatMoney(-saved)} more`}).`,
+          };
+        }
+        case 'optimize-undo': {
+          const { restored } = await undoOptimization(user, input.optimizationId);
+          return { intent, ok: true, message: `Optimisation undone: ${restored} ${restored === 1 ? 'line is' : 'lines are'} back on ${restored === 1 ? 'its' : 'their'} previous pharmacy.` };
+        }
+        case 'pin': {
+          await setLinePinned(user, input.lineId, input.pinned);
+          return { intent, lineId, ok: true, message: input.pinned ? 'Line pinned: "Optimise pharmacies" leaves it where it is.' : 'Line unpinned.' };
+        }
       }
     },
     {
@@ -118,7 +158,7 @@ export async function action({ request }: ActionFunctionArgs) {
       extra: (errors, error): ActionResult => {
         if (!error) return badInput(errors);
         const intent = String(form.get('intent') ?? '');
-        const lineId = intent === 'add' ? undefined : String(form.get('lineId') ?? '');
+        const lineId = form.has('lineId') ? String(form.get('lineId')) : undefined;
         if (error.code !== 'conflict') return { intent, lineId };
         // A stale version: the row shows what changed instead of an error message.
         return { intent, lineId, formError: undefined, fieldErrors: undefined, conflict: { message: error.message, current: (error.details?.current as Record<string, unknown>) ?? {} } };
@@ -128,7 +168,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RefillDay() {
-  const { cart, prescribers, renewals, canSignOff } = useLoaderData<typeof loader>();
+  const { cart, prescribers, renewals, canSignOff, optimization } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
   const [params, setParams] = useSearchParams();
   const groupBy = params.get('group') === 'pharmacy' ? 'pharmacy' : 'patient';
@@ -198,6 +238,7 @@ export default function RefillDay() {
             <span className="toolbar__spacer" />
             <RecentlyRemoved cart={cart} />
           </div>
+          <OptimizePanel cart={cart} optimization={optimization} actionData={actionData} />
           <CartTable
             cart={cart}
             groupBy={groupBy}

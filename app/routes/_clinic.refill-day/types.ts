@@ -25,4 +25,14 @@ export type ActionResult = FormErrors & {
   message?: string;
   conflict?: Conflict;
   removed?: { lineId: string; label: string };
+  /** "Optimise pharmacies": the proposal for the cart version it names, nothing applied yet. */
+  proposal?: ProposalView;
+};
+
+/** A proposal as the page shows it: the API's proposal, the cart version it was made for, and names. */
+export type ProposalView = ReturnType<typeof import('~/services/cart/optimize.server').proposalJson> & {
+  cartVersion: number;
+  pharmacyNames: Record<string, string>;
+  offerPharmacyIds: Record<string, string>;
+  maxPharmacies: number | null;
 };

@@ -13,7 +13,8 @@
  * - `patient-lines.server.ts` a patient's lines when the record changes: removed when deceased,
  *                        moved along when merged into another patient
  * - `renewals.server.ts` lines follow their prescription's renewal (repointed, never re-entered)
- * - `optimize.server.ts` "Optimise pharmacies": the optimizer's input from the cart, a proposal, applying it
+ * - `optimize.server.ts` "Optimise pharmacies": the optimizer's input from the cart, a proposal, applying
+ *                        it, undoing the latest, and the lines' pins
  * - `signoffs.server.ts` a veterinarian's sign-off of a line, bound to its content (hash),
  *                        cleared when a bound field changes
  * - `queries.server.ts`  reads and helpers the files above share
@@ -30,6 +31,6 @@ export { offerAlternatives, searchOffersForCart, switchOffer } from './offers.se
 export { quickfillFromOrderLine, reorderOrder, type OfferProposal } from './history.server';
 export { addDueToCart, dueForRefill } from './builder.server';
 export { reassignPatientLines, removePatientLines } from './patient-lines.server';
-export { applyOptimization, loadOptimizerInputIn, proposalJson, proposeOptimization, type OptimizeRequest } from './optimize.server';
+export { applyOptimization, loadOptimizerInputIn, proposalJson, proposeOptimization, setLinePinned, undoableOptimization, undoOptimization, type OptimizeRequest } from './optimize.server';
 export { followRenewals, type PrescriptionMove } from './renewals.server';
 export { signOffLines, signOffLinesIn, recordSignoffs, contentHash, signedContent, canonicalJson, type SignedContent, type SignoffRequest, type SignedLine } from './signoffs.server';

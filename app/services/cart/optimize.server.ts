@@ -9,18 +9,23 @@
  */
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
+import { json } from '../../../db/json';
+import type { OptimizationMoveRecord } from '../../../db/schema';
 import { optimizeCart, type OptimizeInput, type OptimizerLine, type OptimizerOffer, type OptimizerPharmacy, type Proposal } from '../optimizer/index.server';
 import { audit } from '../audit/audit.server';
 import { now } from '../platform/clock.server';
 import { conflict, notFound } from '../platform/errors';
-import { clinicScope, type Principal } from '../identity/principal';
+import { clinicScope, userIdOf, type Principal } from '../identity/principal';
 import { clinicToday } from '../records/clinics.server';
 import { clinicRow, destinationKey, pricingLinesQuery, type Db, type Tx } from './queries.server';
 import { bumpCartVersion, getOpenCartIn, lockOpenCart } from './store.server';
 import { loadCartViewIn } from './view.server';
 
 export type OptimizeRequest = {
-  /** Lines that keep their current offer. Every id must be a live line of the open cart. */
+  /**
+   * Lines that keep their current offer, besides the lines the clinic pinned in the cart
+   * (`cart_lines.optimizer_pinned`). Every id must be a live line of the open cart.
+   */
   pinnedLineIds?: readonly string[];
   /** At most this many pharmacies across the cart; none when absent. */
   maxPharmacies?: number | null;
@@ -37,7 +42,7 @@ export async function loadOptimizerInputIn(db: Db, principal: Principal, cartId:
     clinicRow(db, clinicId),
     clinicToday(db, clinicId),
     pricingLinesQuery(db, clinicId, cartId)
-      .select(['l.id', 'l.offerId', 'l.quantity', 'l.shipTo', 'l.shipState', 'l.needBy', 'l.flavor', 'p.clientId', 'o.medicationId', 'm.controlledSchedule'])
+      .select(['l.id', 'l.offerId', 'l.quantity', 'l.shipTo', 'l.shipState', 'l.needBy', 'l.flavor', 'l.optimizerPinned', 'p.clientId', 'o.medicationId', 'm.controlledSchedule'])
       .execute(),
   ]);
   const pinned = new Set(request.pinnedLineIds ?? []);
@@ -91,18 +96,32 @@ export async function loadOptimizerInputIn(db: Db, principal: Principal, cartId:
     shipState: r.shipState,
     controlledSchedule: r.controlledSchedule,
     needBy: r.needBy,
-    pinnedOfferId: pinned.has(r.id) || r.flavor ? r.offerId : null,
+    pinnedOfferId: pinned.has(r.id) || r.optimizerPinned || r.flavor ? r.offerId : null,
     currentOfferId: r.offerId,
   }));
   return { lines, offers, pharmacies: [...pharmacies.values()], platformFeePerVialCents: clinic.platformFeeCents, today, maxPharmacies: request.maxPharmacies ?? null };
 }
 
-/** A proposal for the clinic's open cart; nothing changes. Answers the cart version it read. */
-export async function proposeOptimization(principal: Principal, request: OptimizeRequest = {}): Promise<{ cartVersion: number; proposal: Proposal }> {
+/**
+ * A proposal for the clinic's open cart; nothing changes. Answers the cart version it read, and
+ * the names a page needs to show it: each pharmacy's, and the pharmacy of each offer a line
+ * would move to.
+ */
+export async function proposeOptimization(
+  principal: Principal,
+  request: OptimizeRequest = {},
+): Promise<{ cartVersion: number; proposal: Proposal; pharmacyNames: Record<string, string>; offerPharmacyIds: Record<string, string> }> {
   const db = getDb();
   const cart = await getOpenCartIn(db, principal);
-  const proposal = await optimizeCart(await loadOptimizerInputIn(db, principal, cart.id, request));
-  return { cartVersion: cart.version, proposal };
+  const input = await loadOptimizerInputIn(db, principal, cart.id, request);
+  const proposal = await optimizeCart(input);
+  const targets = new Set(proposal.moves.map((m) => m.toOfferId));
+  return {
+    cartVersion: cart.version,
+    proposal,
+    pharmacyNames: Object.fromEntries(input.pharmacies.map((p) => [p.id, p.name])),
+    offerPharmacyIds: Object.fromEntries(input.offers.filter((o) => targets.has(o.id)).map((o) => [o.id, o.pharmacyId])),
+  };
 }
 
 /**
@@ -121,24 +140,43 @@ export async function applyOptimization(principal: Principal, request: OptimizeR
     }
     const proposal = await optimizeCart(await loadOptimizerInputIn(tx, principal, cart.id, request));
     let cartVersion = cart.version;
+    let optimizationId: string | null = null;
     if (proposal.moves.length > 0) {
       const at = now();
       const lineIds = proposal.moves.map((m) => m.lineId);
+      const before = new Map((await tx.selectFrom('cartLines').select(['id', 'unitPriceCentsAtAdd']).where('id', 'in', lineIds).execute()).map((r) => [r.id, r.unitPriceCentsAtAdd]));
       // One statement for every moved line, each taking its new offer and that offer's price.
       const pairs = sql.join(proposal.moves.map((m) => sql`(${m.lineId}::uuid, ${m.toOfferId}::uuid)`));
-      await sql`
+      const updated = await sql<{ id: string; version: number }>`
         update cart_lines as l
            set offer_id = v.offer_id, unit_price_cents_at_add = o.unit_price_cents, version = l.version + 1, updated_at = ${at}
           from (values ${pairs}) as v(line_id, offer_id)
           join offers as o on o.id = v.offer_id
-         where l.id = v.line_id and l.clinic_id = ${clinicId} and l.cart_id = ${cart.id}`.execute(tx);
+         where l.id = v.line_id and l.clinic_id = ${clinicId} and l.cart_id = ${cart.id}
+        returning l.id, l.version`.execute(tx);
+      const versions = new Map(updated.rows.map((r) => [r.id, r.version]));
       await tx.deleteFrom('acknowledgements').where('cartLineId', 'in', lineIds).execute();
       cartVersion = await bumpCartVersion(tx, cart.id, at);
+      const records: OptimizationMoveRecord[] = proposal.moves.map((m) => ({
+        lineId: m.lineId,
+        fromOfferId: m.fromOfferId,
+        toOfferId: m.toOfferId,
+        fromUnitPriceCentsAtAdd: before.get(m.lineId)!,
+        lineVersion: versions.get(m.lineId)!,
+        reason: m.reason,
+      }));
+      optimizationId = (
+        await tx
+          .insertInto('cartOptimizations')
+          .values({ clinicId, cartId: cart.id, appliedBy: userIdOf(principal), appliedAt: at, cartVersion, solver: proposal.solver, totalBeforeCents: proposal.totalBeforeCents, totalAfterCents: proposal.totalAfterCents, moves: json(records) })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       await audit(
         tx,
         principal,
         [
-          { clinicId, action: 'cart.optimized', subjectType: 'cart', subjectId: cart.id, detail: { solver: proposal.solver, moved: proposal.moves.length, unplaceable: proposal.unplaceable.length, totalBeforeCents: proposal.totalBeforeCents, totalAfterCents: proposal.totalAfterCents } },
+          { clinicId, action: 'cart.optimized', subjectType: 'cart', subjectId: cart.id, detail: { optimizationId, solver: proposal.solver, moved: proposal.moves.length, unplaceable: proposal.unplaceable.length, totalBeforeCents: proposal.totalBeforeCents, totalAfterCents: proposal.totalAfterCents } },
           ...proposal.moves.map((m) => ({
             clinicId,
             action: 'cart.line_optimized',
@@ -150,7 +188,115 @@ export async function applyOptimization(principal: Principal, request: OptimizeR
         at,
       );
     }
-    return { cartVersion, proposal, cart: await loadCartViewIn(tx, principal) };
+    return { cartVersion, proposal, optimizationId, cart: await loadCartViewIn(tx, principal) };
+  });
+}
+
+/** The latest optimisation applied to the clinic's cart `cartId` (undone or not), if any. */
+function latestOptimization(db: Db, clinicId: string, cartId: string) {
+  return db
+    .selectFrom('cartOptimizations')
+    .select(['id', 'appliedAt', 'solver', 'totalBeforeCents', 'totalAfterCents', 'moves', 'undoneAt'])
+    .where('clinicId', '=', clinicId)
+    .where('cartId', '=', cartId)
+    .orderBy('appliedAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The clinic's latest applied optimisation of its open cart while it can still be undone, or null. */
+export async function undoableOptimization(principal: Principal) {
+  const clinicId = clinicScope(principal);
+  const db = getDb();
+  const cart = await getOpenCartIn(db, principal);
+  const row = await latestOptimization(db, clinicId, cart.id);
+  if (!row || row.undoneAt) return null;
+  return { id: row.id, appliedAt: row.appliedAt.toISOString(), solver: row.solver, moved: row.moves.length, savingsCents: row.totalBeforeCents - row.totalAfterCents };
+}
+
+/**
+ * "Undo optimisation": puts every line the clinic's latest optimisation `optimizationId` moved
+ * back on the offer (and price at add) it had before, as one more change of the cart (its
+ * version moves once, each line's version moves, each line is audited). Only the latest
+ * optimisation of the open cart, once; 409 and nothing changes when any of its lines was
+ * edited, switched, removed or moved since (its version is not the one the optimisation left).
+ */
+export async function undoOptimization(principal: Principal, optimizationId: string) {
+  const clinicId = clinicScope(principal);
+  return getDb().transaction().execute(async (tx: Tx) => {
+    const cart = await lockOpenCart(tx, principal);
+    const latest = await latestOptimization(tx, clinicId, cart.id);
+    if (!latest || latest.id !== optimizationId) throw notFound('Optimisation');
+    if (latest.undoneAt) throw conflict('This optimisation was undone already.', { optimizationId });
+    const moves = latest.moves;
+    const lineIds = moves.map((m) => m.lineId);
+    const lines = new Map(
+      (await tx.selectFrom('cartLines').select(['id', 'offerId', 'version', 'removedAt']).where('id', 'in', lineIds).where('cartId', '=', cart.id).execute()).map((r) => [r.id, r]),
+    );
+    const changed = moves.filter((m) => {
+      const line = lines.get(m.lineId);
+      return !line || line.removedAt !== null || line.offerId !== m.toOfferId || line.version !== m.lineVersion;
+    });
+    if (changed.length > 0) {
+      throw conflict(
+        `${changed.length === 1 ? 'A line' : `${changed.length} lines`} the optimisation moved changed since, so it cannot be undone as a whole. Switch those lines by hand, or run "Optimise pharmacies" again.`,
+        { optimizationId, changedLineIds: changed.map((m) => m.lineId) },
+      );
+    }
+    const at = now();
+    const rows = sql.join(moves.map((m) => sql`(${m.lineId}::uuid, ${m.fromOfferId}::uuid, ${m.fromUnitPriceCentsAtAdd}::integer)`));
+    await sql`
+      update cart_lines as l
+         set offer_id = v.offer_id, unit_price_cents_at_add = v.price, version = l.version + 1, updated_at = ${at}
+        from (values ${rows}) as v(line_id, offer_id, price)
+       where l.id = v.line_id and l.clinic_id = ${clinicId} and l.cart_id = ${cart.id}`.execute(tx);
+    await tx.deleteFrom('acknowledgements').where('cartLineId', 'in', lineIds).execute();
+    const cartVersion = await bumpCartVersion(tx, cart.id, at);
+    await tx.updateTable('cartOptimizations').set({ undoneAt: at, undoneBy: userIdOf(principal) }).where('id', '=', latest.id).execute();
+    await audit(
+      tx,
+      principal,
+      [
+        { clinicId, action: 'cart.optimization_undone', subjectType: 'cart', subjectId: cart.id, detail: { optimizationId, restored: moves.length } },
+        ...moves.map((m) => ({
+          clinicId,
+          action: 'cart.line_optimization_undone',
+          subjectType: 'cart_line',
+          subjectId: m.lineId,
+          detail: { cartId: cart.id, optimizationId, changes: { offerId: { from: m.toOfferId, to: m.fromOfferId } } },
+        })),
+      ],
+      at,
+    );
+    return { cartVersion, restored: moves.length, cart: await loadCartViewIn(tx, principal) };
+  });
+}
+
+/**
+ * Pins a line of the open cart (or lets it go): "Optimise pharmacies" never moves a pinned
+ * line. The pin is part of the cart, so a change moves the cart's version once (a proposal
+ * made before it is stale); the line's content and version stay.
+ */
+export async function setLinePinned(principal: Principal, lineId: string, pinned: boolean) {
+  const clinicId = clinicScope(principal);
+  return getDb().transaction().execute(async (tx: Tx) => {
+    const cart = await lockOpenCart(tx, principal);
+    const line = await tx
+      .selectFrom('cartLines')
+      .select(['id', 'optimizerPinned'])
+      .where('id', '=', lineId)
+      .where('clinicId', '=', clinicId)
+      .where('cartId', '=', cart.id)
+      .where('removedAt', 'is', null)
+      .executeTakeFirst();
+    if (!line) throw notFound('Cart line');
+    if (line.optimizerPinned === pinned) return { cartVersion: cart.version, pinned };
+    const at = now();
+    await tx.updateTable('cartLines').set({ optimizerPinned: pinned, updatedAt: at }).where('id', '=', lineId).execute();
+    const cartVersion = await bumpCartVersion(tx, cart.id, at);
+    await audit(tx, principal, { clinicId, action: pinned ? 'cart.line_pinned' : 'cart.line_unpinned', subjectType: 'cart_line', subjectId: lineId, detail: { cartId: cart.id } }, at);
+    return { cartVersion, pinned };
   });
 }
 

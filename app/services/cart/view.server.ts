@@ -73,7 +73,7 @@ export async function loadCartViewIn(db: Db, principal: Principal) {
         'p.clientId', clientFullName().as('ownerName'), 'c.state as ownerState', 'l.offerId', 'o.pharmacyId', 'ph.name as pharmacyName',
         'o.medicationId', medicationDisplayName().as('medicationName'), 'm.controlledSchedule', 'm.coldChain', 'o.packageDescription', 'o.flavors',
         'l.quantity', 'l.sig', 'l.prescriberId', 'pr.name as prescriberName', 'l.prescriptionId', 'l.shipTo', 'l.shipState', 'l.flavor',
-        'l.needBy', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.updatedAt', 'l.returnedReason',
+        'l.needBy', 'l.optimizerPinned', 'o.unitPriceCents', 'l.unitPriceCentsAtAdd', 'l.updatedAt', 'l.returnedReason',
         'ph.shippingCents', 'ph.coldChainFeeCents', 'p.weightKg', 'p.weightMeasuredOn', 'm.strength', 'm.form',
         's.userId as signoffUserId', 's.signerName', 's.signedAt as signoffAt', 's.contentHash as signoffHash',
       ])
