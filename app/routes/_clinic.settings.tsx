@@ -7,43 +7,64 @@ import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
 import { formatRole } from '~/lib/format';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
-import { formAction, readForm } from '~/http/forms.server';
+import { formAction, readForm, valuesOf } from '~/http/forms.server';
 import { requestQueueLook } from '~/lib/status';
+import { doseCheckSettingsSchema } from '~/schemas/clinics';
 import { intakeSettingsSchema } from '~/schemas/refill-request';
 import { requireUser } from '~/services/identity/auth.server';
+import { getClinic, setDoseCheckSettings } from '~/services/records/index.server';
 import { getIntakeSettings, updateIntakeSettings } from '~/services/requests/index.server';
 import { TARGETED_QUEUES, type TargetedQueue } from '../../validators/vocabulary';
 
 export const meta: MetaFunction = () => [{ title: 'Settings — vialcart' }];
 
-// This page holds clinic policy in sections; this one is owner refill requests (intake, SLA
-// targets, escalation). Other sections add their own <section> and intent.
+// This page holds clinic policy in sections, each its own form: owner refill requests (intake,
+// SLA targets, escalation; the form without an intent) and dose checks (`intent=dose-checks`:
+// how old a weight may be for dose.range). Other sections add their own <section> and intent.
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const settings = await getIntakeSettings(user);
-  return json({ settings, canEdit: user.role === 'manager' || user.role === 'admin' });
+  const [settings, clinic] = await Promise.all([getIntakeSettings(user), getClinic(user)]);
+  return json({ settings, weightWindowMonths: clinic.weightWindowMonths, canEdit: user.role === 'manager' || user.role === 'admin' });
 }
 
-type Saved = FormErrors & { saved?: boolean };
+type Section = 'requests' | 'dose-checks';
+type Saved = FormErrors & { saved?: boolean; section?: Section };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const form = await request.formData();
-  return formAction(async (): Promise<Saved> => {
-    const d = readForm(form, intakeSettingsSchema);
-    await updateIntakeSettings(user, {
-      wellnessWindowMonths: d.wellnessWindowMonths,
-      targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, d[q]])) as Record<TargetedQueue, number>,
-      dayEndsAt: d.dayEndsAt,
-      urgentReminderMinutes: d.urgentReminderMinutes,
-      escalateAfterMinutes: d.escalateAfterMinutes,
-      escalationUserId: d.escalationUserId,
-      bookingUrl: d.bookingUrl,
-    });
-    return { saved: true };
-  });
+  const section: Section = form.get('intent') === 'dose-checks' ? 'dose-checks' : 'requests';
+  return formAction(
+    async (): Promise<Saved> => {
+      if (section === 'dose-checks') {
+        await setDoseCheckSettings(user, readForm(form, doseCheckSettingsSchema));
+        return { saved: true, section };
+      }
+      return saveRequestSettings(user, form);
+    },
+    { extra: () => ({ section, values: valuesOf(form) }) },
+  );
 }
+
+async function saveRequestSettings(user: Awaited<ReturnType<typeof requireUser>>, form: FormData): Promise<Saved> {
+  const d = readForm(form, intakeSettingsSchema);
+  await updateIntakeSettings(user, {
+    wellnessWindowMonths: d.wellnessWindowMonths,
+    targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, d[q]])) as Record<TargetedQueue, number>,
+    dayEndsAt: d.dayEndsAt,
+    urgentReminderMinutes: d.urgentReminderMinutes,
+    escalateAfterMinutes: d.escalateAfterMinutes,
+    escalationUserId: d.escalationUserId,
+    bookingUrl: d.bookingUrl,
+  });
+  return { saved: true, section: 'requests' };
+}
+
+const SAVED: Record<Section, string> = {
+  requests: 'Settings saved. New targets apply to requests that arrive from now on.',
+  'dose-checks': 'Dose check settings saved. The cart is checked with them from now on.',
+};
 
 const TARGET_HINTS = {
   tech_urgent: 'Runs out today or in 1–2 days.',
@@ -55,8 +76,9 @@ const TARGET_HINTS = {
 const TARGETS = TARGETED_QUEUES.map((name) => ({ name, hint: TARGET_HINTS[name] }));
 
 export default function SettingsPage() {
-  const { settings, canEdit } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { settings, weightWindowMonths, canEdit } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer?.section === 'requests' ? answer : undefined;
   const navigation = useNavigation();
   const { register, onSubmit, errorOf } = useRemixForm(intakeSettingsSchema, {
     defaultValues: {
@@ -73,8 +95,8 @@ export default function SettingsPage() {
   const readOnly = !canEdit;
   return (
     <div className="stack-lg">
-      <PageHeader title="Settings" description="Clinic policy: wellness window, request targets, escalation contact." />
-      <Toaster message={actionData?.saved ? { id: String(Date.now()), text: 'Settings saved. New targets apply to requests that arrive from now on.', tone: 'success' } : null} />
+      <PageHeader title="Settings" description="Clinic policy: wellness window, request targets, escalation contact, dose checks." />
+      <Toaster message={answer?.saved && answer.section ? { id: String(Date.now()), text: SAVED[answer.section], tone: 'success' } : null} />
       <section aria-labelledby="intake-heading" className="card card--padded stack">
         <div className="stack-sm">
           <h2 id="intake-heading">Owner refill requests</h2>
@@ -127,6 +149,7 @@ export default function SettingsPage() {
           ) : null}
         </Form>
       </section>
+      <DoseChecks weightWindowMonths={weightWindowMonths} canEdit={canEdit} answer={answer?.section === 'dose-checks' ? answer : undefined} />
       {canEdit ? (
         <section aria-labelledby="people-heading" className="card card--padded stack-sm">
           <h2 id="people-heading">People and integrations</h2>
@@ -153,5 +176,53 @@ export default function SettingsPage() {
         </div>
       </section>
     </div>
+  );
+}
+
+/** "Dose checks": how many months old a patient's weight may be before dose.range warns. */
+function DoseChecks({ weightWindowMonths, canEdit, answer }: { weightWindowMonths: number; canEdit: boolean; answer: Saved | undefined }) {
+  const navigation = useNavigation();
+  const { register, onSubmit, errorOf } = useRemixForm(doseCheckSettingsSchema, {
+    defaultValues: { intent: 'dose-checks', weightWindowMonths: String(weightWindowMonths) },
+    actionData: answer,
+  });
+  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'dose-checks';
+  return (
+    <section aria-labelledby="dose-heading" className="card card--padded stack">
+      <div className="stack-sm">
+        <h2 id="dose-heading">Dose checks</h2>
+        <p className="muted">
+          The cart checks each dose per kilogram against the patient’s latest weight. An older weight is still used, with a warning to weigh the patient again.
+          {canEdit ? '' : ' Only a manager can change this.'}
+        </p>
+      </div>
+      {answer?.formError ? (
+        <p role="alert" className="form-error">
+          {answer.formError}
+        </p>
+      ) : null}
+      <Form method="post" noValidate onSubmit={onSubmit} className="stack" aria-label="Dose checks">
+        <input type="hidden" {...register('intent')} />
+        <fieldset className="stack-sm" disabled={!canEdit}>
+          <legend>Weights</legend>
+          <FormField
+            label="Weight window (months)"
+            type="number"
+            min={1}
+            max={60}
+            hint="A weight older than this gets a “weigh the patient again” warning on its lines."
+            error={errorOf('weightWindowMonths')}
+            {...register('weightWindowMonths')}
+          />
+        </fieldset>
+        {canEdit ? (
+          <div>
+            <Button type="submit" variant="primary" loading={busy}>
+              Save dose checks
+            </Button>
+          </div>
+        ) : null}
+      </Form>
+    </section>
   );
 }

@@ -76,3 +76,10 @@ export function clinicInputOf(d: ClinicFieldsOutput) {
   const { tech_urgent, tech_standard, vet_review, exception_exam, front_desk, ...rest } = d;
   return { ...rest, targetMinutes: { tech_urgent, tech_standard, vet_review, exception_exam, front_desk } };
 }
+
+/** The settings page's "Dose checks" section: how old a weight may be for `dose.range` (1–60 months). */
+export const doseCheckSettingsSchema = z.object({
+  intent: z.literal('dose-checks'),
+  weightWindowMonths: months('weight window', 60),
+});
+export type DoseCheckSettingsForm = z.input<typeof doseCheckSettingsSchema>;

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, createDb, setDb, type DB } from '../../db/client';
+import { DEMO_IDS } from '../../db/seed';
 import { validateClinicCart } from '../../app/services/validation/validation.server';
 import { demoToday } from '../support/demo-day';
 import { startAppServer, type AppServer } from '../support/app-server';
@@ -10,7 +11,8 @@ import { TECH, cleanLine, medicationId, offerOf, riversidePatient, storeCart } f
 
 // The dose check on the refill-day page: a tenfold liquid error shows on its line as an error
 // naming the mg, the range and its source, and a line whose patient has no weight on file
-// offers "Record a new weight", which records one from the line and clears the warning.
+// offers "Record a new weight", which records one from the line and clears the warning. A
+// manager sets the weight window the check uses on the settings page.
 
 let server: AppServer;
 let browser: Browser;
@@ -112,5 +114,30 @@ describe('dose.range on the refill-day page', () => {
     const validation = await validateClinicCart(TECH);
     expect(validation.byLineId[unweighed]!.filter((f) => f.rule === 'dose.range')).toEqual([]);
     expect(validation.byLineId[tenfold]!.map((f) => [f.rule, f.severity])).toContainEqual(['dose.range', 'error']);
+  });
+
+  it('a manager sets how old a weight may be under Settings → Dose checks; a bad value names the field', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await signInAs(page, server.url, 'manager@riverside.example');
+    await page.getByRole('link', { name: 'Settings', exact: true }).first().click();
+    await page.waitForURL(/\/settings$/);
+    await waitForHydration(page);
+    const form = page.getByRole('form', { name: 'Dose checks' });
+    const field = form.getByLabel('Weight window (months)');
+    expect(await field.inputValue()).toBe('6');
+
+    await field.fill('0');
+    await form.getByRole('button', { name: 'Save dose checks' }).click();
+    await expect.poll(() => form.getByText('At least 1 month.').count()).toBe(1);
+    expect(await field.inputValue()).toBe('0');
+    await screenshot(page, 'dose-settings-error');
+
+    await field.fill('12');
+    await form.getByRole('button', { name: 'Save dose checks' }).click();
+    await expect.poll(() => page.getByText('Dose check settings saved.').count(), { timeout: 20_000 }).toBe(1);
+    await screenshot(page, 'dose-settings-saved');
+    const clinic = await db.selectFrom('clinics').select('weightWindowMonths').where('id', '=', DEMO_IDS.riverside).executeTakeFirstOrThrow();
+    expect(clinic.weightWindowMonths).toBe(12);
+    expect(await field.inputValue()).toBe('12');
   });
 });

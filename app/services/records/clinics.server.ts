@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
 import type { Database } from '../../../db/schema';
 import { calendarDay, type IsoDate } from '../../../validators/vocabulary';
+import { audit } from '../audit/audit.server';
+import { allowed } from '../identity/permissions';
 import { clinicDay, now } from '../platform/clock.server';
-import { notFound } from '../platform/errors';
+import { DomainError, badRequest, notFound } from '../platform/errors';
 import { clinicScope, type Principal } from '../identity/principal';
 
 /** The acting principal's clinic, as the shell and settings show it. */
@@ -14,7 +16,7 @@ export async function getClinic(principal: Principal) {
     .select([
       'id', 'slug', 'name', 'addressLine1', 'addressLine2', 'city', 'state', 'postalCode', 'phone', 'email', 'timezone',
       'wellnessWindowMonths', 'wellnessPolicy', 'paymentTermsDays', 'reminderLeadDays', 'platformFeeCents', 'bookingUrl',
-      'escalationUserId', 'slaSettings',
+      'escalationUserId', 'slaSettings', 'weightWindowMonths',
     ])
     .where('id', '=', clinicId)
     .executeTakeFirst();
@@ -44,4 +46,30 @@ export function principalToday(principal: Principal): Promise<IsoDate> {
 export function principalTodayIn(db: Kysely<Database>, principal: Principal): Promise<IsoDate> {
   const clinicId = principal.kind === 'pharmacy_key' ? null : principal.clinicId;
   return clinicId ? clinicToday(db, clinicId) : Promise.resolve(calendarDay(now(), 'UTC'));
+}
+
+/** The longest weight window a clinic may set, in months (the column's check). */
+export const MAX_WEIGHT_WINDOW_MONTHS = 60;
+
+/**
+ * The clinic's dose-check setting (docs/validation.md, "Dose range"): how many months old a patient's weight
+ * may be before `dose.range` warns that the dose is judged against an old weight. Manager only;
+ * audited with the value before and after. Answers the value kept.
+ */
+export async function setDoseCheckSettings(principal: Principal, input: { weightWindowMonths: number }) {
+  const clinicId = clinicScope(principal);
+  if (!allowed(principal, 'settings.manage')) throw new DomainError('forbidden', 'Only a manager changes the clinic settings.');
+  const months = input.weightWindowMonths;
+  if (!Number.isInteger(months) || months < 1 || months > MAX_WEIGHT_WINDOW_MONTHS) {
+    throw badRequest(`A weight may be 1 to ${MAX_WEIGHT_WINDOW_MONTHS} months old.`, { weightWindowMonths: `Enter 1 to ${MAX_WEIGHT_WINDOW_MONTHS} months.` });
+  }
+  return getDb()
+    .transaction()
+    .execute(async (tx) => {
+      const before = await tx.selectFrom('clinics').select('weightWindowMonths').where('id', '=', clinicId).forUpdate().executeTakeFirstOrThrow();
+      if (before.weightWindowMonths === months) return { weightWindowMonths: months };
+      await tx.updateTable('clinics').set({ weightWindowMonths: months }).where('id', '=', clinicId).execute();
+      await audit(tx, principal, { clinicId, action: 'clinic.weight_window_changed', subjectType: 'clinic', subjectId: clinicId, detail: { from: before.weightWindowMonths, to: months } });
+      return { weightWindowMonths: months };
+    });
 }

@@ -25,7 +25,7 @@
  *
  * docs/records.md describes the behaviour.
  */
-export { clinicToday, getClinic, getPharmacyName, principalToday } from './clinics.server';
+export { clinicToday, getClinic, getPharmacyName, principalToday, setDoseCheckSettings } from './clinics.server';
 export { listPharmacies, listPrescribers } from './directory.server';
 export { clientFullName } from './sql.server';
 export {
