@@ -11,6 +11,13 @@ const dbOrPharmacies = {
     'db/ and pharmacies/ are reached only from app/**/*.server.ts: the classic compiler strips .server modules from the browser bundle, nothing else (STYLE.md).',
 };
 
+// components/ and schemas/ run in the browser as well as on the server: they take data from
+// loaders and props and never reach the domain or the database themselves, not even for a type.
+const servicesOrDb = {
+  group: ['**/services/*', '**/services/**', '~/services/*', '~/services/**', '**/db/*', '**/db', '**/pharmacies/*', '**/pharmacies/**'],
+  message: 'app/components and app/schemas never import app/services, db/ or pharmacies/: take the data from the loader or a prop (docs/architecture.md).',
+};
+
 export default tseslint.config(
   { ignores: ['build/**', 'public/build/**', '.cache/**', '.data*/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
@@ -43,7 +50,9 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through getEnv() (app/env.server.ts), where every variable is declared and checked.' }],
     },
   },
-  // Import boundaries (DESIGN.md: app/routes → app/services → {db, validators, pharmacies}).
+  // Import boundaries (docs/architecture.md: app/routes → app/http, app/schemas → app/services →
+  // {db, validators, pharmacies}). test/unit/import-boundaries.test.ts lints a wrong import in
+  // each guarded folder and fails when a rule stops reporting it.
   {
     files: ['app/**/*.{ts,tsx}'],
     ignores: ['app/**/*.server.ts', 'app/server/**'],
@@ -62,11 +71,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['app/components/**/*.{ts,tsx}', 'app/schemas/**/*.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [servicesOrDb] }] },
+  },
+  {
+    files: ['db/**/*.ts'],
+    ignores: ['db/migrations/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/*', '**/app', '~/*'], message: 'db/ never imports app/: the application uses the database, not the other way round.' }] }],
+    },
+  },
+  {
     files: ['validators/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/db/*', '**/app/*', '~/*', 'kysely', 'pg'], message: 'validators/ is pure: plain data in, findings out.' }] },
+        { patterns: [{ group: ['**/db/*', '**/db', '**/app/*', '**/app', '**/pharmacies/*', '~/*', 'kysely', 'pg'], message: 'validators/ is pure: plain data in, findings out.' }] },
       ],
     },
   },
@@ -87,7 +107,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/app/*', '~/*'], message: 'pharmacies/ never imports app/.' }] },
+        { patterns: [{ group: ['**/app/*', '**/app', '**/db/*', '**/db', '~/*', 'kysely', 'pg'], message: 'pharmacies/ never imports app/ or db/: an adapter takes plain data and answers plain data.' }] },
       ],
     },
   },
