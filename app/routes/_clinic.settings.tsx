@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
+import type { z } from 'zod';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Button, ButtonLink } from '~/components/button';
 import { FormField } from '~/components/form-field';
@@ -9,8 +10,7 @@ import { formatRole } from '~/lib/format';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { formAction, readForm, valuesOf } from '~/http/forms.server';
 import { requestQueueLook } from '~/lib/status';
-import { doseCheckSettingsSchema } from '~/schemas/clinics';
-import { intakeSettingsSchema } from '~/schemas/refill-request';
+import { doseCheckSettingsSchema, requestSettingsSchema, settingsActionSchema } from '~/schemas/clinics';
 import { requireUser } from '~/services/identity/auth.server';
 import { getClinic, setDoseCheckSettings } from '~/services/records/index.server';
 import { getIntakeSettings, updateIntakeSettings } from '~/services/requests/index.server';
@@ -18,9 +18,9 @@ import { TARGETED_QUEUES, type TargetedQueue } from '../../validators/vocabulary
 
 export const meta: MetaFunction = () => [{ title: 'Settings — vialcart' }];
 
-// This page holds clinic policy in sections, each its own form: owner refill requests (intake,
-// SLA targets, escalation; the form without an intent) and dose checks (`intent=dose-checks`:
-// how old a weight may be for dose.range). Other sections add their own <section> and intent.
+// This page holds clinic policy in sections, each its own form and intent (settingsActionSchema):
+// owner refill requests (`requests`: intake, SLA targets, escalation) and dose checks
+// (`dose-checks`: how old a weight may be for dose.range). A new section adds its own.
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
@@ -37,18 +37,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const section: Section = form.get('intent') === 'dose-checks' ? 'dose-checks' : 'requests';
   return formAction(
     async (): Promise<Saved> => {
-      if (section === 'dose-checks') {
-        await setDoseCheckSettings(user, readForm(form, doseCheckSettingsSchema));
-        return { saved: true, section };
+      const input = readForm(form, settingsActionSchema);
+      if (input.intent === 'dose-checks') {
+        await setDoseCheckSettings(user, input);
+        return { saved: true, section: input.intent };
       }
-      return saveRequestSettings(user, form);
+      return saveRequestSettings(user, input);
     },
     { extra: () => ({ section, values: valuesOf(form) }) },
   );
 }
 
-async function saveRequestSettings(user: Awaited<ReturnType<typeof requireUser>>, form: FormData): Promise<Saved> {
-  const d = readForm(form, intakeSettingsSchema);
+async function saveRequestSettings(user: Awaited<ReturnType<typeof requireUser>>, d: z.output<typeof requestSettingsSchema>): Promise<Saved> {
   await updateIntakeSettings(user, {
     wellnessWindowMonths: d.wellnessWindowMonths,
     targetMinutes: Object.fromEntries(TARGETED_QUEUES.map((q) => [q, d[q]])) as Record<TargetedQueue, number>,
@@ -80,8 +80,9 @@ export default function SettingsPage() {
   const answer = useActionData<typeof action>();
   const actionData = answer?.section === 'requests' ? answer : undefined;
   const navigation = useNavigation();
-  const { register, onSubmit, errorOf } = useRemixForm(intakeSettingsSchema, {
+  const { register, onSubmit, errorOf } = useRemixForm(requestSettingsSchema, {
     defaultValues: {
+      intent: 'requests',
       wellnessWindowMonths: String(settings.wellnessWindowMonths),
       ...Object.fromEntries(TARGETS.map((t) => [t.name, String(settings.sla.targetMinutes[t.name])])),
       dayEndsAt: settings.sla.dayEndsAt,
@@ -111,6 +112,7 @@ export default function SettingsPage() {
           </p>
         ) : null}
         <Form method="post" noValidate onSubmit={onSubmit} className="stack">
+          <input type="hidden" {...register('intent')} />
           <fieldset className="stack-sm" disabled={readOnly}>
             <legend>Eligibility</legend>
             <FormField label="Wellness exam window (months)" type="number" min={1} max={60} hint="A refill needs a wellness exam within this many months; otherwise it goes to “Exception: exam due”." error={errorOf('wellnessWindowMonths')} {...register('wellnessWindowMonths')} />

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone, isUsStateCode } from '../../validators/vocabulary';
-import { queueTargets } from './refill-request';
+import { intakeSettingsSchema, queueTargets } from './refill-request';
 
 // The admin's clinic form (/admin/clinics): identity, address, time zone, phone and the
 // policies a clinic starts with (prescription expiry, exam window, a target per request queue).
@@ -83,3 +83,9 @@ export const doseCheckSettingsSchema = z.object({
   weightWindowMonths: months('weight window', 60),
 });
 export type DoseCheckSettingsForm = z.input<typeof doseCheckSettingsSchema>;
+
+/** The settings page's "Owner refill requests" section. */
+export const requestSettingsSchema = intakeSettingsSchema.extend({ intent: z.literal('requests') });
+
+/** The settings page (/settings): one intent per section. */
+export const settingsActionSchema = z.discriminatedUnion('intent', [requestSettingsSchema, doseCheckSettingsSchema]);

@@ -139,5 +139,9 @@ describe('dose.range on the refill-day page', () => {
     const clinic = await db.selectFrom('clinics').select('weightWindowMonths').where('id', '=', DEMO_IDS.riverside).executeTakeFirstOrThrow();
     expect(clinic.weightWindowMonths).toBe(12);
     expect(await field.inputValue()).toBe('12');
+
+    // The section above keeps saving on its own.
+    await page.getByRole('button', { name: 'Save request settings' }).click();
+    await expect.poll(() => page.getByText('Settings saved. New targets apply').count(), { timeout: 20_000 }).toBe(1);
   });
 });

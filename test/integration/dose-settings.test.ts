@@ -52,10 +52,14 @@ describe('the weight window on /settings', () => {
     const audit = await getDb().selectFrom('auditEvents').select(['detail', 'actorLabel']).where('action', '=', 'clinic.weight_window_changed').where('subjectId', '=', DEMO_IDS.riverside).executeTakeFirstOrThrow();
     expect(audit.detail).toEqual({ from: 6, to: 3 });
 
-    // The request settings form (no intent) still saves on its own, leaving the window alone.
+    // An unknown section is a 400 on intent; the request settings section saves on its own, leaving the window alone.
+    const unknown = await post(manager, { intent: 'dosage', weightWindowMonths: '4' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.fieldErrors).toHaveProperty('intent');
     const page = await shown(manager);
     const s = page.settings as Json;
     const requests = await post(manager, {
+      intent: 'requests',
       wellnessWindowMonths: String(s.wellnessWindowMonths),
       ...Object.fromEntries(Object.entries(s.sla.targetMinutes as Record<string, number>).map(([k, v]) => [k, String(v)])),
       dayEndsAt: s.sla.dayEndsAt,
