@@ -10,7 +10,7 @@ import { clinicScope, type Principal } from '../identity/principal';
 import { addFromHistory, historyRows, planFromHistory } from './history.server';
 import { isUuid } from '../../../validators/vocabulary';
 import { clientFullName } from '../records/sql.server';
-import { getOpenCart } from './store.server';
+import { getOpenCartIn } from './store.server';
 import { currentPrescriptions } from '../records/prescriptions.server';
 import { openRenewalsForIn } from '../records/renewals.server';
 import { prescriptionLapse, refillsLeft } from '../../../validators/prescriptions';
@@ -31,7 +31,7 @@ export async function dueForRefill(principal: Principal, opts: { withinDays: num
   const withinDays = Math.max(0, Math.min(365, Math.floor(opts.withinDays)));
   const graceDays = opts.graceDays ?? 30;
   const day = await clinicToday(db, clinicId);
-  const cart = await getOpenCart(principal);
+  const cart = await getOpenCartIn(db, principal);
   const latest = await sql<{ id: string; dueOn: string; filledOn: string; daysSupply: number }>`
     select last.id, last.filled_on::text as "filledOn", last.days_supply as "daysSupply", (last.filled_on + last.days_supply)::text as "dueOn"
     from (

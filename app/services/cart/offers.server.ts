@@ -13,8 +13,8 @@ import { updateCartLineIn } from './lines.server';
 import { type Db } from './queries.server';
 import { isUuid, type IsoDate } from '../../../validators/vocabulary';
 import { medicationDisplayName } from '../catalog/sql.server';
-import { getOpenCart } from './store.server';
-import { cartPricingInput, cartPricingInputIn } from './view.server';
+import { getOpenCartIn } from './store.server';
+import { cartPricingInputIn } from './view.server';
 
 /**
  * Every active offer of the medications, with its pharmacy's fees, free stock and the states
@@ -75,8 +75,8 @@ export function bestOffer(candidates: Candidate[], medicationId: string, shipSta
 export async function offerAlternatives(principal: Principal, lineId: string) {
   const clinicId = clinicScope(principal);
   const db = getDb();
-  const input = await cartPricingInput(principal);
-  const cart = await getOpenCart(principal);
+  const input = await cartPricingInputIn(db, principal);
+  const cart = await getOpenCartIn(db, principal);
   if (!isUuid(lineId)) throw notFound('Cart line');
   const line = await db
     .selectFrom('cartLines as l')
@@ -188,7 +188,7 @@ export async function searchOffersForCart(principal: Principal, query: { q: stri
     base = base.where('o.medicationId', 'in', rxMeds);
   }
   const rows = await base.orderBy('m.name').orderBy('m.strength').orderBy('o.unitPriceCents').limit(200).execute();
-  const pricing = await cartPricingInput(principal);
+  const pricing = await cartPricingInputIn(db, principal);
   const pharmacies = { ...pricing.pharmacies } as Record<string, { shippingCents: number; coldChainCents: number }>;
   for (const r of rows) pharmacies[r.pharmacyId] = { shippingCents: r.shippingCents, coldChainCents: r.coldChainFeeCents };
   const quote = landedCostQuoter({ ...pricing, pharmacies });

@@ -222,7 +222,8 @@ export async function duplicatesOfPatient(principal: Principal, patientId: strin
 /** A patient row for edit forms (merged ones answer not found). */
 export async function patientForEdit(principal: Principal, patientId: string) {
   const clinicId = clinicScope(principal);
-  const patient = await patientRow(getDb(), clinicId, patientId);
-  const owner = await ownerRow(getDb(), clinicId, patient.clientId);
+  const db = getDb();
+  const patient = await patientRow(db, clinicId, patientId);
+  const owner = await ownerRow(db, clinicId, patient.clientId);
   return { ...patient, ownerName: `${owner.firstName} ${owner.lastName}` };
 }

@@ -23,7 +23,7 @@ import { rxName } from './matching';
 import { checkEligibility, effectiveUrgency, routeRequest } from './routing';
 import { readSlaSettings, slaTimers } from './sla';
 import { scheduleTimers } from './timers.server';
-import { getRefillRequest } from './views.server';
+import { getRefillRequestIn } from './views.server';
 
 type Tx = Transaction<Database>;
 
@@ -96,7 +96,8 @@ async function chooseOffer(tx: Tx, clinicId: string, patientId: string, medicati
 export async function decideRefillRequest(principal: Principal, id: string, decision: Decision) {
   const clinicId = clinicScope(principal);
   const at = now();
-  const result = await getDb()
+  const db = getDb();
+  const result = await db
     .transaction()
     .execute(async (tx) => {
       const r = await lockRequest(tx, clinicId, id);
@@ -169,7 +170,7 @@ export async function decideRefillRequest(principal: Principal, id: string, deci
       await notify('request.approved');
       return { status: 'to_dispense' as const };
     });
-  return { ...result, ...(await getRefillRequest(principal, id)) };
+  return { ...result, ...(await getRefillRequestIn(db, principal, id)) };
 }
 
 /** Marks an approved commercial refill dispensed: the refill is used, and the owner is told it is ready for pickup. */
@@ -179,7 +180,8 @@ export async function markDispensed(principal: Principal, id: string) {
     throw new DomainError('forbidden', 'A technician, veterinarian or manager marks a refill dispensed.');
   }
   const at = now();
-  await getDb()
+  const db = getDb();
+  await db
     .transaction()
     .execute(async (tx) => {
       const r = await lockRequest(tx, clinicId, id);
@@ -193,20 +195,21 @@ export async function markDispensed(principal: Principal, id: string) {
         await enqueueNotification(tx, { clinicId, clientId: r.clientId, template: 'order.ready_for_pickup', ...(r.patientId ? { patientId: r.patientId } : {}), refillRequestId: r.id, data: { reference: r.reference } });
       }
     });
-  return getRefillRequest(principal, id);
+  return getRefillRequestIn(db, principal, id);
 }
 
 async function simpleChange(principal: Principal, id: string, change: (tx: Tx, r: RefillRequest, at: Date) => Promise<{ action: string; detail?: Record<string, unknown> }>) {
   const clinicId = clinicScope(principal);
   const at = now();
-  await getDb()
+  const db = getDb();
+  await db
     .transaction()
     .execute(async (tx) => {
       const r = await lockRequest(tx, clinicId, id);
       const { action, detail } = await change(tx, r, at);
       await audit(tx, principal, { clinicId, subjectType: 'refill_request', subjectId: r.id, action, detail: detail ?? {} }, at);
     });
-  return getRefillRequest(principal, id);
+  return getRefillRequestIn(db, principal, id);
 }
 
 /** Assigns the request to the signed-in user (reminders then go to them). */

@@ -110,10 +110,14 @@ export async function listRefillRequests(principal: Principal, query: { queue?: 
 }
 
 /** `GET /api/v1/refill-requests/:id`: the request with its queue, SLA and audit trail. */
-export async function getRefillRequest(principal: Principal, id: string) {
+export function getRefillRequest(principal: Principal, id: string) {
+  return getRefillRequestIn(getDb(), principal, id);
+}
+
+/** `getRefillRequest` on the caller's connection (a decision answers the request it changed). */
+export async function getRefillRequestIn(db: Kysely<Database>, principal: Principal, id: string) {
   const clinicId = clinicScope(principal);
   if (!isUuid(id)) throw notFound('Request');
-  const db = getDb();
   const row = await db.selectFrom('refillRequests').selectAll().where('id', '=', id).where('clinicId', '=', clinicId).executeTakeFirst();
   if (!row) throw notFound('Request');
   return { request: { ...requestView(row), audit: await auditOf(db, clinicId, id) } };
