@@ -78,6 +78,17 @@ export interface PharmaciesTable {
   turnaroundDays: Generated<number>;
   active: Generated<boolean>;
   createdAt: CreatedAt;
+  /** The resident state's 503A pharmacy licence number (set when the admin onboards it). */
+  license503a: string | null;
+  nabpNumber: string | null;
+  /** Ten digits. */
+  npi: string | null;
+  contactName: string | null;
+  /** The signing secret before the last rotation: still verifies inbound until `previousSecretExpiresAt`. */
+  previousWebhookSecret: string | null;
+  previousSecretExpiresAt: Timestamp | null;
+  secretRotatedAt: Timestamp | null;
+  updatedAt: CreatedAt;
 }
 
 export interface PharmacyShipLicensesTable {
@@ -163,6 +174,10 @@ export interface ApiKeysTable {
   /** read: GET only; write: every method. */
   scope: Generated<ApiKeyScope>;
   createdBy: string | null;
+  /** The key's hash before its last rotation: still accepted until `previousKeyExpiresAt`. */
+  previousKeyHash: string | null;
+  previousKeyExpiresAt: Timestamp | null;
+  rotatedAt: Timestamp | null;
 }
 
 /** What an API key may do: `read` answers GET requests only, `write` every method. */
@@ -548,6 +563,8 @@ export interface OrdersTable {
   checkoutId: string;
   pharmacyId: string;
   status: Generated<OrderStatus>;
+  /** How the pharmacy is paid, decided when it accepts: by Stripe transfer, or on account (its account cannot receive transfers). Null before. */
+  pharmacyPayout: 'transfer' | 'on_account' | null;
   subtotalCents: number;
   shippingCents: number;
   feesCents: number;

@@ -276,6 +276,8 @@ export const orderLineSchema = z.object({
 export const orderDocumentV1Schema = z
   .object({
     schema: z.literal('vialcart.order.v1'),
+    /** `true` on a test order sent from the pharmacy's onboarding page ("send a test order"): check it and answer, never fill it. Absent on real orders. */
+    test: z.literal(true).optional(),
     /** Unique per document sent; a re-sent document keeps it (NCPDP MessageID). */
     messageId: text(100),
     /** vialcart's order id; also the `Idempotency-Key` of the delivery. */

@@ -5,6 +5,7 @@ import { AppShell, type NavItem } from './app-shell';
 /** The vialcart admin area's navigation. */
 export const ADMIN_NAV: readonly NavItem[] = [
   { label: 'Clinics', to: '/admin/clinics' },
+  { label: 'Pharmacies', to: '/admin/pharmacies' },
   { label: 'Catalog imports', to: '/admin/imports' },
   { label: 'Order deliveries', to: '/admin/deliveries' },
   { label: 'Money', to: '/admin/money' },

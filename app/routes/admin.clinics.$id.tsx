@@ -4,10 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Badge } from '~/components/badge';
 import { Button, ButtonLink } from '~/components/button';
 import { ClinicFields, type ClinicFieldsProps } from '~/components/clinic-fields';
-import { DataTable } from '~/components/data-table';
-import { DateText, DateTimeText } from '~/components/date';
+import { DateText } from '~/components/date';
 import { FormAlert } from '~/components/form-alert';
-import { FormField } from '~/components/form-field';
+import { InvitePersonForm, PeopleTable } from '~/components/invite-person';
 import { PageHeader } from '~/components/page-header';
 import { Toaster } from '~/components/toast';
 import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
@@ -92,21 +91,8 @@ export default function AdminClinic() {
       <FormAlert message={otherError} />
       <section aria-labelledby="managers-heading" className="card card--padded stack">
         <h2 id="managers-heading">Managers</h2>
-        <DataTable
-          caption="Managers of this clinic"
-          captionHidden
-          maxHeight="none"
-          rows={clinic.managers}
-          getRowKey={(m) => m.id}
-          empty="No manager yet: invite one below."
-          columns={[
-            { key: 'name', header: 'Name', rowHeader: true, cell: (m) => m.name },
-            { key: 'email', header: 'Email', cell: (m) => m.email },
-            { key: 'status', header: 'Status', cell: (m) => <Badge tone={m.status === 'active' ? 'success' : m.status === 'invited' ? 'info' : 'neutral'}>{m.status === 'active' ? 'Active' : m.status === 'invited' ? 'Invited' : 'Deactivated'}</Badge> },
-            { key: 'lastLoginAt', header: 'Last sign-in', cell: (m) => <DateTimeText value={m.lastLoginAt} /> },
-          ]}
-        />
-        <InviteManager answer={inviteAnswer} busy={busy('invite_manager')} />
+        <PeopleTable caption="Managers of this clinic" rows={clinic.managers} empty="No manager yet: invite one below." />
+        <InvitePersonForm intent="invite_manager" who="Manager" answer={inviteAnswer} busy={busy('invite_manager')} />
         <p className="muted text-sm">
           Managers invite the rest of the staff from their Settings. Without a mail server, invitations wait in the <Link to="/admin/mailbox">Mailbox</Link>.
         </p>
@@ -151,24 +137,5 @@ export default function AdminClinic() {
         )}
       </section>
     </div>
-  );
-}
-
-function InviteManager({ answer, busy }: { answer: Answer | undefined; busy: boolean }) {
-  const typed = answer?.values as { email?: string; name?: string } | undefined;
-  return (
-    <Form method="post" className="stack-sm" noValidate>
-      <input type="hidden" name="intent" value="invite_manager" />
-      <FormAlert message={answer?.formError && !answer.fieldErrors ? answer.formError : undefined} />
-      <div className="grid">
-        <FormField label="Manager's email" name="email" type="email" autoComplete="off" required defaultValue={answer?.done ? '' : (typed?.email ?? '')} error={answer?.fieldErrors?.email} />
-        <FormField label="Manager's name" name="name" autoComplete="off" defaultValue={answer?.done ? '' : (typed?.name ?? '')} error={answer?.fieldErrors?.name} />
-      </div>
-      <div>
-        <Button type="submit" loading={busy}>
-          Invite manager
-        </Button>
-      </div>
-    </Form>
   );
 }

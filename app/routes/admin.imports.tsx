@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
 import { useEffect } from 'react';
 import { Badge } from '~/components/badge';
 import { Button } from '~/components/button';
@@ -148,9 +148,17 @@ export default function CatalogImports() {
 
 type Pharmacies = Array<{ id: string; name: string; hasFeed: boolean }>;
 
+/** The pharmacy a link chose (`?pharmacyId=`, from a pharmacy's admin page), when it is one of the list. */
+function usePreselected(pharmacies: Pharmacies): string {
+  const [params] = useSearchParams();
+  const id = params.get('pharmacyId') ?? '';
+  return pharmacies.some((p) => p.id === id) ? id : '';
+}
+
 function UploadForm({ pharmacies, actionData }: { pharmacies: Pharmacies; actionData: ActionData | undefined }) {
   const navigation = useNavigation();
-  const { register, onSubmit, errorOf } = useRemixForm(catalogUploadFormSchema, { defaultValues: { pharmacyId: '', full: true, priceMovePercent: 20 }, actionData });
+  const pharmacyId = usePreselected(pharmacies);
+  const { register, onSubmit, errorOf } = useRemixForm(catalogUploadFormSchema, { defaultValues: { pharmacyId, full: true, priceMovePercent: 20 }, actionData });
   return (
     <Form method="post" encType="multipart/form-data" noValidate onSubmit={onSubmit} className="card card--padded stack" aria-labelledby="upload-title">
       <h2 id="upload-title">Upload a CSV price list</h2>
@@ -190,7 +198,8 @@ function UploadForm({ pharmacies, actionData }: { pharmacies: Pharmacies; action
 
 function FetchForm({ pharmacies, actionData }: { pharmacies: Pharmacies; actionData: ActionData | undefined }) {
   const navigation = useNavigation();
-  const { register, onSubmit, errorOf } = useRemixForm(catalogFetchFormSchema, { defaultValues: { pharmacyId: '', priceMovePercent: 20 }, actionData });
+  const preselected = usePreselected(pharmacies);
+  const { register, onSubmit, errorOf } = useRemixForm(catalogFetchFormSchema, { defaultValues: { pharmacyId: pharmacies.some((p) => p.id === preselected && p.hasFeed) ? preselected : '', priceMovePercent: 20 }, actionData });
   const withFeed = pharmacies.filter((p) => p.hasFeed);
   return (
     <Form method="post" noValidate onSubmit={onSubmit} className="card card--padded stack" aria-labelledby="fetch-title">

@@ -15,6 +15,7 @@ import { checkoutStatusLook } from '~/lib/status';
 import { RECONCILE_PERIODS, reconcileFormSchema } from '~/schemas/money';
 import { requireUser } from '~/services/identity/auth.server';
 import { adminMoneyList, latestReconciliations, startReconciliation } from '~/services/payments/index.server';
+import { pharmaciesPaidOnAccount } from '~/services/platform-admin/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Money — vialcart admin' }];
 
@@ -24,8 +25,8 @@ export const meta: MetaFunction = () => [{ title: 'Money — vialcart admin' }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
   const onlyProblems = new URL(request.url).searchParams.get('show') === 'problems';
-  const [checkouts, runs] = await Promise.all([adminMoneyList(user, { onlyProblems }), latestReconciliations(user)]);
-  return json({ checkouts, runs, onlyProblems });
+  const [checkouts, runs, onAccount] = await Promise.all([adminMoneyList(user, { onlyProblems }), latestReconciliations(user), pharmaciesPaidOnAccount(user)]);
+  return json({ checkouts, runs, onlyProblems, onAccount });
 }
 
 type ActionData = FormErrors & { ok?: boolean; message?: string };
@@ -51,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminMoney() {
-  const { checkouts, runs, onlyProblems } = useLoaderData<typeof loader>();
+  const { checkouts, runs, onlyProblems, onAccount } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const [params] = useSearchParams();
@@ -61,6 +62,19 @@ export default function AdminMoney() {
     <div className="stack-lg">
       <Toaster message={actionData?.message ? { id: `${actionData.message}-${Date.now()}`, text: actionData.message, tone: actionData.ok ? 'success' : 'warning' } : null} />
       <PageHeader title="Money" description="Every checkout's ledger: what was charged, refunded, paid to pharmacies and kept as the platform fee, checked against its invariants and reconciled with Stripe." />
+      {onAccount.length > 0 ? (
+        <section className="card card--padded stack-sm" aria-labelledby="on-account-heading">
+          <h2 id="on-account-heading">Pharmacies paid on account</h2>
+          <p className="text-sm">These active pharmacies cannot receive Stripe transfers, so no transfer is attempted for their orders: vialcart pays them outside Stripe.</p>
+          <ul>
+            {onAccount.map((p) => (
+              <li key={p.id}>
+                <Link to={`/admin/pharmacies/${p.id}`}>{p.name}</Link> — {p.payouts === 'pending' ? 'Stripe onboarding unfinished' : 'payouts not set up'}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section className="card card--padded stack" aria-labelledby="reconcile-heading">
         <h2 id="reconcile-heading">Reconciliation with Stripe</h2>

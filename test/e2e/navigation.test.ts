@@ -11,7 +11,7 @@ const ROLES = [
   { role: 'manager', email: 'manager@riverside.example', nav: CLINIC },
   { role: 'front desk', email: 'frontdesk@riverside.example', nav: CLINIC },
   { role: 'pharmacist', email: 'pharmacist@pacific.example', nav: ['Orders', 'API keys'] },
-  { role: 'admin', email: 'admin@vialcart.example', nav: ['Clinics', 'Catalog imports', 'Order deliveries', 'Money', 'Mailbox'] },
+  { role: 'admin', email: 'admin@vialcart.example', nav: ['Clinics', 'Pharmacies', 'Catalog imports', 'Order deliveries', 'Money', 'Mailbox'] },
 ];
 
 // Each role signs in through the login page and clicks every link of its navigation in turn, as

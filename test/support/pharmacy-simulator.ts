@@ -71,7 +71,9 @@ export type PharmacySimulator = {
   /** Orders by id, each created once. */
   orders: Map<string, SimulatedOrder>;
   /** Counters of everything received. */
-  stats: { posts: number; badSignatures: number; failed: number; hung: number; callbacks: number };
+  stats: { posts: number; badSignatures: number; failed: number; hung: number; callbacks: number; testOrders: number };
+  /** Test orders received (`test: true`), answered and never filled. */
+  testOrders: OrderDocumentV1[];
   /** Answers of every callback posted, in order. */
   callbackResults: { orderId: string; event: SimulatedEvent; status: number; body: unknown }[];
   /** Resolves when every callback started so far has been answered. */
@@ -118,7 +120,8 @@ export async function startPharmacySimulator(initial: SimulatorOptions): Promise
   let options = { ...initial };
   let random = mulberry32(options.seed ?? 7);
   const orders = new Map<string, SimulatedOrder>();
-  const stats = { posts: 0, badSignatures: 0, failed: 0, hung: 0, callbacks: 0 };
+  const stats = { posts: 0, badSignatures: 0, failed: 0, hung: 0, callbacks: 0, testOrders: 0 };
+  const testOrders: OrderDocumentV1[] = [];
   const callbackResults: PharmacySimulator['callbackResults'] = [];
   const pending = new Set<Promise<void>>();
 
@@ -164,13 +167,20 @@ export async function startPharmacySimulator(initial: SimulatorOptions): Promise
     }
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') return sendJson(res, 400, { error: 'Idempotency-Key is required' });
+    const document = JSON.parse(req.body) as OrderDocumentV1;
+    if (document.test === true) {
+      // A test order from onboarding: checked, answered, never filled or called back about.
+      stats.testOrders += 1;
+      testOrders.push(document);
+      return sendJson(res, 200, { received: true, test: true, orderId: key, lines: document.lines.length });
+    }
     const index = stats.posts;
     stats.posts += 1;
     // The order is on file as soon as its body has arrived, whatever happens to the answer.
     let order = orders.get(key);
     const isNew = !order;
     if (!order) {
-      order = { orderId: key, slug, document: JSON.parse(req.body) as OrderDocumentV1, posts: 0, acknowledged: 0 };
+      order = { orderId: key, slug, document, posts: 0, acknowledged: 0 };
       orders.set(key, order);
     }
     order.posts += 1;
@@ -196,6 +206,7 @@ export async function startPharmacySimulator(initial: SimulatorOptions): Promise
     endpointFor: (slug) => `${server.url}/pharmacies/${slug}/orders`,
     orders,
     stats,
+    testOrders,
     callbackResults,
     async idle() {
       while (pending.size) await Promise.all([...pending]);

@@ -119,6 +119,10 @@ export type StripeTestServer = {
   object(objectId: string): Obj | undefined;
   /** The `Stripe-Signature` header for a payload, signed with the test secret (or another, to forge one). */
   sign(payload: string, options?: { secret?: string; timestamp?: number }): string;
+  /** Connected accounts created through `POST /v1/accounts`, by id. */
+  accounts: Map<string, Obj>;
+  /** Finishes (or undoes) a connected account's onboarding as Stripe would once the pharmacy fills in its form; answers the account (for an `account.updated` event). */
+  setAccountStatus(accountId: string, status: { charges_enabled: boolean; payouts_enabled: boolean }): Obj;
   /** Calls made to a path, e.g. `POST /v1/transfers`. */
   callsTo(method: string, path: string | RegExp): StripeCall[];
   close(): Promise<void>;
@@ -132,6 +136,7 @@ export async function startStripeServer(): Promise<StripeTestServer> {
   const refunds = new Map<string, Obj>();
   const transfers = new Map<string, Obj>();
   const reversals = new Map<string, Obj>();
+  const accounts = new Map<string, Obj>();
   const idempotent = new Map<string, { body: string; answer?: { status: number; body: unknown } }>();
   const calls: StripeCall[] = [];
   const faults: FaultRule[] = [];
@@ -312,6 +317,34 @@ export async function startStripeServer(): Promise<StripeTestServer> {
       t.amount_reversed += amount;
       t.reversed = t.amount_reversed >= t.amount;
       return { status: 200, body: reversal };
+    }
+    if (method === 'POST' && path === '/v1/accounts') {
+      const type = form.type ?? 'standard';
+      if (!['express', 'standard', 'custom'].includes(type)) return invalid(`Invalid type: must be one of custom, express, or standard`, 'type');
+      if (form.country && !/^[A-Z]{2}$/.test(form.country)) return invalid(`Country '${form.country}' is unknown.`, 'country');
+      const capabilities = Object.fromEntries(Object.entries((form.capabilities ?? {}) as Record<string, { requested?: string }>).filter(([, v]) => v?.requested === 'true').map(([k]) => [k, 'inactive']));
+      const account: Obj = {
+        id: id('acct'), object: 'account', type, country: form.country ?? 'US', email: form.email ?? null, business_type: form.business_type ?? null,
+        business_profile: { name: form.business_profile?.name ?? null }, capabilities, charges_enabled: false, payouts_enabled: false, details_submitted: false,
+        created: now(), metadata: form.metadata ?? {}, requirements: { currently_due: ['external_account', 'tos_acceptance.date'], disabled_reason: 'requirements.past_due' },
+      };
+      accounts.set(account.id, account);
+      return { status: 200, body: account };
+    }
+    if ((m = path.match(/^\/v1\/accounts\/([^/]+)$/)) && method === 'GET') {
+      const a = accounts.get(m[1]!);
+      return a ? { status: 200, body: a } : notFound('account', m[1]!);
+    }
+    if (method === 'POST' && path === '/v1/account_links') {
+      if (!form.account) return invalid('Missing required param: account.', 'account');
+      if (!accounts.has(form.account)) return invalid(`No such account: '${form.account}'`, 'account', 'resource_missing');
+      if (!['account_onboarding', 'account_update'].includes(form.type)) return invalid('Invalid type: must be one of account_onboarding or account_update', 'type');
+      for (const param of ['refresh_url', 'return_url']) {
+        if (form[param] && !/^https?:\/\//.test(form[param])) return invalid(`Not a valid URL`, param, 'url_invalid');
+      }
+      const link = { object: 'account_link', created: now(), expires_at: now() + 300, url: `https://connect.stripe.test/setup/e/${form.account}/${id('lnk')}`, _refresh_url: form.refresh_url, _return_url: form.return_url };
+      const { _refresh_url: _f, _return_url: _r, ...body } = link;
+      return { status: 200, body };
     }
     return unknownUrl(method, path);
   };
@@ -537,6 +570,15 @@ export async function startStripeServer(): Promise<StripeTestServer> {
     },
     sign(payload, options = {}) {
       return signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? TEST_WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+    },
+    accounts,
+    setAccountStatus(accountId, status) {
+      const a = accounts.get(accountId);
+      if (!a) throw new Error(`no account ${accountId}`);
+      Object.assign(a, status, { details_submitted: status.charges_enabled || status.payouts_enabled });
+      for (const key of Object.keys(a.capabilities)) a.capabilities[key] = status.payouts_enabled ? 'active' : 'inactive';
+      a.requirements = status.payouts_enabled ? { currently_due: [], disabled_reason: null } : a.requirements;
+      return structuredClone(a);
     },
     callsTo(method, path) {
       return calls.filter((c) => c.method === method && (typeof path === 'string' ? c.path === path : path.test(c.path)));

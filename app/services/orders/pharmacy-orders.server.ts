@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
 import type { Database, OrderStatus } from '../../../db/schema';
-import { verifySignature } from '../../../pharmacies/signature';
+import { verifyPharmacySignature } from './signing-secrets.server';
 import { parseOrderStatusEvent } from '../../../pharmacies/status-event';
 import type { OrderDocumentV1Input, OrderStatusEvent } from '../../../pharmacies/types';
 import { isUuid } from '../../../validators/vocabulary';
@@ -260,8 +260,9 @@ export async function recordPharmacyEvent(principal: Principal, orderId: string,
 export async function checkPharmacyEventSignature(principal: Principal, rawBody: string, signatureHeader: string | null): Promise<void> {
   const pharmacyId = pharmacyScope(principal);
   if (signatureHeader === null) return;
-  const pharmacy = await getDb().selectFrom('pharmacies').select('webhookSecret').where('id', '=', pharmacyId).executeTakeFirstOrThrow();
-  const check = verifySignature(pharmacy.webhookSecret, rawBody, signatureHeader, { nowSeconds: Math.floor(now().getTime() / 1000) });
+  const pharmacy = await getDb().selectFrom('pharmacies').select(['webhookSecret', 'previousWebhookSecret', 'previousSecretExpiresAt']).where('id', '=', pharmacyId).executeTakeFirstOrThrow();
+  // Either secret verifies during a rotation's overlap (signing-secrets.server.ts).
+  const check = verifyPharmacySignature(pharmacy, rawBody, signatureHeader, now());
   if (!check.ok) throw new DomainError('unauthorized', `The Vialcart-Signature header is not valid (${check.reason}).`);
 }
 

@@ -15,7 +15,7 @@
  * - `order-money.server.ts`    moving an order's money at Stripe one step at a time, under the order's lock
  * - `refunds.server.ts`        refunding an order; refunds Stripe reports
  * - `transfers.server.ts`      paying a pharmacy on acceptance; reversals Stripe reports
- * - `accounts.server.ts`       a connected account's capabilities (`account.updated`)
+ * - `accounts.server.ts`       a pharmacy's connected account: created with its onboarding link ("Set up payouts"), its capabilities (`account.updated`)
  * - `ledger.server.ts`         reading the ledger: a checkout's, an order's, the admin's list
  * - `reconciliation.server.ts` comparing the ledger with Stripe's own lists, daily and on demand
  * - `order-payment.server.ts`  an order's payment as the movements read it
@@ -40,7 +40,7 @@ export { movementKey, transferGroupOf } from './keys';
 export { chargeEnded, chargeProcessing, chargeSucceeded, openCharge, recordPlatformFees } from './charges.server';
 export { recordChargeRefunded, recordRefundUpdate, refundOrder, type RefundOutcome } from './refunds.server';
 export { recordTransferReversed, scheduleTransfer, transferToPharmacy, type TransferOutcome } from './transfers.server';
-export { recordAccountStatus } from './accounts.server';
+export { payoutAccountSql, receivesTransfers, recordAccountStatus, setUpPayouts } from './accounts.server';
 export { settleOrderMoney, SENDING_STALE_MS } from './order-money.server';
 export { verifyCheckoutLedger } from './movements.server';
 export { ledgerBalances, ledgerViolations, type LedgerBalances, type LedgerViolation } from './invariants';

@@ -12,6 +12,7 @@ import { clinicScope, type Principal } from '../identity/principal';
 import { notFound } from '../platform/errors';
 import { ledgerBalances, ledgerViolations, type LedgerBalances, type LedgerViolation } from './invariants';
 import { checkoutLedger, checkoutLedgers } from './movements.server';
+import { payoutAccountSql } from './order-payment.server';
 
 /** One movement as the pages show it. */
 export type LedgerMovementView = {
@@ -113,7 +114,7 @@ export async function orderMoney(principal: Principal, orderId: string) {
     .selectFrom('orders as o')
     .innerJoin('checkouts as k', 'k.id', 'o.checkoutId')
     .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
-    .select(['o.id', 'o.checkoutId', 'o.totalCents', 'o.platformFeeCents', 'k.provider', 'ph.stripeAccountId'])
+    .select(['o.id', 'o.checkoutId', 'o.totalCents', 'o.platformFeeCents', 'k.provider', 'o.pharmacyPayout', payoutAccountSql('ph').as('stripeAccountId')])
     .where('o.id', '=', orderId)
     .where('o.clinicId', '=', clinicId)
     .executeTakeFirst();
@@ -129,8 +130,8 @@ export async function orderMoney(principal: Principal, orderId: string) {
     transferPendingCents: movements.filter((m) => m.kind === 'transfer' && ['pending', 'sending', 'unknown'].includes(m.status)).reduce((s, m) => s + m.amountCents, 0),
     /** The fee vialcart keeps: none once it was given back with the order's refund. */
     platformFeeCents: movements.some((m) => m.kind === 'platform_fee') ? b.feeKeptCents : order.platformFeeCents,
-    /** The pharmacy is paid by vialcart outside Stripe (an invoice, or no connected account), unless the order is refunded in full. */
-    paidOutsideStripe: (order.provider !== 'stripe' || order.stripeAccountId === null) && b.refundsCommittedCents < order.totalCents,
+    /** The pharmacy is paid by vialcart outside Stripe (an invoice, or no connected account that can receive payouts), unless the order is refunded in full or was transferred. */
+    paidOutsideStripe: (order.provider !== 'stripe' || order.pharmacyPayout === 'on_account' || (order.pharmacyPayout === null && order.stripeAccountId === null)) && b.refundsCommittedCents < order.totalCents,
     checkoutId: order.checkoutId,
     movements: movements.map((m) => ({ id: m.id, kind: m.kind, amountCents: m.amountCents, state: m.status, providerStatus: m.providerStatus, updatedAt: m.updatedAt.toISOString() })),
   };

@@ -10,6 +10,7 @@ import type { Database, MovementKind, MovementState, PaymentMovementsTable } fro
 import { now } from '../platform/clock.server';
 import { log } from '../platform/logger.server';
 import { ledgerViolations, type LedgerOrder, type LedgerViolation } from './invariants';
+import { payoutAccountSql } from './order-payment.server';
 
 export type Movement = Selectable<PaymentMovementsTable>;
 
@@ -94,14 +95,19 @@ export async function checkoutLedgers(db: Kysely<Database>, checkoutIds: string[
       .selectFrom('orders as o')
       .innerJoin('pharmacies as ph', 'ph.id', 'o.pharmacyId')
       .innerJoin('checkouts as k', 'k.id', 'o.checkoutId')
-      .select(['o.id', 'o.checkoutId', 'o.status', 'o.totalCents', 'o.platformFeeCents', 'ph.stripeAccountId', 'k.provider'])
+      .select(['o.id', 'o.checkoutId', 'o.status', 'o.totalCents', 'o.platformFeeCents', payoutAccountSql('ph').as('payoutAccountId'), 'o.pharmacyPayout', 'k.provider'])
       .where('o.checkoutId', 'in', checkoutIds)
       .execute(),
     db.selectFrom('paymentMovements').selectAll().where('checkoutId', 'in', checkoutIds).orderBy('createdAt').orderBy('id').execute(),
   ]);
   const out = new Map<string, CheckoutLedger>(checkouts.map((checkout) => [checkout.id, { checkout, orders: [], movements: [] }]));
+  // A transfer is expected where the order was settled to be paid by transfer when it was
+  // accepted (an order paid on account gets none); before that, where its pharmacy can receive one.
+  const transferred = new Set(movements.filter((m) => m.kind === 'transfer' && m.status !== 'canceled' && m.orderId).map((m) => m.orderId));
   for (const o of orders) {
-    out.get(o.checkoutId)?.orders.push({ id: o.id, status: o.status, totalCents: o.totalCents, platformFeeCents: o.platformFeeCents, transferExpected: o.provider === 'stripe' && o.stripeAccountId !== null });
+    const byTransfer = o.pharmacyPayout ? o.pharmacyPayout === 'transfer' : o.payoutAccountId !== null || transferred.has(o.id);
+    const transferExpected = o.provider === 'stripe' && byTransfer;
+    out.get(o.checkoutId)?.orders.push({ id: o.id, status: o.status, totalCents: o.totalCents, platformFeeCents: o.platformFeeCents, transferExpected });
   }
   for (const m of movements) out.get(m.checkoutId)?.movements.push(m);
   return out;

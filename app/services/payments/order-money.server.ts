@@ -22,7 +22,7 @@ import { log } from '../platform/logger.server';
 import { keepPlatformFee, returnPlatformFee, syncRefunded } from './charges.server';
 import { transferGroupOf } from './keys';
 import { addMovement, checkAfterMovement, moveMovement, type Movement } from './movements.server';
-import { orderPayment, PAYMENTS_SYSTEM as SYSTEM } from './order-payment.server';
+import { orderPayment, PAYMENTS_SYSTEM as SYSTEM, setPharmacyPayout } from './order-payment.server';
 import { stripeMoney } from './stripe-money.server';
 import { PaymentRefused, PaymentsUnavailable, type ProviderRefund } from './types';
 
@@ -117,7 +117,8 @@ async function nextStep(tx: Db, orderId: string): Promise<Step> {
   // 4. An accepted order's pharmacy is paid.
   if (transfer?.status === 'pending') {
     if (!order.stripeAccountId) {
-      await moveMovement(tx, transfer.id, ['pending'], 'canceled', { note: 'not sent: the pharmacy has no connected Stripe account' });
+      await moveMovement(tx, transfer.id, ['pending'], 'canceled', { note: 'not sent: the pharmacy has no connected Stripe account that can receive transfers (paid on account)' });
+      await setPharmacyPayout(tx, order.orderId, 'on_account');
       return { kind: 'done' };
     }
     return claim(tx, transfer, order);

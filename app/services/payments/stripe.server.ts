@@ -241,3 +241,36 @@ export function transferOf(transfer: Stripe.Transfer): ProviderTransfer {
     created: transfer.created,
   };
 }
+
+/** A connected account as vialcart keeps it: its id and what it can do yet. */
+export type ConnectedAccount = { accountId: string; chargesEnabled: boolean; payoutsEnabled: boolean; createdAt: Date };
+
+/**
+ * Creates a pharmacy's Stripe Connect account: an Express account (Stripe hosts its onboarding
+ * and its dashboard; docs/decisions/014-stripe-connect-express.md) in the US, asking for the
+ * `transfers` capability vialcart pays it through. The pharmacy's id is the idempotency key, so
+ * a double click or a retry after a lost answer gets the same account back, never a second one.
+ */
+export async function createConnectedAccount(pharmacy: { id: string; name: string; email: string | null }): Promise<ConnectedAccount> {
+  const account = await stripeCall(() =>
+    getStripe().accounts.create(
+      {
+        type: 'express',
+        country: 'US',
+        ...(pharmacy.email ? { email: pharmacy.email } : {}),
+        business_type: 'company',
+        business_profile: { name: pharmacy.name },
+        capabilities: { transfers: { requested: true } },
+        metadata: { pharmacyId: pharmacy.id },
+      },
+      { idempotencyKey: `connect_account:${pharmacy.id}` },
+    ),
+  );
+  return { accountId: account.id, chargesEnabled: account.charges_enabled ?? false, payoutsEnabled: account.payouts_enabled ?? false, createdAt: new Date((account.created ?? 0) * 1000) };
+}
+
+/** A one-time Stripe-hosted onboarding link for a connected account (Account Links API); it comes back to `returnUrl`, or to `refreshUrl` once it has expired. */
+export async function createOnboardingLink(accountId: string, urls: { refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: Date }> {
+  const link = await stripeCall(() => getStripe().accountLinks.create({ account: accountId, type: 'account_onboarding', refresh_url: urls.refreshUrl, return_url: urls.returnUrl }));
+  return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
+}

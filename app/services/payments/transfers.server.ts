@@ -9,7 +9,7 @@ import type { Database } from '../../../db/schema';
 import { movementKey } from './keys';
 import { addMovement, checkAfterMovement, moveMovement } from './movements.server';
 import { scheduleOrderMoney, settleOrderMoney } from './order-money.server';
-import { orderPayment } from './order-payment.server';
+import { orderPayment, setPharmacyPayout } from './order-payment.server';
 import type { ProviderTransfer } from './types';
 import { getDb } from '../../../db/client';
 
@@ -28,7 +28,14 @@ const ACCEPTED = ['accepted', 'compounding', 'shipped', 'delivered'];
  */
 export async function scheduleTransfer(tx: Kysely<Database>, orderId: string): Promise<void> {
   const order = await orderPayment(tx, orderId, true);
-  if (order.provider !== 'stripe' || !order.stripeAccountId) return;
+  if (order.provider !== 'stripe') return;
+  if (!order.stripeAccountId) {
+    // Its account cannot receive transfers (none, or Stripe has not enabled its payouts): paid on
+    // account, for good, even if its payouts are enabled later.
+    await setPharmacyPayout(tx, orderId, 'on_account');
+    return;
+  }
+  await setPharmacyPayout(tx, orderId, 'transfer');
   const { created } = await addMovement(tx, {
     paymentId: order.paymentId,
     checkoutId: order.checkoutId,

@@ -7,6 +7,7 @@ import { isUuid, type TargetedQueue } from '../../../validators/vocabulary';
 import { audit } from '../audit/audit.server';
 import { inviteUser } from '../identity/invitations.server';
 import type { Principal } from '../identity/principal';
+import { isUniqueViolation, requireAdmin } from './guard.server';
 import { endClinicSessions } from '../identity/sessions.server';
 import { now } from '../platform/clock.server';
 import { DomainError, notFound } from '../platform/errors';
@@ -22,16 +23,7 @@ export type ClinicInput = Pick<Clinic, 'name' | 'slug' | 'addressLine1' | 'addre
   targetMinutes: Record<TargetedQueue, number>;
 };
 
-function requireAdmin(principal: Principal): void {
-  if (principal.kind !== 'user' || principal.role !== 'admin') throw new DomainError('forbidden', 'Only a vialcart administrator manages clinics.');
-}
-
 const SLUG_TAKEN = 'Another clinic already uses this slug: choose another.';
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: unknown; constraint?: unknown } | null;
-  return !!e && e.code === '23505' && e.constraint === constraint;
-}
 
 /** The row values of a clinic's input (its SLA targets merged into its settings). */
 function columns(input: ClinicInput, previousSla: unknown = {}) {
@@ -55,7 +47,7 @@ function columns(input: ClinicInput, previousSla: unknown = {}) {
 
 /** Every clinic with its people counted, by name. */
 export async function listClinics(principal: Principal) {
-  requireAdmin(principal);
+  requireAdmin(principal, 'clinics');
   const rows = await getDb()
     .selectFrom('clinics as c')
     .select((eb) => [
@@ -86,7 +78,7 @@ export async function listClinics(principal: Principal) {
 
 /** One clinic with its settings and its managers, for its admin page; unknown id → 404. */
 export async function getClinicForAdmin(principal: Principal, clinicId: string) {
-  requireAdmin(principal);
+  requireAdmin(principal, 'clinics');
   if (!isUuid(clinicId)) throw notFound('Clinic');
   const db = getDb();
   const clinic = await db
@@ -134,7 +126,7 @@ async function slugTaken(tx: Transaction<Database>, slug: string, except?: strin
  * `managerEmail`) leaves no clinic behind.
  */
 export async function createClinic(principal: Principal, input: ClinicInput, manager?: { email: string; name?: string | null } | null): Promise<{ clinicId: string }> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'clinics');
   try {
     return await getDb()
       .transaction()
@@ -164,7 +156,7 @@ export async function createClinic(principal: Principal, input: ClinicInput, man
 
 /** Saves a clinic's details and policies; audited with what changed. */
 export async function updateClinic(principal: Principal, clinicId: string, input: ClinicInput): Promise<void> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'clinics');
   if (!isUuid(clinicId)) throw notFound('Clinic');
   try {
     await getDb()
@@ -190,7 +182,7 @@ export async function updateClinic(principal: Principal, clinicId: string, input
 
 /** Invites a manager to a clinic (its first, or another). */
 export async function inviteClinicManager(principal: Principal, clinicId: string, input: { email: string; name?: string | null }): Promise<void> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'clinics');
   if (!isUuid(clinicId)) throw notFound('Clinic');
   await getDb()
     .transaction()
@@ -206,7 +198,7 @@ export async function inviteClinicManager(principal: Principal, clinicId: string
  * restores it (its users sign in afresh: sessions from before the suspension are ended).
  */
 export async function setClinicSuspended(principal: Principal, clinicId: string, suspended: boolean): Promise<void> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'clinics');
   if (!isUuid(clinicId)) throw notFound('Clinic');
   await getDb()
     .transaction()
