@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { stopBenchCluster } from './support';
 import type { Bench, BenchResult } from './types';
 
 // `npm run bench [name…]` runs test/bench/*.bench.ts (or those whose file name contains a
@@ -59,4 +60,7 @@ for (const file of files) {
 }
 writeFileSync(docs, doc);
 console.log(`\nFigures written to ${path.relative(process.cwd(), docs)}`);
+// The embedded cluster a benchmark started is stopped here: nothing else stops it, and a
+// cluster left running holds .data-bench, so the next run could not start one.
+await stopBenchCluster();
 process.exit(failed ? 1 : 0);
