@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { orderStatusEventSchema } from '../../pharmacies/types';
-import { acknowledgementSchema, addCartLinesSchema, lineSignoffSchema, optimizeCartSchema, updateCartLineSchema } from '~/schemas/cart';
+import { acknowledgementSchema, addCartLinesSchema, lineSignoffSchema, optimizeCartSchema, undoOptimizationSchema, updateCartLineSchema } from '~/schemas/cart';
 import { catalogQuerySchema } from '~/schemas/catalog';
 import { checkoutSchema } from '~/schemas/checkout';
 import { orderListQuerySchema } from '~/schemas/orders';
@@ -73,7 +73,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/api/v1/carts/current/lines/{id}/signoff', summary: "A veterinarian signs off the line's content (a key names the veterinarian as actingUserId); contentHash or version is what they were shown (moved on → 409 with the current content)", security: 'clinicKey', body: lineSignoffSchema, params: ['id'], statuses: [403, 404, 409] },
   { method: 'post', path: '/api/v1/carts/current/acknowledgements', summary: 'Acknowledge a warning on a line', security: 'clinicKey', body: acknowledgementSchema, statuses: [422] },
   { method: 'post', path: '/api/v1/validate', summary: 'Validate a cart-shaped body that is not stored', security: 'clinicKey', body: validateBodySchema },
-  { method: 'post', path: '/api/v1/carts/current/optimize', summary: 'Optimise pharmacies: a proposal (dryRun, the default: totals before and after, moves with reasons, unplaceable lines, solver), or with dryRun:false and the cart version the proposal applied as one change → the cart; a stale version → 409', security: 'clinicKey', body: optimizeCartSchema, statuses: [404, 409] },
+  { method: 'post', path: '/api/v1/carts/current/optimize', summary: 'Optimise pharmacies: a proposal (dryRun, the default: totals before and after, moves with reasons, unplaceable lines, solver), or with dryRun:false and the cart version the proposal applied as one change → the cart and the optimisation id; a stale version → 409; lines pinned in the cart keep their offer', security: 'clinicKey', body: optimizeCartSchema, statuses: [404, 409] },
+  { method: 'post', path: '/api/v1/carts/current/optimize/undo', summary: "Undo the cart's latest optimisation: its lines back on their previous offers as one more change → the cart; another optimisation since → 404; undone already or a moved line changed since → 409", security: 'clinicKey', body: undoOptimizationSchema, statuses: [404, 409] },
   { method: 'post', path: '/api/v1/carts/current/checkout', summary: 'Check out the cart version reviewed (a key pays in the name of actingUserId, whose role may pay)', security: 'clinicKey', body: checkoutSchema, statuses: [403, 409, 422] },
   { method: 'get', path: '/api/v1/orders', summary: "The clinic's orders", security: 'clinicKey', query: orderListQuerySchema },
   { method: 'get', path: '/api/v1/orders/{id}', summary: 'One order with events, lines and the authorization chain (audit)', security: 'clinicKey', params: ['id'], statuses: [404] },

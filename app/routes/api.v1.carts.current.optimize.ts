@@ -5,7 +5,8 @@ import { optimizeCartSchema } from '~/schemas/cart';
 
 /**
  * `POST /api/v1/carts/current/optimize`: the optimizer's proposal for the open cart (`dryRun`,
- * the default), or with `dryRun:false` and `version` the proposal applied → the cart as well.
+ * the default), or with `dryRun:false` and `version` the proposal applied → the cart as well,
+ * and the applied optimisation's id (null when nothing moved) for `…/optimize/undo`.
  */
 export const action = ({ request }: ActionFunctionArgs) =>
   api(request, 'clinic', async (principal) => {
@@ -16,6 +17,6 @@ export const action = ({ request }: ActionFunctionArgs) =>
       const { cartVersion, proposal } = await proposeOptimization(principal, options);
       return { cartVersion, proposal: proposalJson(proposal) };
     }
-    const { cart, proposal } = await applyOptimization(principal, { ...options, version: input.version! });
-    return { cart, proposal: proposalJson(proposal) };
+    const { cart, proposal, optimizationId } = await applyOptimization(principal, { ...options, version: input.version! });
+    return { cart, proposal: proposalJson(proposal), optimizationId };
   });

@@ -126,3 +126,6 @@ export const optimizeCartSchema = z
   .superRefine((v, ctx) => {
     if (!v.dryRun && v.version === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'Send the cart version the proposal was made for.' });
   });
+
+/** `POST /api/v1/carts/current/optimize/undo`: the optimisation an apply answered (`optimizationId`). */
+export const undoOptimizationSchema = z.object({ optimizationId: id('optimisation to undo') });

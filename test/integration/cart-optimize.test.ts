@@ -4,6 +4,7 @@ import { DEMO_API_KEYS, DEMO_IDS } from '../../db/seed';
 import * as apiCart from '../../app/routes/api.v1.carts.current';
 import * as apiLines from '../../app/routes/api.v1.carts.current.lines';
 import * as apiOptimize from '../../app/routes/api.v1.carts.current.optimize';
+import * as apiUndo from '../../app/routes/api.v1.carts.current.optimize.undo';
 import * as refillDay from '../../app/routes/_clinic.refill-day/route';
 import { loadOptimizerInputIn } from '../../app/services/cart/index.server';
 import type { Principal } from '../../app/services/identity/principal';
@@ -208,10 +209,39 @@ describe('POST /api/v1/carts/current/optimize', () => {
     for (const m of own.proposal.moves) expect(riversideLines).not.toContain(m.lineId);
   });
 
+  it('undoes through the API: the lines go back as one more change, once; another clinic gets 404', async () => {
+    await fillCart();
+    const offersBefore = await lineOffers();
+    const version = (await getCart()).version;
+    const applied = await body(await optimize({ dryRun: false, version }));
+    expect(applied.optimizationId).toEqual(expect.any(String));
+    expect(applied.proposal.moves.length).toBeGreaterThan(0);
+    const undo = (json: Json, apiKey = RIVERSIDE) => call(apiUndo.action, request('/api/v1/carts/current/optimize/undo', { method: 'POST', apiKey, json }));
+
+    const bad = await undo({ optimizationId: 'nope' });
+    expect(bad.status).toBe(400);
+    expect((await body(bad)).error.fields.optimizationId).toBeTruthy();
+    const foreign = await undo({ optimizationId: applied.optimizationId }, LAKESIDE);
+    expect(foreign.status).toBe(404);
+    expect((await body(foreign)).error.code).toBe('not_found');
+
+    const res = await undo({ optimizationId: applied.optimizationId });
+    expect(res.status).toBe(200);
+    const { cart, restored } = await body(res);
+    expect(restored).toBe(applied.proposal.moves.length);
+    expect(cart.version).toBe(version + 2);
+    const after = await lineOffers();
+    for (const [id, line] of offersBefore) expect(after.get(id)!.offerId).toBe(line.offerId);
+    const again = await undo({ optimizationId: applied.optimizationId });
+    expect(again.status).toBe(409);
+    expect((await getCart()).version).toBe(version + 2);
+  });
+
   it('is in the OpenAPI document', async () => {
     const { loader } = await import('../../app/routes/api.v1.openapi[.]json');
     const doc = await body(await call(loader, request('/api/v1/openapi.json')));
     expect(doc.paths['/api/v1/carts/current/optimize'].post).toBeTruthy();
+    expect(doc.paths['/api/v1/carts/current/optimize/undo'].post).toBeTruthy();
   });
 });
 
