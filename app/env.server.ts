@@ -17,7 +17,8 @@ const optionalSecret = z
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const logVariables = {
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Production unless asked: only `development` shows error details (docs/security.md). */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   /** The least severe level written (default info). */
   LOG_LEVEL: z
     .string()
@@ -46,7 +47,7 @@ export function parseLogEnv(source: Record<string, string | undefined> = process
   const result = logEnvSchema.safeParse(source);
   if (result.success) return result.data;
   // A bad logging variable is reported by `parseEnv` at boot; until then, log with the defaults.
-  return { NODE_ENV: logVariables.NODE_ENV.catch('development').parse(source.NODE_ENV) };
+  return { NODE_ENV: logVariables.NODE_ENV.catch('production').parse(source.NODE_ENV) };
 }
 
 /** Every variable vialcart reads, with its default. `.env.example` lists the same names. */
@@ -99,6 +100,13 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Seconds a stopping process waits for requests in flight before it closes them (default 10). */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(0).max(600).default(10),
+  /**
+   * Proxies in front of the app whose `X-Forwarded-For` hop is trusted (default 0: the client's
+   * address is the socket's). Rate limits key on the address this gives (docs/security.md).
+   */
+  TRUST_PROXY: z.coerce.number({ error: 'must be a number of proxy hops' }).int('must be a whole number').min(0, 'must be 0 or more').max(10, 'must be at most 10').default(0),
+  /** Largest request body any route reads, in bytes (default 1 MB; the catalog CSV upload takes 20 MB). */
+  MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int('must be a whole number').min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 100 MB').default(1024 * 1024),
 });
 
 export type Env = Omit<z.output<typeof envSchema>, 'DEMO'> & { SESSION_SECRET: string; APP_URL: string; DEMO: boolean };

@@ -1,5 +1,5 @@
 import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, Link } from '@remix-run/react';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData, Link } from '@remix-run/react';
 import { useEffect, type ReactNode } from 'react';
 import styles from '~/styles/app.css';
 import { adminExists } from '~/services/identity/setup.server';
@@ -13,9 +13,10 @@ export const meta: MetaFunction = () => [
 
 // First run: until an administrator exists, every page leads to the setup page, which tells
 // the operator to use the setup link from the server's log (docs/onboarding.md).
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   if (new URL(request.url).pathname !== '/setup' && !(await adminExists())) throw redirect('/setup');
-  return null;
+  // The error page quotes this request's id: the log keeps the details under it (docs/security.md).
+  return { requestId: context.requestId ?? null };
 }
 
 // Nothing the root loads changes once an administrator exists: no reload after each action.
@@ -54,6 +55,10 @@ export function ErrorBoundary() {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const title =
     status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status === 400 ? 'Bad request' : 'Something went wrong';
+  // A page loaded in full carries its request id; a later navigation's error says its own.
+  const rootData = useRouteLoaderData<typeof loader>('root');
+  const fromError = error instanceof Error ? /Reference: ([\w.:-]+)/.exec(error.message)?.[1] : undefined;
+  const reference = status >= 500 ? (fromError ?? rootData?.requestId ?? null) : null;
   const message =
     isRouteErrorResponse(error) && typeof error.data === 'string' && error.data
       ? error.data
@@ -68,6 +73,11 @@ export function ErrorBoundary() {
         {status} — {title}
       </h1>
       {message ? <p>{message}</p> : null}
+      {reference ? (
+        <p>
+          Reference for support: <code>{reference}</code>
+        </p>
+      ) : null}
       <p>
         <Link to="/">Back to refill day</Link>
       </p>

@@ -1,10 +1,11 @@
+import { versionField } from '~/schemas/fields';
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { api, errorResponse, readJson } from '~/http/api.server';
 import { loadCartView, removeCartLine, updateCartLine } from '~/services/cart/index.server';
 import { updateCartLineSchema } from '~/schemas/cart';
 
-const deleteQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+const deleteQuery = z.object({ version: versionField('Send the version of the line you remove.').optional() });
 
 /**
  * `PATCH /api/v1/carts/current/lines/:id` `{version, …fields}` edits a line (stale version → 409

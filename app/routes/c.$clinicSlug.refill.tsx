@@ -4,10 +4,10 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
 import { readUrlEncodedForm } from '~/http/body.server';
+import { clientIpOf } from '~/http/client.server';
 import { formAction, orNotFoundPage, readForm } from '~/http/forms.server';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { publicRefillFormSchema, SMS_CONSENT_TEXT } from '~/schemas/refill-request';
-import { clientAddress } from '~/services/identity/auth.server';
 import { publicClinic, submitPublicRefillForm } from '~/services/requests/index.server';
 import { refillPrefill } from '~/services/owners/owners.server';
 
@@ -25,7 +25,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   return json({ clinic: { name: clinic.name, phone: clinic.phone, slug: clinic.slug }, prefill });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const clinic = await clinicOr404(params.clinicSlug);
   const read = await readUrlEncodedForm(request, MAX_FORM_BYTES);
   if (!read.ok && read.reason === 'unsupported') return json<FormErrors>({ formError: 'Send the form as a normal web form.' }, { status: 415 });
@@ -38,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   form.delete('website');
   return formAction(
     async () => {
-      const created = await submitPublicRefillForm(clinic.slug, readForm(form, publicRefillFormSchema), clientAddress(request));
+      const created = await submitPublicRefillForm(clinic.slug, readForm(form, publicRefillFormSchema), clientIpOf(context));
       return redirect(`/c/${clinic.slug}/refill/${created.reference}`);
     },
     { values: form },

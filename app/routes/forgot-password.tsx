@@ -3,22 +3,23 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { AuthPage } from '~/components/auth-page';
 import { Button } from '~/components/button';
 import { FormField } from '~/components/form-field';
+import { clientIpOf } from '~/http/client.server';
 import { formAction, readForm } from '~/http/forms.server';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { forgotPasswordSchema } from '~/schemas/identity';
-import { clientAddress, requestPasswordReset, RESET_REQUESTED_MESSAGE } from '~/services/identity/index.server';
+import { requestPasswordReset, RESET_REQUESTED_MESSAGE } from '~/services/identity/index.server';
 
 export const meta: MetaFunction = () => [{ title: 'Forgot password — vialcart' }];
 
 type Answer = FormErrors & { sent?: string };
 
 // The answer is the same whether or not the email has an account (docs/onboarding.md).
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(
     async (): Promise<Answer> => {
       const { email } = readForm(form, forgotPasswordSchema);
-      await requestPasswordReset(email, clientAddress(request));
+      await requestPasswordReset(email, clientIpOf(context));
       return { sent: RESET_REQUESTED_MESSAGE };
     },
     { values: form },

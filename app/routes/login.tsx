@@ -7,14 +7,11 @@ import { FormField } from '~/components/form-field';
 import { useRemixForm, type FormErrors } from '~/lib/forms';
 import { formAction, readForm } from '~/http/forms.server';
 import { loginSchema } from '~/schemas/login';
-import { authenticate, clientAddress, createUserSession, getUser, homeFor, REFUSAL_MESSAGES } from '~/services/identity/auth.server';
+import { clientIpOf } from '~/http/client.server';
+import { safeRedirect } from '~/http/redirect';
+import { authenticate, createUserSession, getUser, homeFor, REFUSAL_MESSAGES } from '~/services/identity/auth.server';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in — vialcart' }];
-
-function safeRedirect(to: string | undefined, fallback: string): string {
-  // Only same-site paths: an open redirect would let a phishing link bounce through us.
-  return to && to.startsWith('/') && !to.startsWith('//') ? to : fallback;
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -23,15 +20,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const reason = url.searchParams.get('reason');
   // Why the person was sent here: a suspended clinic, a changed password (a known key only).
   const notice = reason && Object.hasOwn(REFUSAL_MESSAGES, reason) ? REFUSAL_MESSAGES[reason as keyof typeof REFUSAL_MESSAGES] : null;
-  return json({ redirectTo: url.searchParams.get('redirectTo') ?? '', notice });
+  return json({ redirectTo: safeRedirect(url.searchParams.get('redirectTo'), ''), notice });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(
     async () => {
       const input = readForm(form, loginSchema);
-      const user = await authenticate(input.email, input.password, clientAddress(request));
+      const user = await authenticate(input.email, input.password, clientIpOf(context));
       return createUserSession(user, safeRedirect(input.redirectTo, homeFor(user)), request);
     },
     // Only the email is typed back: a password never travels back to the page.

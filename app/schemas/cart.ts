@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INT32_MAX, isCalendarDate, versionField } from './fields';
 
 /**
  * The cart's request shapes, shared by the refill-day page (react-hook-form + the action) and
@@ -14,6 +15,7 @@ const optionalDate = z
   .string()
   .trim()
   .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'Use a date like 2026-12-01.')
+  .refine((v) => v === '' || isCalendarDate(v), 'That day is not on the calendar: use a date like 2026-12-01.')
   .optional()
   .nullable()
   .transform((v) => (v ? v : null));
@@ -72,7 +74,7 @@ export type CartLineEdit = z.output<typeof cartLineEditSchema>;
 
 /** `PATCH /api/v1/carts/current/lines/:id`: the version read, and any editable fields (or `offerId` to switch pharmacy). */
 export const updateCartLineSchema = cartLineEditSchema.partial().extend({
-  version: z.coerce.number({ message: 'Send the version of the line you edited.' }).int().min(1),
+  version: versionField('Send the version of the line you edited.'),
   offerId: id('medication and pharmacy').optional(),
 });
 export type UpdateCartLineBody = z.output<typeof updateCartLineSchema>;
@@ -88,7 +90,7 @@ export const acknowledgementSchema = z.object({
 /** `POST /api/v1/carts/current/lines/:id/signoff`: what the veterinarian was shown (content hash or line version). */
 export const lineSignoffSchema = z.object({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'The content hash is the 64 hex digits the cart shows for the line.').optional(),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField('Send the version of the line shown.').optional(),
   /** An API key signs off in the name of this veterinarian of the clinic. */
   actingUserId: z.uuid({ message: 'Give a user id of this clinic.' }).optional(),
 });
@@ -103,7 +105,7 @@ export const lineSignoffFormSchema = z.object({
 /** The inline edit form of one line on the refill-day page (strings from FormData). */
 export const lineEditFormSchema = cartLineEditSchema.extend({
   lineId: id('cart line'),
-  version: z.coerce.number().int().min(1),
+  version: versionField('Reload the page: the line version is missing.'),
 });
 
 /** The keyboard fast-entry row. */
@@ -120,7 +122,7 @@ export const optimizeCartSchema = z
   .object({
     dryRun: z.boolean().optional().default(true),
     pinnedLineIds: z.array(id('cart line')).max(10_000).optional().default([]),
-    version: z.number().int().min(0).optional(),
+    version: z.number().int().min(0).max(INT32_MAX).optional(),
     maxPharmacies: z.number().int().min(1).max(100).optional(),
   })
   .superRefine((v, ctx) => {

@@ -82,6 +82,18 @@ export const emailField = z
   .pipe(z.email('Enter a valid email address, like name@example.com.').nullable());
 
 /** A calendar date, `YYYY-MM-DD` (what a date input posts). */
+/**
+ * The largest value a PostgreSQL `integer` column holds: every whole number a request sends for
+ * one (versions, counts) is bounded by it, so a larger one is a 400, not a database error.
+ */
+export const INT32_MAX = 2_147_483_647;
+
+/** A record's version as a request sends it: a whole number from 1 to INT32_MAX. */
+export const versionField = (message: string) => z.coerce.number({ message }).int(message).min(1, message).max(INT32_MAX, message);
+
+/** Whether 'YYYY-MM-DD' is a day on the calendar (not 2026-02-31). */
+export const isCalendarDate = (v: string) => z.iso.date().safeParse(v).success;
+
 export const dateField = (label: string) => z.iso.date({ error: `Enter the ${label} as a date, like 2026-03-01.` });
 
 /** An optional calendar date: empty is null. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fastEntryFormSchema, lineEditFormSchema } from './cart';
+import { INT32_MAX } from './fields';
 import { weightValue } from './patients';
 import { WEIGHT_UNITS } from '../../validators/vocabulary';
 
@@ -12,7 +13,7 @@ import { WEIGHT_UNITS } from '../../validators/vocabulary';
 // Record ids are UUIDs; z.uuid() is the same strict check services make (validators/vocabulary/ids.ts).
 const lineId = z.uuid({ message: 'This line is not in the cart any more: reload the page.' });
 /** The line version the button was rendered with (a stale one is a conflict, not bad input). */
-const version = z.coerce.number({ message: 'Reload the page: the line version is missing.' }).int('Reload the page: the line version is missing.').min(1, 'Reload the page: the line version is missing.');
+const version = z.coerce.number({ message: 'Reload the page: the line version is missing.' }).int('Reload the page: the line version is missing.').min(1, 'Reload the page: the line version is missing.').max(INT32_MAX, 'Reload the page: the line version is missing.');
 
 /** "At most N pharmacies" of "Optimise pharmacies": empty means no cap. */
 const maxPharmacies = z.preprocess(

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
@@ -11,6 +10,7 @@ import { jobsShuttingDown, startWorker } from '../services/platform/jobs.server'
 import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
 import { bootDataLayer, onStopSignal } from './boot.server';
+import { plainErrors, remixEdge } from './edge';
 import { operations } from './operations';
 import { requestLogging } from './request-log';
 
@@ -26,7 +26,8 @@ async function main() {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address is the socket's, or TRUST_PROXY hops back along X-Forwarded-For (docs/security.md).
+  app.set('trust proxy', env.TRUST_PROXY);
   const ops = operations(build, env);
   app.use(ops.inFlight);
   app.use(requestLogging());
@@ -42,7 +43,8 @@ async function main() {
   app.use(compression());
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
-  app.all('*', createRequestHandler({ build, mode: env.NODE_ENV }));
+  app.all('*', remixEdge(build, env));
+  app.use(plainErrors);
 
   // An empty database has no administrator: this boot's one-time setup link goes to the log
   // (docs/onboarding.md). The token is random per boot; only its hash is stored.

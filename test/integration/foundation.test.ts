@@ -11,7 +11,7 @@ import * as apiPrescribers from '../../app/routes/api.v1.prescribers';
 import * as apiPharmacies from '../../app/routes/api.v1.pharmacies';
 import * as clinicLayout from '../../app/routes/_clinic';
 import * as health from '../../app/routes/healthz';
-import { LOGIN_LIMIT } from '../../app/services/identity/auth.server';
+import { LOGIN_BACKOFF } from '../../app/services/identity/auth.server';
 import { admin, testUrl } from '../support/postgres';
 import { call, request, signIn } from '../support/requests';
 
@@ -119,16 +119,17 @@ describe('sign in', () => {
     expect(Object.keys(errors.fieldErrors).sort()).toEqual(['email', 'password']);
   });
 
-  it('engages the rate limit after repeated failures for one account', async () => {
-    let last: Response | undefined;
-    for (let i = 0; i < LOGIN_LIMIT.perAccount + 1; i++) {
-      last = await call(loginRoute.action, form('manager@riverside.example', `guess-${i}`));
+  it('slows an account down after repeated failures (a back-off, not a lockout)', async () => {
+    for (let i = 0; i < LOGIN_BACKOFF.account.freeFailures; i++) {
+      expect((await call(loginRoute.action, form('manager@riverside.example', `guess-${i}`))).status).toBe(400);
     }
-    expect(last!.status).toBe(429);
-    // Even the right password is refused while the account is locked.
-    const right = await call(loginRoute.action, form('manager@riverside.example', 'vialcart-demo'));
-    expect(right.status).toBe(429);
-    expect(await right.json()).toMatchObject({ formError: expect.stringMatching(/Too many sign-in attempts/) });
+    // Right after the free failures, even the right password waits its turn (a second).
+    const early = await call(loginRoute.action, form('manager@riverside.example', 'vialcart-demo'));
+    expect(early.status).toBe(429);
+    expect(early.headers.get('retry-after')).toBe('1');
+    expect(await early.json()).toMatchObject({ formError: expect.stringMatching(/Too many wrong passwords/) });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await call(loginRoute.action, form('manager@riverside.example', 'vialcart-demo'))).status).toBe(302);
   });
 
   it('sends a visitor without a session to the login page', async () => {

@@ -9,23 +9,26 @@ export type AppServer = { url: string; stop(): Promise<void>; output(): string }
  * Starts the real server (the built Remix app, `npm start` without the build step) on a
  * free port against `databaseUrl`. Resolves once it prints its URL.
  */
-export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(databaseUrl: string, env: Record<string, string | undefined> = {}): Promise<AppServer> {
   const port = await freePort();
   const root = path.resolve(import.meta.dirname, '../..');
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DEMO: '1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
+    APP_URL: `http://localhost:${port}`,
+    STRIPE_SECRET_KEY: '',
+    STRIPE_WEBHOOK_SECRET: '',
+    ...env,
+  };
+  // A variable given as undefined is left unset (e.g. NODE_ENV, to test the default mode).
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], {
     cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DEMO: '1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
-      APP_URL: `http://localhost:${port}`,
-      STRIPE_SECRET_KEY: '',
-      STRIPE_WEBHOOK_SECRET: '',
-      ...env,
-    },
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -30,14 +30,19 @@ export function request(path: string, init: RequestInit & { cookie?: string; api
   return new Request(BASE + path, { ...init, headers, body, method: init.method ?? (body ? 'POST' : 'GET') });
 }
 
-/** Calls a loader or action; a thrown Response (redirect, 404) is returned rather than thrown. */
+/**
+ * Calls a loader or action; a thrown Response (redirect, 404) is returned rather than thrown.
+ * The load context carries the client's address as the HTTP edge would behind one trusted proxy
+ * (`TRUST_PROXY=1`): the request's `X-Forwarded-For`, else 127.0.0.1.
+ */
 export async function call(
   fn: (args: LoaderFunctionArgs) => unknown,
   req: Request,
   params: Record<string, string> = {},
 ): Promise<Response> {
   try {
-    const out = await fn({ request: req, params, context: {} });
+    const clientIp = req.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim() || '127.0.0.1';
+    const out = await fn({ request: req, params, context: { clientIp } });
     if (out instanceof Response) return out;
     return new Response(JSON.stringify(out), { status: 200, headers: { 'Content-Type': 'application/json' } });
   } catch (thrown) {

@@ -32,8 +32,14 @@ describe('environment', () => {
     expect(env.DATA_DIR).toBe('./.data');
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.APP_URL).toBe('http://localhost:3000');
-    // The demo is seeded by default outside production, never by default in production.
-    expect(env.DEMO).toBe(true);
+    // Production unless development is asked for (docs/security.md): no demo by default then.
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.DEMO).toBe(false);
+    expect(() => parseEnv({})).toThrow(/SESSION_SECRET: is required in production/);
+    expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'development' }).DEMO).toBe(true);
+    expect(env.TRUST_PROXY).toBe(0);
+    expect(env.MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(() => parseEnv({ SESSION_SECRET: 'x'.repeat(32), TRUST_PROXY: 'all' })).toThrow(/TRUST_PROXY/);
     expect(parseEnv({ SESSION_SECRET: 'x'.repeat(32), DEMO: '0' }).DEMO).toBe(false);
     const production = { SESSION_SECRET: 'x'.repeat(32), NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/v' };
     expect(parseEnv(production).DEMO).toBe(false);

@@ -7,18 +7,21 @@ import { DomainError } from '../platform/errors';
 import { addLogFields } from '../platform/logger.server';
 import { checkPassword } from './passwords.server';
 import type { Principal, UserPrincipal } from './principal';
-import { clearRateLimit, hitRateLimit } from './rate-limit.server';
+import { addressKey, backoffWait, clearRateLimit, recordFailure, type Backoff } from './rate-limit.server';
 import { endSession, getSession, startSession } from './sessions.server';
 
 export { getSession } from './sessions.server';
 
-/** Failed logins allowed per account and per address in a window, before 429. */
-export const LOGIN_LIMIT = { perAccount: 5, perIp: 20, windowSeconds: 15 * 60 };
-
-/** The address a request came from, for rate limits (the first X-Forwarded-For hop behind a proxy). */
-export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'local';
-}
+/**
+ * Sign-in back-off (docs/security.md): only failures count, per account and per address; after
+ * the free ones each failure doubles the wait before the next try, up to a cap. There is no
+ * lockout, and a correct sign-in never counts: a clinic behind one address switching users all
+ * day is never held up by its own successes.
+ */
+export const LOGIN_BACKOFF = {
+  account: { freeFailures: 5, baseSeconds: 1, maxSeconds: 5 * 60, windowSeconds: 15 * 60 },
+  address: { freeFailures: 20, baseSeconds: 1, maxSeconds: 5 * 60, windowSeconds: 15 * 60 },
+} satisfies Record<string, Backoff>;
 
 /** Why a signed-in person is turned away although their session is valid. */
 export type Refusal = 'clinic_suspended' | 'pharmacy_suspended';
@@ -56,26 +59,26 @@ async function loadUser(userId: string): Promise<Loaded> {
 export async function authenticate(email: string, password: string, address: string): Promise<UserPrincipal> {
   const normalized = email.trim().toLowerCase();
   const accountBucket = `login:account:${normalized}`;
-  const [account, ip] = await Promise.all([
-    hitRateLimit(accountBucket, LOGIN_LIMIT.perAccount, LOGIN_LIMIT.windowSeconds),
-    hitRateLimit(`login:ip:${address}`, LOGIN_LIMIT.perIp, LOGIN_LIMIT.windowSeconds),
-  ]);
-  if (!account.allowed || !ip.allowed) {
-    const wait = Math.max(account.allowed ? 0 : account.retryAfterSeconds, ip.allowed ? 0 : ip.retryAfterSeconds);
-    throw new DomainError('rate_limited', `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, undefined, { retryAfterSeconds: wait });
+  const addressBucket = `login:ip:${addressKey(address)}`;
+  const [accountWait, addressWait] = await Promise.all([backoffWait(accountBucket, LOGIN_BACKOFF.account), backoffWait(addressBucket, LOGIN_BACKOFF.address)]);
+  const wait = Math.max(accountWait, addressWait);
+  if (wait > 0) {
+    throw new DomainError('rate_limited', `Too many wrong passwords. Try again in ${wait < 60 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`, undefined, { retryAfterSeconds: wait });
   }
+  const failed = async (message: string): Promise<never> => {
+    await Promise.all([recordFailure(accountBucket, LOGIN_BACKOFF.account), recordFailure(addressBucket, LOGIN_BACKOFF.address)]);
+    throw new DomainError('unauthorized', message);
+  };
   const row = await getDb()
     .selectFrom('users')
     .select(['id', 'passwordHash', 'active'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', normalized))
     .executeTakeFirst();
   const ok = await checkPassword(row?.passwordHash, password);
-  if (!row || !ok || !row.active) {
-    throw new DomainError('unauthorized', 'That email and password do not match an active account.');
-  }
+  if (!row || !ok || !row.active) return failed('That email and password do not match an active account.');
   const loaded = await loadUser(row.id);
   if (loaded && 'refused' in loaded) throw new DomainError('unauthorized', REFUSAL_MESSAGES[loaded.refused]);
-  if (!loaded) throw new DomainError('unauthorized', 'That email and password do not match an active account.');
+  if (!loaded) return failed('That email and password do not match an active account.');
   await clearRateLimit(accountBucket);
   await getDb().updateTable('users').set({ lastLoginAt: now() }).where('id', '=', row.id).execute();
   return loaded.user;

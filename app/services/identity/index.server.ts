@@ -21,7 +21,7 @@
  * `../platform-admin/`, which invites a clinic's managers through `inviteUser` here.
  * Token lifetimes and how each secret is stored: docs/onboarding.md.
  */
-export { requireApiKey, requireUser, getUser, authenticate, createUserSession, logout, homeFor, clientAddress, REFUSAL_MESSAGES, scopeFor } from './auth.server';
+export { requireApiKey, requireUser, getUser, authenticate, createUserSession, logout, homeFor, REFUSAL_MESSAGES, scopeFor } from './auth.server';
 export { currentSessionId } from './sessions.server';
 export { accountSessions, changePassword, signOutOtherSessions } from './account.server';
 export { adminExists, completeSetup, prepareSetup, setupTokenValid, SETUP_LINK_PROBLEM } from './setup.server';

@@ -7,7 +7,7 @@ import { log } from '../platform/logger.server';
 import { appUrl, forgetQueuedLinks, queueAccountEmail } from './account-mail.server';
 import { hashNewPassword } from './passwords.server';
 import type { UserPrincipal } from './principal';
-import { hitRateLimit } from './rate-limit.server';
+import { addressKey, hitRateLimit } from './rate-limit.server';
 import { endUserSessions } from './sessions.server';
 import { issueToken, LINK_PLACEHOLDER, TOKEN_LIFETIME_MINUTES, tokenHash } from './tokens.server';
 
@@ -31,7 +31,7 @@ export const RESET_REQUESTED_MESSAGE =
 export async function requestPasswordReset(email: string, address: string): Promise<void> {
   const normalized = email.trim().toLowerCase();
   const [ip, account] = await Promise.all([
-    hitRateLimit(`reset:ip:${address}`, RESET_LIMIT.perIp, RESET_LIMIT.windowSeconds),
+    hitRateLimit(`reset:ip:${addressKey(address)}`, RESET_LIMIT.perIp, RESET_LIMIT.windowSeconds),
     hitRateLimit(`reset:email:${normalized}`, RESET_LIMIT.perEmail, RESET_LIMIT.windowSeconds),
   ]);
   if (!ip.allowed || !account.allowed) {

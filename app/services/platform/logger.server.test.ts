@@ -59,7 +59,7 @@ describe('the logger', () => {
 
   it('takes LOG_LEVEL and LOG_FORMAT from the environment, naming a bad one', () => {
     expect(parseLogEnv({ LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'pretty', NODE_ENV: 'production' })).toEqual({ LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty', NODE_ENV: 'production' });
-    expect(parseLogEnv({ LOG_LEVEL: '', LOG_FORMAT: '' })).toEqual({ NODE_ENV: 'development' });
+    expect(parseLogEnv({ LOG_LEVEL: '', LOG_FORMAT: '' })).toEqual({ NODE_ENV: 'production' });
     expect(parseLogEnv({ LOG_LEVEL: 'loud', NODE_ENV: 'production' })).toEqual({ NODE_ENV: 'production' });
     expect(() => parseEnv({ LOG_LEVEL: 'loud', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/);
     expect(() => parseEnv({ LOG_FORMAT: 'xml', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/LOG_FORMAT: must be json or pretty/);

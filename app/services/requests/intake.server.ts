@@ -19,7 +19,7 @@ import { idempotent } from '../platform/idempotency.server';
 import { enqueueNotification } from '../owners/notifications.server';
 import { recordConsent } from '../sms/consent.server';
 import { clinicScope, type Principal } from '../identity/principal';
-import { hitRateLimit } from '../identity/rate-limit.server';
+import { addressKey, hitRateLimit } from '../identity/rate-limit.server';
 import { matchRequest, normalizeEmail, normalizePhone, type MatchCandidate, type MatchResult, type OwnerFacts, type PrescriptionFacts } from './matching';
 import { checkEligibility, effectiveUrgency, routeRequest, type Urgency } from './routing';
 import { readSlaSettings, slaTimers } from './sla';
@@ -361,7 +361,7 @@ export async function submitPublicRefillForm(slug: string, data: PublicRefillFor
   if (data.ownerPhone && !phone) throw new DomainError('bad_request', 'Check the phone number.', { ownerPhone: 'Enter a phone number with its area code, like (916) 555-0123.' });
   const contact = phone ?? normalizeEmail(data.ownerEmail) ?? 'none';
   const [ip, who] = await Promise.all([
-    hitRateLimit(`refill-form:ip:${clinic.id}:${address}`, PUBLIC_FORM_LIMITS.perIp, PUBLIC_FORM_LIMITS.windowSeconds),
+    hitRateLimit(`refill-form:ip:${clinic.id}:${addressKey(address)}`, PUBLIC_FORM_LIMITS.perIp, PUBLIC_FORM_LIMITS.windowSeconds),
     hitRateLimit(`refill-form:contact:${clinic.id}:${contact}`, PUBLIC_FORM_LIMITS.perContact, PUBLIC_FORM_LIMITS.windowSeconds),
   ]);
   if (!ip.allowed || !who.allowed) {
@@ -379,7 +379,8 @@ export async function submitPublicRefillForm(slug: string, data: PublicRefillFor
     urgency: data.urgency,
     smsConsent: data.smsConsent,
     ...(data.smsConsent ? { smsConsentText: SMS_CONSENT_TEXT } : {}),
-    raw: { ...data, address },
+    // The submitter's address is not kept: only its keyed hash, in the rate limit's bucket.
+    raw: { ...data },
   });
 }
 
