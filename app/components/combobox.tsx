@@ -23,7 +23,9 @@ export interface ComboboxControlProps<Option> {
   openOnFocus?: boolean;
   /**
    * Highlight the first match as the answers arrive, so Enter takes it (APG "automatic
-   * selection"). Off, nothing is highlighted until an arrow key moves. Default true.
+   * selection"). Off (the default), nothing is highlighted until an arrow key moves or the
+   * pointer rests on an option, and Enter with nothing highlighted picks nothing: a picker must
+   * never choose a record the person did not point at (a pet called like another pet's owner).
    */
   autoHighlight?: boolean;
   /** The list's accessible name. */
@@ -73,7 +75,7 @@ function ComboboxControlInner<Option>(
     onSelect,
     onClear,
     openOnFocus = false,
-    autoHighlight = true,
+    autoHighlight = false,
     listLabel,
     emptyText = 'No matches',
     countText = defaultCountText,

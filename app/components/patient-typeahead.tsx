@@ -1,16 +1,10 @@
-import { formatSpecies, formatWeight } from '~/lib/format';
+import type { PatientOption as PatientFacts } from '~/lib/patient-option';
 import { ComboboxControl } from './combobox';
 import type { FieldControlProps } from './form-field';
+import { PatientOptionText } from './patient-search';
 
 /** A patient the typeahead offers, with the prescription it may start the line from. */
-export interface PatientOption {
-  id: string;
-  name: string;
-  species: string;
-  clientName: string;
-  /** The latest weight and the day it was measured. */
-  weightKg?: number | null;
-  weightMeasuredOn?: string | null;
+export interface PatientOption extends PatientFacts {
   prescription: { id: string; sig: string; prescriberId: string; quantity: number } | null;
 }
 
@@ -38,20 +32,9 @@ export function PatientTypeahead({ control, source, params, onPick }: PatientTyp
       optionsOf={(body) => (body as { patients?: PatientOption[] }).patients ?? []}
       getKey={(p) => p.id}
       getText={(p) => `${p.name} (${p.clientName})`}
-      renderOption={(p) => (
-        <>
-          {p.name} · {formatSpecies(p.species)}
-          {p.weightKg != null ? ` · ${formatWeight(p.weightKg)}` : ''}
-          <br />
-          <span className="muted text-sm">
-            {p.clientName}
-            {p.prescription ? ' · has a prescription' : ''}
-          </span>
-        </>
-      )}
+      renderOption={(p) => <PatientOptionText patient={p} extra={p.prescription ? 'has a prescription' : undefined} />}
       onSelect={onPick}
       onClear={() => onPick(null)}
-      autoHighlight={false}
       listLabel="Matching patients"
       placeholder="Pet, owner or phone"
       emptyText="No active patient matches."

@@ -188,3 +188,15 @@ describe('formatPhone', () => {
     expect(formatPhone(null)).toBe('—');
   });
 });
+
+describe('formatAge', () => {
+  it('says weeks, months or years on the clinic’s calendar', async () => {
+    const { formatAge } = await import('./format');
+    expect(formatAge('2026-11-10', '2026-12-03')).toBe('3 wk');
+    expect(formatAge('2026-04-03', '2026-12-03')).toBe('8 mo');
+    expect(formatAge('2024-12-04', '2026-12-03')).toBe('23 mo');
+    expect(formatAge('2023-12-03', '2026-12-03')).toBe('3 y');
+    expect(formatAge(null, '2026-12-03')).toBe('—');
+    expect(formatAge('2027-01-01', '2026-12-03')).toBe('—');
+  });
+});

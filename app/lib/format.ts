@@ -202,6 +202,23 @@ export function formatDaysAgo(day: string | null | undefined, today: string): st
 }
 
 /**
+ * An age from a birth day on the clinic's calendar: "8 mo", "3 y", "11 y"; under a month
+ * "4 wk". Both are ISO days (the loader sends `today`), so the server and the browser agree.
+ */
+export function formatAge(birthDate: string | null | undefined, today: string): string {
+  if (!birthDate) return EMPTY;
+  const [by, bm, bd] = birthDate.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if ([by, bm, bd, ty, tm, td].some((n) => !Number.isFinite(n))) return EMPTY;
+  const months = (ty - by) * 12 + (tm - bm) - (td < bd ? 1 : 0);
+  if (months < 0) return EMPTY;
+  if (months >= 24) return `${Math.floor(months / 12)} y`;
+  if (months >= 1) return `${months} mo`;
+  const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(by, bm - 1, bd)) / 86_400_000);
+  return `${Math.max(0, Math.floor(days / 7))} wk`;
+}
+
+/**
  * A body weight: 4.2 → "4.2 kg", 32 → "32.0 kg". Under 1 kg keeps two decimals (0.85 kg),
  * because doses for kittens and ferrets are computed per kilogram.
  */

@@ -7,7 +7,7 @@ import { patientsForCatalog } from '~/services/catalog/catalog.server';
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
   const params = new URL(request.url).searchParams;
-  const q = (params.get('q') ?? '').trim().slice(0, 100);
+  const q = (params.get('q') ?? '').trim();
   if (!q) return json({ patients: [] });
   return json({ patients: await patientsForCatalog(user, { q, medicationId: params.get('medicationId') ?? undefined }) });
 }

@@ -140,7 +140,6 @@ export default function NewPrescription() {
               {...PATIENT_SEARCH}
               onSelect={setPicked}
               onClear={() => setPicked(null)}
-              autoHighlight={false}
               error={errors.patientId}
             />
           </>
@@ -169,7 +168,6 @@ export default function NewPrescription() {
                 )}
                 onSelect={setMedication}
                 onClear={() => setMedication(null)}
-                autoHighlight={false}
                 error={errors.medicationId}
               />
             </>

@@ -18,7 +18,11 @@ export const patientListQuerySchema = z.object({
 /** `GET /api/v1/refill-day` query. */
 /** The /patients page's address: a bad value falls back to the default (a link is never refused). */
 export const patientsPageQuerySchema = z.object({
-  q: z.string().max(100).catch(''),
+  // Kept whole (cut only far past any name): a search too long to match finds nothing, never everyone.
+  q: z
+    .string()
+    .catch('')
+    .transform((q) => q.slice(0, 500)),
   status: z.enum(PATIENT_STATUSES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).catch(1),
 });

@@ -32,6 +32,8 @@ describe('refill day', () => {
     await page.getByRole('combobox', { name: 'Patient' }).focus();
     await page.keyboard.type('Mochi');
     await expect.poll(() => page.getByRole('listbox', { name: 'Patient' }).getByRole('option').first().textContent()).toMatch(/Mochi/);
+    // Nothing is highlighted until an arrow moves: Enter alone picks no patient.
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     // Focus moves to the medication field; type to search and take the first match.
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('placeholder'))).toMatch(/Mochi's prescriptions/);

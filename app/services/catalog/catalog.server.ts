@@ -4,6 +4,7 @@ import type { Database, DeaSchedule } from '../../../db/schema';
 import { isUuid } from '../../../validators/vocabulary';
 import { landedCostQuoter, type PharmacyFees, type PriceCartInput } from '../../lib/pricing';
 import { cartPricingInput } from '../cart/index.server';
+import { toPatientOption } from '../../lib/patient-option';
 import { searchPatients } from '../records/index.server';
 import { clinicToday } from '../records/clinics.server';
 import { clinicScope, type Principal } from '../identity/principal';
@@ -257,15 +258,11 @@ export async function patientsForCatalog(principal: Principal, query: { q: strin
           .orderBy('writtenOn', 'desc')
           .execute()
       : [];
+  const today = await clinicToday(db, clinicId);
   return patients.map((p) => {
     const rx = prescriptions.find((r) => r.patientId === p.id);
     return {
-      id: p.id,
-      name: p.name,
-      species: p.species,
-      clientName: p.clientName,
-      weightKg: p.weightKg,
-      weightMeasuredOn: p.weightMeasuredOn,
+      ...toPatientOption(p, today),
       prescription: rx ? { id: rx.id, sig: rx.sig, prescriberId: rx.prescriberId, quantity: rx.quantity } : null,
     };
   });
