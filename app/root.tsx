@@ -4,7 +4,10 @@ import { useEffect, type ReactNode } from 'react';
 import styles from '~/styles/app.css';
 import { adminExists } from '~/services/identity/setup.server';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
 
 export const meta: MetaFunction = () => [
   { title: 'vialcart — refill day' },
@@ -29,6 +32,16 @@ export function Layout({ children }: { children: ReactNode }) {
   useEffect(() => {
     document.documentElement.dataset.hydrated = 'true';
   }, [location]);
+  useEffect(() => {
+    // Enter on a checkbox or radio never submits its form (browsers treat it as "submit"): a
+    // "Select all" ticked by keyboard must not add every line. Space still toggles it.
+    const onKeyDown = (event: KeyboardEvent) => {
+      const target = event.target;
+      if (event.key === 'Enter' && target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio')) event.preventDefault();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
   return (
     <html lang="en">
       <head>

@@ -88,8 +88,10 @@ describe('prescriptions in the browser', () => {
     await tech.getByRole('button', { name: /^Add 1 line to cart$/ }).click();
     await tech.waitForURL(/\/refill-day\?added=1/);
     await waitForHydration(tech);
-    const line = tech.locator('tr[data-line-id]', { hasText: patientName });
-    await expect.poll(() => line.count(), { timeout: 10_000 }).toBe(1);
+    // A line is two rows (what it is; its findings and actions): both carry its id.
+    const head = tech.locator('tr.cart-line', { hasText: patientName });
+    await expect.poll(() => head.count(), { timeout: 10_000 }).toBe(1);
+    const line = tech.locator(`tr[data-line-id="${await head.getAttribute('data-line-id')}"]`);
     const findings = await line.locator('.cart-line__findings').textContent();
     expect(findings).not.toMatch(/No refills|expired|Error/);
     await expect.poll(() => tech.getByRole('status').filter({ hasText: 'checkout' }).textContent()).toMatch(/^0 errors block checkout/);
@@ -146,8 +148,9 @@ describe('prescriptions in the browser', () => {
     await prescribed.first().click();
     expect(await tech.getByLabel('SIG').inputValue()).toBe('Give 0.5 ml by mouth BID for 30 days');
     await tech.getByRole('button', { name: /^Add line/ }).click();
-    const line = tech.locator('tr[data-line-id]', { hasText: name });
-    await expect.poll(() => line.count(), { timeout: 10_000 }).toBe(1);
+    const head = tech.locator('tr.cart-line', { hasText: name });
+    await expect.poll(() => head.count(), { timeout: 10_000 }).toBe(1);
+    const line = tech.locator(`tr[data-line-id="${await head.getAttribute('data-line-id')}"]`);
     await expect.poll(() => line.locator('.cart-line__findings').textContent(), { timeout: 10_000 }).toContain('No findings');
     await screenshot(tech, 'prescriptions-written-line-in-cart');
     await tech.close();

@@ -8,7 +8,8 @@ import { LineRow } from './line-row';
 import { SwitchPanel } from './switch-panel';
 import type { ActionResult, Cart, Editing, Line, Prescriber, Renewals, Shipment } from './types';
 
-const COLUMNS = ['Patient', 'Medication · pharmacy', 'Qty', 'SIG', 'Prescriber', 'Ship to', 'Flavor', 'Need by', 'Unit', 'Landed / vial', 'Line total', 'Findings', 'Actions'];
+// Findings and actions are not columns: each line's second row holds them at full width.
+const COLUMNS = ['Patient', 'Medication · pharmacy', 'Qty', 'SIG', 'Prescriber', 'Ship to', 'Flavor', 'Need by', 'Unit', 'Landed / vial', 'Line total'];
 
 export function CartTable(props: {
   cart: Cart;
@@ -79,7 +80,7 @@ export function CartTable(props: {
             </tr>
             {g.lines.map((line) => (
               <Fragment key={line.id}>
-                <LineRow line={line} {...props} />
+                <LineRow line={line} {...props} columns={COLUMNS.length} />
                 {props.editing?.lineId === line.id ? (
                   <tr className="cart-table__detail">
                     <td colSpan={COLUMNS.length}>
@@ -116,7 +117,6 @@ export function CartTable(props: {
                     <Money cents={g.shipment.totalCents} />
                   </strong>
                 </td>
-                <td colSpan={2} />
               </tr>
             ) : null}
           </tbody>
@@ -131,7 +131,6 @@ export function CartTable(props: {
                 <Money cents={cart.totalCents} />
               </strong>
             </td>
-            <td colSpan={2} />
           </tr>
         </tfoot>
       </table>

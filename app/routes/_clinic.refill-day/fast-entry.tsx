@@ -7,6 +7,7 @@ import { Combobox, type ComboboxHandle } from '~/components/combobox';
 import { FormField } from '~/components/form-field';
 import { formatMoney } from '~/lib/format';
 import type { ActionResult, Prescriber } from './types';
+import { asDirected, asDirectedWarning } from '../../../validators/sig/as-directed';
 
 type OfferOption = {
   offerId: string;
@@ -33,6 +34,7 @@ export function FastEntry({ prescribers, actionData }: { prescribers: Prescriber
   const [offer, setOffer] = useState<OfferOption | null>(null);
   const [quantity, setQuantity] = useState('1');
   const [sig, setSig] = useState('');
+  const sigFlag = asDirected(sig);
   const [prescriberId, setPrescriberId] = useState(prescribers[0]?.id ?? '');
   const [shipTo, setShipTo] = useState<'clinic' | 'owner'>('clinic');
   const submitting = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'add';
@@ -54,7 +56,7 @@ export function FastEntry({ prescribers, actionData }: { prescribers: Prescriber
   return (
     <section className="card card--padded stack-sm" aria-labelledby="fast-entry-heading">
       <h2 id="fast-entry-heading">Add a line</h2>
-      <Form method="post" replace preventScrollReset ref={formRef} className="fast-entry" aria-describedby={actionData?.formError ? 'fast-entry-error' : undefined}>
+      <Form method="post" replace preventScrollReset noValidate ref={formRef} className="fast-entry" aria-describedby={actionData?.formError ? 'fast-entry-error' : undefined}>
         <input type="hidden" name="intent" value="add" />
         <input type="hidden" name="patientId" value={patient?.id ?? ''} />
         <input type="hidden" name="offerId" value={offer?.offerId ?? ''} />
@@ -100,7 +102,7 @@ export function FastEntry({ prescribers, actionData }: { prescribers: Prescriber
           error={errors.offerId}
         />
         <FormField label="Qty" name="quantity" type="number" min={1} max={10000} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} error={errors.quantity} className="fast-entry__qty" />
-        <FormField label="SIG" name="sig" value={sig} onChange={(e) => setSig(e.target.value)} error={errors.sig} className="fast-entry__sig" hint={offer?.prescription ? 'From the active prescription' : undefined} />
+        <FormField label="SIG" name="sig" value={sig} onChange={(e) => setSig(e.target.value)} error={errors.sig} className="fast-entry__sig" hint={sigFlag ? <span className="sig-missing">{asDirectedWarning(sigFlag)}</span> : offer?.prescription ? 'From the active prescription' : undefined} />
         <FormField label="Prescriber" name="prescriberId" as="select" value={prescriberId} onChange={(e) => setPrescriberId(e.target.value)} error={errors.prescriberId}>
           {prescribers.map((p) => (
             <option key={p.id} value={p.id}>

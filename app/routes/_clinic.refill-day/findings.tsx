@@ -23,7 +23,9 @@ function RecordWeight({ line, patientId }: { line: Line; patientId: string }) {
   const typed = (field: string, fallback: string) => (typeof mine?.values?.[field] === 'string' ? (mine.values[field] as string) : fallback);
   return (
     <details className="record-weight" open={mine ? true : undefined}>
-      <summary>Record a new weight</summary>
+      <summary>
+        Record a new weight<span className="visually-hidden"> for {line.patientName}</span>
+      </summary>
       <Form method="post" replace preventScrollReset aria-label={`Record a new weight for ${line.patientName}`} className="cluster">
         <input type="hidden" name="intent" value="record-weight" />
         <input type="hidden" name="lineId" value={line.id} />
@@ -51,6 +53,8 @@ export function Findings({ line, renewals, onEditSig }: { line: Line; renewals: 
   const firstRenewal = line.findings.findIndex((f) => f.fix?.kind === 'request_renewal');
   // Notes (severity info) ask nothing of anyone: a line with only notes has no findings to deal with.
   const onlyNotes = line.findings.every((f) => f.severity === 'info');
+  // Repeated buttons ("Acknowledge" on thirty lines) name their line for screen readers.
+  const whose = `${line.patientName}’s ${line.medicationName}`;
   return (
     <>
       {onlyNotes ? <span className="text-sm muted">No findings</span> : null}
@@ -63,6 +67,7 @@ export function Findings({ line, renewals, onEditSig }: { line: Line; renewals: 
               {f.fix?.kind === 'switch_offer' ? (
                 <LineButton line={line} intent="switch" fields={{ offerId: f.fix.offerId }}>
                   Switch to {f.fix.pharmacyName}
+                  <span className="visually-hidden"> for {whose}</span>
                 </LineButton>
               ) : null}
               {f.fix?.kind === 'request_renewal' && i === firstRenewal ? (
@@ -79,13 +84,13 @@ export function Findings({ line, renewals, onEditSig }: { line: Line; renewals: 
               ) : null}
               {f.fix?.kind === 'edit_sig' ? (
                 <Button size="sm" onClick={() => onEditSig((f.fix as { missing: string[] }).missing)}>
-                  Edit SIG
+                  Edit SIG<span className="visually-hidden"> of {whose}</span>
                 </Button>
               ) : null}
               {f.fix?.kind === 'record_weight' ? <RecordWeight line={line} patientId={f.fix.patientId} /> : null}
               {f.severity === 'warning' && !f.acknowledged ? (
                 <LineButton line={line} intent="acknowledge" fields={{ rule: f.rule }}>
-                  Acknowledge
+                  Acknowledge<span className="visually-hidden"> {f.rule} warning for {whose}</span>
                 </LineButton>
               ) : null}
               {f.acknowledged ? (

@@ -6,6 +6,7 @@ import { FormField } from '~/components/form-field';
 import { formatDate } from '~/lib/format';
 import { useRemixForm } from '~/lib/forms';
 import { lineEditFormSchema } from '~/schemas/cart';
+import { asDirected, asDirectedWarning } from '../../../validators/sig/as-directed';
 import type { ActionResult, Line, Prescriber } from './types';
 
 export function LineEditor({
@@ -37,7 +38,8 @@ export function LineEditor({
     },
     actionData,
   });
-  const { register, errorOf, setFocus, reset } = form;
+  const { register, errorOf, setFocus, reset, watch } = form;
+  const sigFlag = asDirected(watch('sig') ?? '');
   useEffect(() => {
     setFocus(focusSig ? 'sig' : 'quantity');
   }, [focusSig, setFocus]);
@@ -45,7 +47,7 @@ export function LineEditor({
   const current = conflict?.current as (Partial<Line> & { removed?: boolean; prescriberName?: string }) | undefined;
   const busy = navigation.state === 'submitting' && navigation.formData?.get('lineId') === line.id;
   return (
-    <Form method="post" replace preventScrollReset onSubmit={form.onSubmit} className="stack-sm line-editor" aria-label={`Edit ${line.patientName}'s ${line.medicationName}`}>
+    <Form method="post" replace preventScrollReset noValidate onSubmit={form.onSubmit} className="stack-sm line-editor" aria-label={`Edit ${line.patientName}'s ${line.medicationName}`}>
       <input type="hidden" name="intent" value="update" />
       <input type="hidden" {...register('lineId')} />
       <input type="hidden" {...register('version')} />
@@ -92,7 +94,15 @@ export function LineEditor({
         <FormField
           label="SIG"
           className="line-editor__sig"
-          hint={missing.length ? <span className="sig-missing">Missing: {missing.join(', ')}</span> : 'Dose, route, frequency, and duration.'}
+          hint={
+            sigFlag ? (
+              <span className="sig-missing">{asDirectedWarning(sigFlag)}</span>
+            ) : missing.length ? (
+              <span className="sig-missing">Missing: {missing.join(', ')}</span>
+            ) : (
+              'Dose, route, frequency, and duration.'
+            )
+          }
           error={errorOf('sig')}
           {...register('sig')}
         />

@@ -1,6 +1,6 @@
 /**
- * One cart line: what it is, its price, its findings, its pin ("Optimise pharmacies" never moves a
- * pinned line), and its Edit / Switch pharmacy / Remove buttons.
+ * One cart line: what it is, its price and its pin ("Optimise pharmacies" never moves a pinned
+ * line), then a full-width row with its findings and its Edit / Switch pharmacy / Remove buttons.
  */
 import { Form, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/badge';
@@ -69,6 +69,7 @@ export function LineRow({
   setEditing,
   setSwitching,
   actionData,
+  columns,
 }: {
   line: Line;
   renewals: Renewals;
@@ -76,6 +77,8 @@ export function LineRow({
   setEditing: (e: Editing) => void;
   setSwitching: (id: string | null) => void;
   actionData: ActionResult | undefined;
+  /** How many columns the table has: the line's findings and actions row spans them all. */
+  columns: number;
 }) {
   // The clinic's day from the page's loader: the weight's age is judged against it.
   const { today } = useLoaderData<{ today: string }>();
@@ -83,91 +86,98 @@ export function LineRow({
   const label = `${line.patientName}'s ${line.medicationName}`;
   const rowError = actionData?.lineId === line.id && actionData.intent !== 'update' ? (actionData.conflict?.message ?? actionData.formError) : undefined;
   return (
-    <tr className={hasError ? 'cart-line cart-line--error' : 'cart-line'} data-line-id={line.id}>
-      <th scope="row">
-        <span className="nowrap">{line.patientName}</span>
-        <br />
-        <span className="text-sm muted">{line.ownerName}</span>
-        <br />
-        <WeightText className="text-sm nowrap" kg={line.weightKg} measuredOn={line.weightMeasuredOn} today={today} />
-      </th>
-      <td>
-        {line.medicationName} {line.controlledSchedule ? <Badge tone="warning">C-{line.controlledSchedule}</Badge> : null}
-        <br />
-        <span className="text-sm muted">
-          {line.pharmacyName} · {line.packageDescription}
-        </span>
-        <Form method="post" replace preventScrollReset className="cart-line__pin">
-          <input type="hidden" name="intent" value="pin" />
-          <input type="hidden" name="lineId" value={line.id} />
-          <input type="hidden" name="pinned" value={line.optimizerPinned ? '0' : '1'} />
-          <Button
-            size="sm"
-            variant={line.optimizerPinned ? 'secondary' : 'ghost'}
-            aria-pressed={line.optimizerPinned}
-            aria-label={`Pin ${label} to its pharmacy`}
-            title={'"Optimise pharmacies" never moves a pinned line'}
-          >
-            {line.optimizerPinned ? 'Pinned to this pharmacy' : 'Pin pharmacy'}
-          </Button>
-        </Form>
-        {line.source !== 'manual' ? (
-          <>
-            {' '}
-            <Badge>{humanize(line.source)}</Badge>
-          </>
-        ) : null}
-        {line.returnedReason ? (
-          <p className="text-sm cart-line__returned">
-            <Badge tone="danger">Returned</Badge> {line.returnedReason}
-          </p>
-        ) : null}
-      </td>
-      <td className="align-end num">{line.quantity}</td>
-      <td className="cart-line__sig">{line.sig}</td>
-      <td>{line.prescriberName}</td>
-      <td>
-        {line.shipTo === 'clinic' ? 'Clinic' : 'Owner'} ({line.shipState})
-      </td>
-      <td>{line.flavor ?? (line.flavors.length ? <span className="muted">Choose</span> : <span className="muted">—</span>)}</td>
-      <td className="nowrap">{line.needBy ? formatDate(line.needBy) : <span className="muted">—</span>}</td>
-      <td className="align-end">
-        <Money cents={line.unitPriceCents} />
-      </td>
-      <td className="align-end">
-        <Money cents={line.landedCostCents} />
-      </td>
-      <td className="align-end">
-        <Money cents={line.lineTotalCents} />
-      </td>
-      <td className="cart-line__findings">
-        <Findings line={line} renewals={renewals} onEditSig={(missing) => setEditing({ lineId: line.id, focusSig: true, missing })} />
-        <Signoff line={line} label={label} canSignOff={canSignOff} />
-        {rowError ? (
-          <p className="field__error" role="alert">
-            {rowError}
-          </p>
-        ) : null}
-      </td>
-      <td>
-        <div className="cluster cart-line__actions">
-          <Button size="sm" onClick={() => setEditing({ lineId: line.id })} aria-label={`Edit ${label}`}>
-            Edit
-          </Button>
-          <Button size="sm" onClick={() => setSwitching(line.id)} aria-label={`Switch pharmacy for ${label}`}>
-            Switch pharmacy
-          </Button>
-          <Form method="post" replace preventScrollReset>
-            <input type="hidden" name="intent" value="remove" />
+    <>
+      <tr className={hasError ? 'cart-line cart-line--error' : 'cart-line'} data-line-id={line.id} data-line-label={label}>
+        <th scope="row" tabIndex={-1} className="cart-line__head">
+          <span className="nowrap">{line.patientName}</span>
+          <br />
+          <span className="text-sm muted">{line.ownerName}</span>
+          <br />
+          <WeightText className="text-sm nowrap" kg={line.weightKg} measuredOn={line.weightMeasuredOn} today={today} />
+        </th>
+        <td>
+          {line.medicationName} {line.controlledSchedule ? <Badge tone="warning">C-{line.controlledSchedule}</Badge> : null}
+          <br />
+          <span className="text-sm muted">
+            {line.pharmacyName} · {line.packageDescription}
+          </span>
+          <Form method="post" replace preventScrollReset className="cart-line__pin">
+            <input type="hidden" name="intent" value="pin" />
             <input type="hidden" name="lineId" value={line.id} />
-            <input type="hidden" name="version" value={line.version} />
-            <input type="hidden" name="label" value={label} />
-            <Button size="sm" variant="danger" aria-label={`Remove ${label}`}>
-              Remove
+            <input type="hidden" name="pinned" value={line.optimizerPinned ? '0' : '1'} />
+            <Button
+              size="sm"
+              variant={line.optimizerPinned ? 'secondary' : 'ghost'}
+              aria-pressed={line.optimizerPinned}
+              aria-label={`Pin ${label} to its pharmacy`}
+              title={'"Optimise pharmacies" never moves a pinned line'}
+            >
+              {line.optimizerPinned ? 'Pinned to this pharmacy' : 'Pin pharmacy'}
             </Button>
           </Form>
-        </div>
-      </td>
-    </tr>
+          {line.source !== 'manual' ? (
+            <>
+              {' '}
+              <Badge>{humanize(line.source)}</Badge>
+            </>
+          ) : null}
+          {line.returnedReason ? (
+            <p className="text-sm cart-line__returned">
+              <Badge tone="danger">Returned</Badge> {line.returnedReason}
+            </p>
+          ) : null}
+        </td>
+        <td className="align-end num">{line.quantity}</td>
+        <td className="cart-line__sig">{line.sig}</td>
+        <td>{line.prescriberName}</td>
+        <td>
+          {line.shipTo === 'clinic' ? 'Clinic' : 'Owner'} ({line.shipState})
+        </td>
+        <td>{line.flavor ?? (line.flavors.length ? <span className="muted">Choose</span> : <span className="muted">—</span>)}</td>
+        <td className="nowrap">{line.needBy ? formatDate(line.needBy) : <span className="muted">—</span>}</td>
+        <td className="align-end">
+          <Money cents={line.unitPriceCents} />
+        </td>
+        <td className="align-end">
+          <Money cents={line.landedCostCents} />
+        </td>
+        <td className="align-end">
+          <Money cents={line.lineTotalCents} />
+        </td>
+      </tr>
+      {/* Findings and actions take the table's whole width under the line, so nothing is pushed off-screen. */}
+      <tr className={hasError ? 'cart-line__more cart-line--error' : 'cart-line__more'} data-line-id={line.id} data-line-label={label}>
+        <td colSpan={columns}>
+          <div className="cart-line__more-grid">
+            <div className="cart-line__findings" aria-label={`Findings for ${label}`} role="group">
+              <Findings line={line} renewals={renewals} onEditSig={(missing) => setEditing({ lineId: line.id, focusSig: true, missing })} />
+              <Signoff line={line} label={label} canSignOff={canSignOff} />
+              {rowError ? (
+                <p className="field__error" role="alert">
+                  {rowError}
+                </p>
+              ) : null}
+            </div>
+            <div className="cluster cart-line__actions">
+              <Button size="sm" onClick={() => setEditing({ lineId: line.id })} aria-label={`Edit ${label}`}>
+                Edit
+              </Button>
+              <Button size="sm" onClick={() => setSwitching(line.id)} aria-label={`Switch pharmacy for ${label}`}>
+                Switch pharmacy
+              </Button>
+              <Form method="post" replace preventScrollReset>
+                <input type="hidden" name="intent" value="remove" />
+                <input type="hidden" name="lineId" value={line.id} />
+                <input type="hidden" name="version" value={line.version} />
+                <input type="hidden" name="label" value={label} />
+                <Button size="sm" variant="danger" aria-label={`Remove ${label}`}>
+                  Remove
+                </Button>
+              </Form>
+            </div>
+          </div>
+        </td>
+      </tr>
+    </>
   );
 }

@@ -39,6 +39,7 @@ import { recordWeight } from '~/services/records/index.server';
 import { allowed } from '~/services/identity/permissions';
 import { CartTable } from './cart-table';
 import { FastEntry } from './fast-entry';
+import { useFocusAfterAction } from './focus-after-action';
 import { FindingsSummary } from './findings-summary';
 import { OptimizePanel } from './optimize-panel';
 import { RecentlyRemoved } from './recently-removed';
@@ -174,6 +175,7 @@ export default function RefillDay() {
   const groupBy = params.get('group') === 'pharmacy' ? 'pharmacy' : 'patient';
   const [editing, setEditing] = useState<Editing>(null);
   const [switching, setSwitching] = useState<string | null>(null);
+  const focusSaid = useFocusAfterAction(actionData);
 
   // A saved edit closes its editor; a switch closes the switch panel.
   useEffect(() => {
@@ -207,6 +209,9 @@ export default function RefillDay() {
       />
       <FindingsSummary cart={cart} />
       <StatusLine actionData={actionData} added={added} />
+      <p className="visually-hidden" aria-live="polite" data-testid="focus-said">
+        {focusSaid}
+      </p>
       <FastEntry prescribers={prescribers} actionData={actionData?.intent === 'add' ? actionData : undefined} />
 
       {cart.lines.length === 0 ? (
