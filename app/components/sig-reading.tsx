@@ -6,6 +6,7 @@
  */
 import { useMemo } from 'react';
 import { parseSig, type ParsedSig } from '../../validators/sig';
+import { asDirected, asDirectedWarning } from '../../validators/sig/as-directed';
 
 const ROUTE_WORDS: Record<NonNullable<ParsedSig['route']>, string> = {
   oral: 'by mouth',
@@ -33,6 +34,7 @@ function frequencyWords(f: NonNullable<ParsedSig['frequency']>): string {
 /** What was read and what is missing, for `sig` (and the product's dosage form when known). */
 export function SigReading({ sig, form }: { sig: string; form?: string | null }) {
   const parsed = useMemo(() => parseSig(sig, form ? { form } : undefined), [sig, form]);
+  const flag = asDirected(sig);
   if (!sig.trim()) return null;
   const read = [
     parsed.dose ? `${parsed.dose.amount}${parsed.dose.amountMax ? `–${parsed.dose.amountMax}` : ''}${parsed.dose.unit ? ` ${parsed.dose.unit}` : ''}` : null,
@@ -53,6 +55,7 @@ export function SigReading({ sig, form }: { sig: string; form?: string | null })
             No {part}: a pharmacy cannot fill directions without it.
           </li>
         ))}
+        {flag && !(flag === 'bare' && parsed.missing.length) ? <li className="finding finding--warning">{asDirectedWarning(flag)}</li> : null}
         {parsed.durationDays === undefined && !parsed.asNeeded ? <li className="finding finding--warning">No duration: the refill comes due by the quantity alone.</li> : null}
       </ul>
     </div>

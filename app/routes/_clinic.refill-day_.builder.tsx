@@ -12,19 +12,18 @@ import { PageHeader } from '~/components/page-header';
 import { formatDate, formatSpecies, humanize } from '~/lib/format';
 import type { FormErrors } from '~/lib/forms';
 import { firstError, formAction, readForm } from '~/http/forms.server';
-import { addDueLinesSchema, builderRenewalSchema } from '~/schemas/refill-day';
+import { addDueLinesSchema, builderRenewalSchema, readDueWindow } from '~/schemas/refill-day';
 import { requireUser } from '~/services/identity/auth.server';
 import { addDueToCart, dueForRefill } from '~/services/cart/index.server';
 import { requestRenewals } from '~/services/records/renewals.server';
 
 export const meta: MetaFunction = () => [{ title: 'Due refills — vialcart' }];
 
-const query = z.object({ withinDays: z.coerce.number().int().min(0).max(365).catch(14) });
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'clinic' });
-  const { withinDays } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return json(await dueForRefill(user, { withinDays }));
+  const window = readDueWindow(new URL(request.url).searchParams.get('withinDays'));
+  const due = await dueForRefill(user, { withinDays: window.withinDays });
+  return json({ ...due, withinDaysTyped: window.typed, withinDaysError: window.error });
 }
 
 /** What the builder's action answers: bad input, or how an "Ask for renewal" went. */
@@ -100,8 +99,19 @@ export default function RefillDayBuilder() {
         description={`Patients whose supply runs out within ${data.withinDays} days (last fill + days supply), or ran out in the last 30 days. Patients already in the cart for that medication are left out.`}
         actions={<ButtonLink to="/refill-day">Back to the cart</ButtonLink>}
       />
-      <Form method="get" className="toolbar" aria-label="Due window">
-        <FormField label="Due within (days)" name="withinDays" type="number" min={0} max={365} defaultValue={data.withinDays} className="builder__days" />
+      <Form method="get" className="toolbar" aria-label="Due window" noValidate>
+        <FormField
+          label="Due within (days)"
+          name="withinDays"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={365}
+          key={data.withinDaysTyped ?? data.withinDays}
+          defaultValue={data.withinDaysTyped ?? data.withinDays}
+          error={data.withinDaysError ?? undefined}
+          className="builder__days"
+        />
         <Button type="submit">Show</Button>
       </Form>
       {data.patients.length === 0 ? (

@@ -15,14 +15,14 @@ import { formatNumber } from '~/lib/format';
 import { parseFormData, useRemixForm, type FormErrors } from '~/lib/forms';
 import type { Tone } from '~/lib/status';
 import { catalogImportActionSchema, catalogFetchFormSchema, catalogUploadFormSchema } from '~/schemas/catalog';
-import { requireUser } from '~/services/identity/auth.server';
+import { IMPORTS_REFUSAL, requireUser } from '~/services/identity/auth.server';
 import { listImportPharmacies, listImports, MAX_CSV_BYTES, startCsvImport, startFeedFetch } from '~/services/catalog/catalog-import.server';
 import { formAction, InvalidForm, readForm } from '~/http/forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'Catalog imports — vialcart admin' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
+  const user = await requireUser(request, { area: 'admin', roles: ['admin'], refusal: IMPORTS_REFUSAL });
   const [pharmacies, imports] = await Promise.all([listImportPharmacies(user), listImports(user, { limit: 25 })]);
   return json({ pharmacies, imports });
 }
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionData = FormErrors & { ok?: boolean; message?: string; intent?: string; importId?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
+  const user = await requireUser(request, { area: 'admin', roles: ['admin'], refusal: IMPORTS_REFUSAL });
   if (Number(request.headers.get('content-length') ?? 0) > MAX_CSV_BYTES + 64 * 1024) {
     return json<ActionData>({ ok: false, intent: 'upload', fieldErrors: { file: 'The file is larger than 20 MB.' } }, { status: 400 });
   }

@@ -8,7 +8,7 @@ import { EmptyState } from '~/components/empty-state';
 import { Money } from '~/components/money';
 import { PageHeader } from '~/components/page-header';
 import { formatNumber } from '~/lib/format';
-import { requireUser } from '~/services/identity/auth.server';
+import { IMPORTS_REFUSAL, requireUser } from '~/services/identity/auth.server';
 import { getImport } from '~/services/catalog/catalog-import.server';
 import { orNotFoundPage } from '~/http/forms.server';
 import { medicationLabel } from '../../validators/vocabulary';
@@ -16,7 +16,7 @@ import { medicationLabel } from '../../validators/vocabulary';
 export const meta: MetaFunction = () => [{ title: 'Import report — vialcart admin' }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request, { area: 'admin', roles: ['admin'] });
+  const user = await requireUser(request, { area: 'admin', roles: ['admin'], refusal: IMPORTS_REFUSAL });
   return json({ result: await getImport(user, params.id ?? '').catch(orNotFoundPage('No such import.')) });
 }
 

@@ -67,7 +67,7 @@ export type RefillDayIntent = RefillDayAction['intent'];
  */
 export const builderRenewalSchema = z.union([
   z.object({ renewPrescriptionId: z.uuid({ message: 'This prescription is not on the due list any more: reload the page.' }) }),
-  z.object({ renewAll: z.literal('1'), withinDays: z.coerce.number().int().min(0).max(365).catch(14) }),
+  z.object({ renewAll: z.literal('1'), withinDays: z.string().optional().transform((v) => readDueWindow(v ?? null).withinDays) }),
 ]);
 
 /** The builder's "Add N lines": the chosen due lines (`orderLineId`, once per checkbox), in list order. */
@@ -77,3 +77,19 @@ export const addDueLinesSchema = z.object({
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(z.array(z.uuid({ message: 'This line is not on the due list any more: reload the page.' })).min(1, 'Choose at least one patient to add.')),
 });
+
+/** The builder's default due window, in days, when the field is left empty. */
+export const DEFAULT_DUE_WINDOW = 14;
+
+/**
+ * The builder's "Due within (days)" as typed: empty means the default window (never 0 days);
+ * anything but a whole number from 0 to 365 is an error on the field, shown with what was
+ * typed, while the list uses the default.
+ */
+export function readDueWindow(raw: string | null): { withinDays: number; typed: string | null; error: string | null } {
+  const text = (raw ?? '').trim();
+  if (text === '') return { withinDays: DEFAULT_DUE_WINDOW, typed: null, error: null };
+  const parsed = z.coerce.number().int().min(0).max(365).safeParse(text);
+  if (parsed.success) return { withinDays: parsed.data, typed: null, error: null };
+  return { withinDays: DEFAULT_DUE_WINDOW, typed: text.slice(0, 20), error: `Enter a whole number of days from 0 to 365; showing the next ${DEFAULT_DUE_WINDOW} days.` };
+}

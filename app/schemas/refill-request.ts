@@ -20,13 +20,16 @@ const FREE_TEXT_MULTILINE = /^[^<>\p{Cc}]*(?:\r?\n[^<>\p{Cc}]*)*$/u;
 /** E.164 as owners type it: +, spaces, dots, dashes and brackets around 10–15 digits. */
 export const PHONE_INPUT = /^\+?[\d\s().-]{7,24}$/;
 
+/** "the owner name", but "your name" as it is (never "the your name"). */
+const the = (label: string) => (label.startsWith('your ') ? label : `the ${label}`);
+
 const personName = (label: string, max: number) =>
   z
-    .string({ error: `Enter the ${label}.` })
+    .string({ error: `Enter ${the(label)}.` })
     .trim()
-    .min(1, `Enter the ${label}.`)
-    .max(max, `Keep the ${label} under ${max} characters.`)
-    .regex(NAME, `Use letters, spaces, hyphens and apostrophes only in the ${label}.`);
+    .min(1, `Enter ${the(label)}.`)
+    .max(max, `Keep ${the(label)} under ${max} characters.`)
+    .regex(NAME, `Use letters, spaces, hyphens and apostrophes only in ${the(label)}.`);
 
 const medicationText = z
   .string({ error: 'Enter the medication.' })
@@ -73,7 +76,7 @@ export const publicRefillFormSchema = z
     ownerName: personName('your name', 100),
     ownerPhone: optionalPhone,
     ownerEmail: optionalEmail,
-    patientName: personName("pet's name", 60),
+    patientName: personName("your pet's name", 60),
     medication: medicationText,
     dosesLeft: z
       .string()

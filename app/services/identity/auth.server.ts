@@ -116,9 +116,13 @@ export function homeFor(user: UserPrincipal): string {
  * another role gets a 403 page; with `area`, users of the other side (clinic vs pharmacy) are
  * sent to their own home.
  */
+/** What a clinic's or pharmacy's staff read on the admin catalog imports page they cannot open. */
+export const IMPORTS_REFUSAL =
+  'Catalog imports are run by vialcart’s administrators, and your account is not one. To change a pharmacy’s prices or stock, ask the pharmacy to send its price list, or contact vialcart support.';
+
 export async function requireUser(
   request: Request,
-  options: { roles?: Role[]; area?: 'clinic' | 'pharmacy' | 'admin' } = {},
+  options: { roles?: Role[]; area?: 'clinic' | 'pharmacy' | 'admin'; refusal?: string } = {},
 ): Promise<UserPrincipal> {
   const session = await getSession(request);
   const userId = session.get('userId');
@@ -134,7 +138,12 @@ export async function requireUser(
   const user = loaded.user;
   if (options.area === 'clinic' && !user.clinicId) throw redirect(homeFor(user));
   if (options.area === 'pharmacy' && !user.pharmacyId) throw redirect(homeFor(user));
-  if (options.area === 'admin' && user.role !== 'admin') throw redirect(homeFor(user));
+  if (options.area === 'admin' && user.role !== 'admin') {
+    // A page someone outside the area may reasonably look for says why it is closed (a 403
+    // with `refusal`) instead of silently sending them home.
+    if (options.refusal) throw new Response(options.refusal, { status: 403 });
+    throw redirect(homeFor(user));
+  }
   if (options.roles && !options.roles.includes(user.role)) {
     throw new Response('Your role cannot open this page.', { status: 403 });
   }
