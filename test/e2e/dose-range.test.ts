@@ -64,6 +64,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
+// A line is two rows (what it is; its findings and actions), both carrying its id.
 const row = (page: Page, lineId: string) => page.locator(`tr[data-line-id="${lineId}"]`);
 const findingsOf = (page: Page, lineId: string) => row(page, lineId).locator('.cart-line__findings');
 
@@ -83,7 +84,7 @@ describe('dose.range on the refill-day page', () => {
     expect(text).toContain('ACVIM consensus, systemic hypertension (2018)');
     expect(text).toContain('Acierno MJ');
     expect(await row(page, tenfold).getByRole('button', { name: 'Edit SIG' }).count()).toBe(1);
-    expect(await row(page, tenfold).getAttribute('class')).toContain('cart-line--error');
+    expect(await row(page, tenfold).first().getAttribute('class')).toContain('cart-line--error');
 
     // The missing weight: a warning with the fix on the line.
     const warning = findingsOf(page, unweighed).locator('.finding--warning', { hasText: 'no weight on file' });

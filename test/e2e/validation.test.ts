@@ -128,6 +128,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
+// A line is two rows (what it is; its findings and actions), both carrying its id.
 const row = (page: Page, lineId: string) => page.locator(`tr[data-line-id="${lineId}"]`);
 const findingsOf = (page: Page, lineId: string) => row(page, lineId).locator('.cart-line__findings');
 const payDisabled = (page: Page) => page.locator('[aria-disabled="true"]', { hasText: 'Review and pay' });
@@ -184,7 +185,7 @@ describe('validation on the refill-day page', () => {
     // registration the signer needs: that sentence is set aside before looking for prescription findings.)
     const prescriptionFindings = async () => ((await findingsOf(page, dea!).textContent()) ?? '').replace(/[^.]*has not signed it off\.[^.]*\./, '');
     await expect.poll(prescriptionFindings, { timeout: 10_000 }).not.toMatch(/DEA|No refills|written by/);
-    await expect.poll(() => row(page, dea!).textContent(), { timeout: 10_000 }).toContain('Dr. Maria Alvarez');
+    await expect.poll(async () => (await row(page, dea!).allTextContents()).join(' '), { timeout: 10_000 }).toContain('Dr. Maria Alvarez');
 
     for (const rule of ['pharmacy.ship_state', 'pharmacy.stock'] as const) {
       const [id] = lineFor[rule]!;
