@@ -20,13 +20,15 @@ export interface ApiKeyRow {
   createdBy: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Until when the secret before the last rotation still works. */
+  previousWorksUntil?: string | null;
 }
 
 /** Props of {@link ApiKeysPanel}. */
 export interface ApiKeysPanelProps {
   keys: ApiKeyRow[];
   /** The action's answer: a new key's secret (shown once), a revocation, or errors. */
-  answer: (FormErrors & { intent?: string; created?: { name: string; secret: string; scope: string }; revoked?: boolean }) | undefined;
+  answer: (FormErrors & { intent?: string; created?: { name: string; secret: string; scope: string }; revoked?: boolean; rotated?: { secret: string; previousWorksUntil: string | null } }) | undefined;
   /** Which API the keys open, e.g. "/api/v1". */
   apiBase: string;
 }
@@ -46,7 +48,7 @@ export function ApiKeysPanel({ keys, answer, apiBase }: ApiKeysPanelProps) {
     if (answer?.created) reset({ intent: 'create', name: '', scope: 'read' });
   }, [answer, reset]);
   const busy = (intent: string, keyId?: string) => navigation.state !== 'idle' && navigation.formData?.get('intent') === intent && (!keyId || navigation.formData?.get('keyId') === keyId);
-  const revokeError = answer?.intent === 'revoke' ? answer.formError : undefined;
+  const revokeError = answer?.intent === 'revoke' || answer?.intent === 'rotate' ? answer.formError : undefined;
   return (
     <div className="stack-lg">
       <Toaster message={answer?.revoked ? { id: `revoked-${Date.now()}`, text: 'Key revoked: its next request is refused.', tone: 'success' } : null} />
@@ -59,6 +61,24 @@ export function ApiKeysPanel({ keys, answer, apiBase }: ApiKeysPanelProps) {
           </code>
           <p className="muted text-sm">
             Send it as <code>Authorization: Bearer …</code> to {apiBase}. Scope: {answer.created.scope === 'write' ? 'read and write' : 'read only (GET requests)'}.
+          </p>
+        </section>
+      ) : null}
+      {answer?.rotated ? (
+        <section aria-labelledby="rotated-key-heading" className="card card--padded stack-sm" role="status">
+          <h2 id="rotated-key-heading">The key’s new secret</h2>
+          <p>Copy it now: it is shown only this once.</p>
+          <code className="secret" aria-label="The new API key">
+            {answer.rotated.secret}
+          </code>
+          <p className="muted text-sm">
+            {answer.rotated.previousWorksUntil ? (
+              <>
+                The previous secret keeps working until <DateTimeText value={answer.rotated.previousWorksUntil} />: switch your systems before then.
+              </>
+            ) : (
+              'The previous secret stopped working at once.'
+            )}
           </p>
         </section>
       ) : null}
@@ -108,6 +128,13 @@ export function ApiKeysPanel({ keys, answer, apiBase }: ApiKeysPanelProps) {
                       <DateTimeText value={k.revokedAt} />
                     </span>
                   </span>
+                ) : k.previousWorksUntil ? (
+                  <span className="stack-sm">
+                    <Badge tone="info">Rotated</Badge>
+                    <span className="muted text-sm">
+                      previous secret works until <DateTimeText value={k.previousWorksUntil} />
+                    </span>
+                  </span>
                 ) : (
                   <Badge tone="success">Active</Badge>
                 ),
@@ -117,13 +144,23 @@ export function ApiKeysPanel({ keys, answer, apiBase }: ApiKeysPanelProps) {
               header: <span className="visually-hidden">Actions</span>,
               cell: (k) =>
                 k.revokedAt ? null : (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="revoke" />
-                    <input type="hidden" name="keyId" value={k.id} />
-                    <Button type="submit" size="sm" variant="danger" loading={busy('revoke', k.id)}>
-                      Revoke<span className="visually-hidden"> {k.name}</span>
-                    </Button>
-                  </Form>
+                  <span className="cluster">
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="rotate" />
+                      <input type="hidden" name="keyId" value={k.id} />
+                      <input type="hidden" name="overlapHours" value="24" />
+                      <Button type="submit" size="sm" loading={busy('rotate', k.id)} title="A new secret; the current one keeps working for 24 hours">
+                        Rotate<span className="visually-hidden"> {k.name}</span>
+                      </Button>
+                    </Form>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="keyId" value={k.id} />
+                      <Button type="submit" size="sm" variant="danger" loading={busy('revoke', k.id)}>
+                        Revoke<span className="visually-hidden"> {k.name}</span>
+                      </Button>
+                    </Form>
+                  </span>
                 ),
             },
           ]}

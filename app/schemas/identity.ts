@@ -86,4 +86,13 @@ export const createApiKeySchema = z.object({
 export type CreateApiKeyForm = z.input<typeof createApiKeySchema>;
 
 /** The API keys pages: every intent. */
-export const apiKeyIntentSchema = z.discriminatedUnion('intent', [createApiKeySchema, z.object({ intent: z.literal('revoke'), keyId: z.uuid('Choose a key.') })]);
+export const apiKeyIntentSchema = z.discriminatedUnion('intent', [
+  createApiKeySchema,
+  z.object({ intent: z.literal('revoke'), keyId: z.uuid('Choose a key.') }),
+  /** A new secret; the old one keeps working for `overlapHours` (docs/onboarding.md, "Secrets and rotation"). */
+  z.object({
+    intent: z.literal('rotate'),
+    keyId: z.uuid('Choose a key.'),
+    overlapHours: z.coerce.number({ error: 'Enter the overlap in hours.' }).int('Whole hours.').min(0, 'At least 0 hours.').max(168, 'At most 168 hours (a week).').default(24),
+  }),
+]);

@@ -11,6 +11,8 @@ import * as newPharmacy from '../../app/routes/admin.pharmacies.new';
 import * as pharmacyPage from '../../app/routes/admin.pharmacies.$id';
 import * as inviteRoute from '../../app/routes/invite.$token';
 import * as pharmacyOrder from '../../app/routes/pharmacy.orders.$id';
+import * as pharmacyKeys from '../../app/routes/pharmacy.api-keys';
+import * as pharmacyOrdersApi from '../../app/routes/api.pharmacy.v1.orders';
 import { checkPharmacyEventSignature, recordPharmacyEvent } from '../../app/services/orders/pharmacy-orders.server';
 import { orderMoney, verifyCheckoutLedger } from '../../app/services/payments/index.server';
 import { manualClock, setClock } from '../../app/services/platform/clock.server';
@@ -256,6 +258,54 @@ describe('pharmacists, by invitation', () => {
     const sierraOrder = await getDb().selectFrom('orders').select('id').where('pharmacyId', '=', sierra).where('checkoutId', '=', order.checkoutId).executeTakeFirstOrThrow();
     expect((await call(pharmacyOrder.loader, request(`/pharmacy/orders/${sierraOrder.id}`, { cookie: marta }), { id: sierraOrder.id })).status).toBe(200);
     await resetCheckouts(world);
+  });
+});
+
+describe('API keys rotated with an overlap', () => {
+  it('a rotated key answers to its new secret and, until the overlap ends, its old one; then only the new', async () => {
+    const pharmacist = await signIn('pharmacist@pacific.example');
+    const keysAction = (form: Record<string, string>) => call(pharmacyKeys.action, request('/pharmacy/api-keys', { cookie: pharmacist, form }));
+    const created = (await (await keysAction({ intent: 'create', name: 'LIMS', scope: 'read' })).json()) as { created: { secret: string } };
+    const old = created.created.secret;
+    const keyRow = await getDb().selectFrom('apiKeys').select(['id', 'keyPrefix']).where('pharmacyId', '=', DEMO_IDS.pharmacy('pacific')).where('name', '=', 'LIMS').executeTakeFirstOrThrow();
+    const ordersWith = async (key: string) => (await call(pharmacyOrdersApi.loader, request('/api/pharmacy/v1/orders', { apiKey: key }))).status;
+    expect(await ordersWith(old)).toBe(200);
+
+    const start = new Date();
+    const clock = manualClock(start);
+    setClock(clock);
+    const tooLong = await keysAction({ intent: 'rotate', keyId: keyRow.id, overlapHours: '200' });
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as Answer).fieldErrors).toEqual({ overlapHours: expect.stringMatching(/168/) });
+    const rotated = (await (await keysAction({ intent: 'rotate', keyId: keyRow.id, overlapHours: '24' })).json()) as { rotated: { secret: string; previousWorksUntil: string } };
+    const fresh = rotated.rotated.secret;
+    expect(fresh).toMatch(/^vc_pharmacy_/);
+    expect(fresh).not.toBe(old);
+    expect(rotated.rotated.previousWorksUntil).toBe(new Date(start.getTime() + 24 * 3_600_000).toISOString());
+    const listed = ((await (await call(pharmacyKeys.loader, request('/pharmacy/api-keys', { cookie: pharmacist }))).json()) as { keys: { id: string; prefix: string; previousWorksUntil: string | null }[] }).keys.find((k) => k.id === keyRow.id)!;
+    expect(listed).toMatchObject({ prefix: fresh.slice(0, listed.prefix.length), previousWorksUntil: rotated.rotated.previousWorksUntil });
+    expect(listed.prefix).not.toBe(keyRow.keyPrefix);
+
+    expect(await ordersWith(fresh)).toBe(200);
+    expect(await ordersWith(old)).toBe(200);
+    clock.advance(24 * 3_600_000 - 60_000);
+    expect(await ordersWith(old)).toBe(200);
+    clock.advance(2 * 60_000);
+    expect(await ordersWith(old)).toBe(401);
+    expect(await ordersWith(fresh)).toBe(200);
+    setClock(undefined);
+
+    // No overlap: the old secret stops at once. A revoked key is not rotated; another pharmacy's key is a 404.
+    const again = (await (await keysAction({ intent: 'rotate', keyId: keyRow.id, overlapHours: '0' })).json()) as { rotated: { secret: string; previousWorksUntil: string | null } };
+    expect(again.rotated.previousWorksUntil).toBeNull();
+    expect(await ordersWith(fresh)).toBe(401);
+    expect(await ordersWith(again.rotated.secret)).toBe(200);
+    await keysAction({ intent: 'revoke', keyId: keyRow.id });
+    expect((await keysAction({ intent: 'rotate', keyId: keyRow.id, overlapHours: '24' })).status).toBe(409);
+    const sierraKey = await getDb().selectFrom('apiKeys').select('id').where('pharmacyId', '=', DEMO_IDS.pharmacy('sierra')).executeTakeFirstOrThrow();
+    expect((await keysAction({ intent: 'rotate', keyId: sierraKey.id, overlapHours: '24' })).status).toBe(404);
+    const audit = await getDb().selectFrom('auditEvents').select('action').where('subjectId', '=', keyRow.id).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['api_key.created', 'api_key.rotated', 'api_key.rotated', 'api_key.revoked']);
   });
 });
 

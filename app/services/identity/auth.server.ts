@@ -174,7 +174,11 @@ export async function requireApiKey(request: Request, kind: 'clinic' | 'pharmacy
     .leftJoin('clinics', 'clinics.id', 'apiKeys.clinicId')
     .leftJoin('pharmacies', 'pharmacies.id', 'apiKeys.pharmacyId')
     .select(['apiKeys.id', 'apiKeys.clinicId', 'apiKeys.pharmacyId', 'apiKeys.revokedAt', 'apiKeys.scope', 'apiKeys.lastUsedAt', 'clinics.suspendedAt', 'pharmacies.active as pharmacyActive'])
-    .where('apiKeys.keyHash', '=', hashApiKey(key))
+    // The key's secret, or its previous secret during a rotation's overlap (api-keys.server.ts).
+    .where((eb) => {
+      const hash = hashApiKey(key);
+      return eb.or([eb('apiKeys.keyHash', '=', hash), eb.and([eb('apiKeys.previousKeyHash', '=', hash), eb('apiKeys.previousKeyExpiresAt', '>', now())])]);
+    })
     .executeTakeFirst();
   if (!row || row.revokedAt) throw new DomainError('unauthorized', 'That API key is not valid.');
   if (row.clinicId && row.suspendedAt) throw new DomainError('unauthorized', 'This clinic’s account is suspended: its API keys do not work until it is restored.');

@@ -13,7 +13,7 @@
  * - `staff.server.ts`          a clinic's staff as its manager runs them (/settings/staff)
  * - `password-reset.server.ts` "Forgot password?" and reset links
  * - `account.server.ts`        one's own account: password change, sessions, sign out elsewhere
- * - `api-keys.server.ts`       clinic and pharmacy API keys (create, list, revoke)
+ * - `api-keys.server.ts`       clinic and pharmacy API keys (create, list, rotate with an overlap, revoke)
  * - `account-mail.server.ts`   account emails through the notifications outbox
  * - `rate-limit.server.ts`     the shared fixed-window counters
  *
@@ -28,6 +28,6 @@ export { adminExists, completeSetup, prepareSetup, setupTokenValid, SETUP_LINK_P
 export { acceptInvitation, inviteUser, readInvitation, resendInvitation, INVITATION_PROBLEMS, type InvitationState } from './invitations.server';
 export { changeStaffRole, deactivateStaff, inviteStaff, listStaff, reactivateStaff, resendStaffInvitation, type StaffMember } from './staff.server';
 export { readPasswordReset, requestPasswordReset, resetPassword, registerPasswordResetTasks, RESET_PROBLEMS, RESET_REQUESTED_MESSAGE } from './password-reset.server';
-export { createApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from './api-keys.server';
+export { createApiKey, KEY_OVERLAP_HOURS, listApiKeys, revokeApiKey, rotateApiKey, type ApiKeyView } from './api-keys.server';
 export { listAccountEmails } from './account-mail.server';
 export { passwordWeakness } from './passwords.server';
