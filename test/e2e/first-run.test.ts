@@ -2,20 +2,25 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearHydration, screenshot, waitForHydration } from '../support/browser';
 import { setUpBrowserApp } from '../support/browser-app';
+import { startPharmacySimulator, type PharmacySimulator } from '../support/pharmacy-simulator';
 import { startSmtpServer } from '../support/smtp';
 
 // vialcart from nothing, as a new operator meets it: a database without demo data, the setup
 // link from the server's log, the platform administrator, a clinic with its first manager, who
-// accepts the emailed invitation and invites a veterinarian and a technician, who sign in.
-// The steps run in order and share `flow`; later steps (a pharmacy, its catalog, a checkout)
-// extend the same story.
+// accepts the emailed invitation and invites a veterinarian and a technician, who sign in; then
+// a partner pharmacy with its licences and its REST endpoint (the local pharmacy simulator),
+// whose test order the simulator receives. The steps run in order and share `flow`; later
+// steps (its catalog, a checkout) extend the same story.
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let pharmacy: PharmacySimulator;
 beforeAll(async () => {
   smtp = await startSmtpServer();
+  pharmacy = await startPharmacySimulator({ secrets: {} });
 });
 afterAll(async () => {
   await smtp?.close();
+  await pharmacy?.close();
 });
 
 const app = setUpBrowserApp({ template: 'empty', env: () => ({ DEMO: '0', SMTP_URL: smtp.url }) });
@@ -194,5 +199,55 @@ describe('a fresh vialcart, from the setup link to a clinic with its staff', () 
     await expect.poll(() => manager.getByRole('row').filter({ hasText: TECH.email }).textContent(), SLOW).toContain('Active');
     expect(await manager.getByRole('row').filter({ hasText: VET.email }).textContent()).toContain('Active');
     await screenshot(manager, 'first-run-staff-active');
+  });
+
+  it('the administrator adds a pharmacy with a licence and a REST endpoint, whose signed test order reaches the pharmacy', async () => {
+    const page = flow.admin!;
+    await clearHydration(page);
+    await page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name: 'Pharmacies', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/pharmacies');
+    await waitForHydration(page);
+    expect(await page.locator('main').textContent()).toContain('No pharmacies yet');
+    await clearHydration(page);
+    await page.getByRole('link', { name: 'New pharmacy' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/pharmacies/new');
+    await waitForHydration(page);
+    await page.getByLabel(exactly('Name')).fill('Bayou Compounding');
+    await page.getByLabel('Slug').fill('bayou');
+    await page.getByLabel('Resident state').selectOption('LA');
+    await page.getByLabel('503A licence number').fill('LA-PHY-7781');
+    await page.getByLabel('Contact email').fill('orders@bayou.example');
+    await page.getByRole('radio', { name: /REST endpoint/ }).check();
+    await page.getByLabel('Order endpoint URL').fill(pharmacy.endpointFor('bayou'));
+    await screenshot(page, 'first-run-new-pharmacy');
+    await page.getByRole('button', { name: 'Create pharmacy' }).click();
+    await expect.poll(() => page.getByTestId('secret-once').count(), SLOW).toBe(1);
+    const secret = (await page.getByTestId('secret-once').textContent())!.trim();
+    expect(secret).toMatch(/^whsec_/);
+    pharmacy.configure({ secrets: { bayou: secret } });
+    await screenshot(page, 'first-run-pharmacy-secret');
+    await clearHydration(page);
+    await page.getByRole('link', { name: 'Continue to Bayou Compounding' }).click();
+    await page.waitForURL((url) => /^\/admin\/pharmacies\/[0-9a-f-]{36}$/.test(url.pathname));
+    await waitForHydration(page);
+    // The secret is not shown again, only its end.
+    expect(await page.locator('main').textContent()).not.toContain(secret);
+    expect(await page.locator('main').textContent()).toContain(secret.slice(-4));
+
+    await page.getByLabel('Licence state').selectOption('NE');
+    await page.getByLabel(exactly('Licence number')).fill('NE-NR-0042');
+    await page.getByLabel('Expires on').fill('2099-12-31');
+    await page.getByRole('button', { name: 'Save licence' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Ship-to licences' }).textContent(), SLOW).toContain('NE-NR-0042');
+
+    await page.getByRole('button', { name: 'Send a test order' }).click();
+    await expect.poll(() => page.getByTestId('test-order-result').textContent(), SLOW).toContain('The pharmacy accepted the test order (HTTP 200)');
+    expect(pharmacy.testOrders).toHaveLength(1);
+    expect(pharmacy.testOrders[0]).toMatchObject({ schema: 'vialcart.order.v1', test: true, pharmacy: { slug: 'bayou' } });
+    await screenshot(page, 'first-run-pharmacy-test-order');
+
+    await page.getByRole('button', { name: 'Activate the pharmacy' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Active', exact: true }).count(), SLOW).toBe(1);
+    await screenshot(page, 'first-run-pharmacy-active');
   });
 });
