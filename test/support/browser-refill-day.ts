@@ -27,7 +27,8 @@ export async function buildThirtyPatientCart(page: Page, baseUrl: string): Promi
   expect(patients.size).toBe(30);
   await page.getByLabel('Select all due patients').uncheck();
   for (const id of chosen) await page.locator(`input[name="orderLineId"][value="${id}"]`).check();
-  await page.getByRole('button', { name: `Add ${chosen.length} lines to cart` }).click();
+  // The add button is at the top and the bottom of the list; the top one.
+  await page.getByRole('button', { name: `Add ${chosen.length} lines to cart`, exact: true }).click();
   await page.waitForURL(/\/refill-day\?added=/);
   await expect.poll(() => page.getByRole('status').filter({ hasText: 'from the due list' }).count(), { timeout: 20_000 }).toBe(1);
   return { chosen, patients };
