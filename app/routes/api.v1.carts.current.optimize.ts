@@ -17,6 +17,6 @@ export const action = ({ request }: ActionFunctionArgs) =>
       const { cartVersion, proposal } = await proposeOptimization(principal, options);
       return { cartVersion, proposal: proposalJson(proposal) };
     }
-    const { cart, proposal, optimizationId } = await applyOptimization(principal, { ...options, version: input.version! });
+    const { cart, proposal, optimizationId } = await applyOptimization(principal, { ...options, version: input.version!, ...(input.fingerprint ? { fingerprint: input.fingerprint } : {}) });
     return { cart, proposal: proposalJson(proposal), optimizationId };
   });

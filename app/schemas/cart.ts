@@ -124,6 +124,8 @@ export const optimizeCartSchema = z
     pinnedLineIds: z.array(id('cart line')).max(10_000).optional().default([]),
     version: z.number().int().min(0).max(INT32_MAX).optional(),
     maxPharmacies: z.number().int().min(1).max(100).optional(),
+    /** The proposal's `fingerprint`: applying refuses (409) when the proposal is another one by now. */
+    fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'Send the fingerprint of the proposal as it was answered.').optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.dryRun && v.version === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'Send the cart version the proposal was made for.' });

@@ -50,6 +50,8 @@ export const refillDayActionSchema = z.discriminatedUnion(
       intent: z.literal('optimize-apply'),
       version: z.coerce.number({ message: 'Reload the page: the cart version is missing.' }).int('Reload the page: the cart version is missing.').min(0, 'Reload the page: the cart version is missing.'),
       maxPharmacies,
+      /** What the proposal shown would do: applying refuses when it would do something else by now. */
+      fingerprint: z.string({ message: 'Reload the page: the proposal is missing.' }).regex(/^[0-9a-f]{64}$/, 'Reload the page: the proposal is missing.'),
     }),
     /** "Undo optimisation": the latest applied optimisation of the cart. */
     z.object({ intent: z.literal('optimize-undo'), optimizationId: z.uuid({ message: 'There is no optimisation to undo: reload the page.' }) }),

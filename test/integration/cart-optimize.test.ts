@@ -279,7 +279,7 @@ describe('"Optimise pharmacies" on the refill-day page: pins, apply, undo', () =
     for (const m of proposal.moves) expect(proposal.pharmacyNames[proposal.offerPharmacyIds[m.toOfferId]]).toBeTruthy();
     expect(await lineOffers()).toEqual(offersBefore);
 
-    const applied = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion), maxPharmacies: '' });
+    const applied = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion), maxPharmacies: '', fingerprint: proposal.fingerprint });
     expect(applied.status).toBe(200);
     expect(applied.body.message).toMatch(/Optimised: \d+ lines? moved/);
     const afterApply = await pageData(riverside);
@@ -316,11 +316,40 @@ describe('"Optimise pharmacies" on the refill-day page: pins, apply, undo', () =
     expect((await page(riverside, { intent: 'pin', lineId: first!, pinned: '1' })).status).toBe(200);
     const offersBefore = await lineOffers();
     const version = (await getCart()).version;
-    const stale = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion) });
+    const stale = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion), fingerprint: proposal.fingerprint });
     expect(stale.status).toBe(409);
     expect(stale.body.conflict.message).toMatch(/Optimise pharmacies" again/);
     expect((await getCart()).version).toBe(version);
     expect(await lineOffers()).toEqual(offersBefore);
+  });
+
+  it('a proposal that prices or stock changed since (the cart did not) is a 409, and nothing changes', async () => {
+    await fillCart();
+    const proposal = (await page(riverside, { intent: 'optimize' })).body.proposal;
+    expect(proposal.moves.length).toBeGreaterThan(0);
+    // The first move's target pharmacy raises its price beyond every other offer.
+    const target = proposal.moves[0].toOfferId as string;
+    const db = getDb();
+    const { unitPriceCents } = await db.selectFrom('offers').select('unitPriceCents').where('id', '=', target).executeTakeFirstOrThrow();
+    await db.updateTable('offers').set({ unitPriceCents: 99_999 }).where('id', '=', target).execute();
+    try {
+      const offersBefore = await lineOffers();
+      const refused = await page(riverside, { intent: 'optimize-apply', version: String(proposal.cartVersion), fingerprint: proposal.fingerprint });
+      expect(refused.status).toBe(409);
+      expect(refused.body.conflict.message).toMatch(/Prices or stock changed/);
+      expect((await getCart()).version).toBe(proposal.cartVersion);
+      expect(await lineOffers()).toEqual(offersBefore);
+      // The API refuses the same way when it names the fingerprint; without one it applies the proposal as it is now.
+      const api = await optimize({ dryRun: false, version: proposal.cartVersion, fingerprint: proposal.fingerprint });
+      expect(api.status).toBe(409);
+      const fresh = await body(await optimize({ dryRun: true }));
+      expect(fresh.proposal.fingerprint).not.toBe(proposal.fingerprint);
+      const applied = await optimize({ dryRun: false, version: proposal.cartVersion, fingerprint: fresh.proposal.fingerprint });
+      expect(applied.status).toBe(200);
+      expect((await body(applied)).proposal.moves.map((m: Json) => m.toOfferId)).not.toContain(target);
+    } finally {
+      await db.updateTable('offers').set({ unitPriceCents }).where('id', '=', target).execute();
+    }
   });
 
   it('undo refuses while a moved line changed since, and nothing changes', async () => {

@@ -231,6 +231,7 @@ function Proposal({ cart, proposal }: { cart: Cart; proposal: ProposalView }) {
             <input type="hidden" name="intent" value="optimize-apply" />
             <input type="hidden" name="version" value={proposal.cartVersion} />
             <input type="hidden" name="maxPharmacies" value={proposal.maxPharmacies ?? ''} />
+            <input type="hidden" name="fingerprint" value={proposal.fingerprint} />
             <Button variant="primary" loading={applying}>
               Apply: move {proposal.moves.length} {proposal.moves.length === 1 ? 'line' : 'lines'}
             </Button>

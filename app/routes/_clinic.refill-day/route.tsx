@@ -131,7 +131,7 @@ export async function action({ request }: ActionFunctionArgs) {
           return { intent, proposal: { ...proposalJson(proposal), cartVersion, pharmacyNames, offerPharmacyIds, maxPharmacies: input.maxPharmacies ?? null } };
         }
         case 'optimize-apply': {
-          const { proposal } = await applyOptimization(user, { version: input.version, maxPharmacies: input.maxPharmacies ?? null });
+          const { proposal } = await applyOptimization(user, { version: input.version, maxPharmacies: input.maxPharmacies ?? null, fingerprint: input.fingerprint });
           const moved = proposal.moves.length;
           const saved = proposal.totalBeforeCents - proposal.totalAfterCents;
           return {

@@ -7,6 +7,7 @@
  * is one name, strength and form). There is no clinic setting for allowed equivalents yet, so
  * none is used. A line with a flavor keeps its offer: the optimizer does not compare flavors.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { getDb } from '../../../db/client';
 import { json } from '../../../db/json';
@@ -131,7 +132,7 @@ export async function proposeOptimization(
  * cart's version moves once, and each moved line is audited with its reason. The proposal is
  * computed again under the lock, so it is the one for the cart as it is.
  */
-export async function applyOptimization(principal: Principal, request: OptimizeRequest & { version: number }) {
+export async function applyOptimization(principal: Principal, request: OptimizeRequest & { version: number; fingerprint?: string }) {
   const clinicId = clinicScope(principal);
   return getDb().transaction().execute(async (tx: Tx) => {
     const cart = await lockOpenCart(tx, principal);
@@ -139,6 +140,12 @@ export async function applyOptimization(principal: Principal, request: OptimizeR
       throw conflict('The cart changed since this proposal was made. Run "Optimise pharmacies" again to see a proposal for the cart as it is now.', { cartVersion: cart.version });
     }
     const proposal = await optimizeCart(await loadOptimizerInputIn(tx, principal, cart.id, request));
+    if (request.fingerprint !== undefined && request.fingerprint !== proposalFingerprint(proposal)) {
+      throw conflict(
+        'Prices or stock changed since this proposal was made, so applying it now would move other lines. Run "Optimise pharmacies" again to see the proposal as it is now.',
+        { cartVersion: cart.version },
+      );
+    }
     let cartVersion = cart.version;
     let optimizationId: string | null = null;
     if (proposal.moves.length > 0) {
@@ -300,6 +307,16 @@ export async function setLinePinned(principal: Principal, lineId: string, pinned
   });
 }
 
+/**
+ * What a proposal would do, as a short string: its moves (line → offer) and its total after. An
+ * apply that names it is refused when the proposal computed under the lock is another one (the
+ * cart's version did not move, but a pharmacy's prices or stock did).
+ */
+export function proposalFingerprint(proposal: Proposal): string {
+  const moves = proposal.moves.map((m) => `${m.lineId}>${m.toOfferId}`).join(',');
+  return createHash('sha256').update(`${moves}|${proposal.totalAfterCents}`).digest('hex');
+}
+
 /** The proposal as the API answers it (docs/api.md): the agreed fields, and the detail the page shows. */
 export function proposalJson(proposal: Proposal) {
   return {
@@ -314,5 +331,6 @@ export function proposalJson(proposal: Proposal) {
     shipmentsBefore: proposal.shipmentsBefore,
     shipmentsAfter: proposal.shipmentsAfter,
     elapsedMs: proposal.elapsedMs,
+    fingerprint: proposalFingerprint(proposal),
   };
 }
