@@ -1,8 +1,16 @@
 import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData, Link } from '@remix-run/react';
 import { useEffect, type ReactNode } from 'react';
+import { useNonce } from '~/lib/nonce';
+import { z } from 'zod';
 import styles from '~/styles/app.css';
 import { adminExists } from '~/services/identity/setup.server';
+
+// zod compiles object parsers with `new Function` when it may, and probes whether it may by
+// calling it: under our Content-Security-Policy (no 'unsafe-eval', docs/security.md) the browser
+// reports that probe as a violation even though zod catches it. Jitless parsing never tries.
+// (Here, not in a module of its own: `sideEffects: false` lets the bundler drop such a module.)
+z.config({ jitless: true });
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
@@ -27,6 +35,7 @@ export const shouldRevalidate = () => false;
 
 export function Layout({ children }: { children: ReactNode }) {
   const location = useLocation();
+  const nonce = useNonce();
   // `<html data-hydrated="true">` once React runs in the browser, set again after every
   // navigation: browser tests wait for it to know a page's scripts loaded and took over.
   useEffect(() => {
@@ -52,8 +61,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

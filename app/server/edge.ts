@@ -42,6 +42,8 @@ declare module '@remix-run/node' {
     clientIp?: string;
     /** The id of this request in the log (`X-Request-Id`). */
     requestId?: string;
+    /** This request's Content-Security-Policy nonce, for the inline scripts Remix renders (app/server/headers.ts). */
+    cspNonce?: string;
   }
 }
 
@@ -175,6 +177,8 @@ async function send(res: ExpressResponse, response: Response): Promise<void> {
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
+  // Pages and data hold patients' and owners' details: no cache keeps them unless a route says so.
+  if (!response.headers.has('cache-control')) res.setHeader('Cache-Control', 'no-store');
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }
@@ -240,7 +244,7 @@ export function remixEdge(build: ServerBuild, env: Pick<Env, 'NODE_ENV' | 'APP_U
         signal: controller.signal,
         ...(body ? { body, duplex: 'half' } : {}),
       } as RequestInit);
-      const context: AppLoadContext = { clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', requestId };
+      const context: AppLoadContext = { clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', requestId, cspNonce: (res.locals as { cspNonce?: string }).cspNonce };
       const response = await handle(request, context);
       await send(res, await masked(response, requestId));
     } catch (error) {

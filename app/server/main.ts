@@ -11,6 +11,7 @@ import { log } from '../services/platform/logger.server';
 import { registerAllTasks } from '../services/platform/tasks.server';
 import { bootDataLayer, onStopSignal } from './boot.server';
 import { plainErrors, remixEdge } from './edge';
+import { securityHeaders } from './headers';
 import { operations } from './operations';
 import { requestLogging } from './request-log';
 
@@ -32,12 +33,7 @@ async function main() {
   app.use(ops.inFlight);
   app.use(requestLogging());
   app.use(ops.timing);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.setHeader('X-Frame-Options', 'DENY');
-    next();
-  });
+  app.use(securityHeaders(env));
   app.get('/readyz', ops.readyz);
   app.get('/metrics', ops.metrics);
   app.use(compression());

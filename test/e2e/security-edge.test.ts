@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DB } from '../../db/client';
 import { DEMO_API_KEYS, DEMO_IDS, DEMO_PASSWORD } from '../../db/seed';
 import { startAppServer, type AppServer } from '../support/app-server';
+import { launchBrowser, signInAs } from '../support/browser';
 import { createTestDatabase } from '../support/postgres';
 
 // The HTTP edge against the real server (app/server/edge.ts, docs/security.md): each block is
@@ -230,6 +231,61 @@ describe('production is the default mode (finding 8)', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expectNoInternals(await res.text());
+  });
+});
+
+describe('headers and storage (finding 11)', () => {
+  it("sends a CSP whose nonce the page's inline scripts carry, HSTS, Permissions-Policy and no framing", async () => {
+    const res = await fetch(url('/login'));
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const nonce = /script-src 'self' 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/object-src 'none'/);
+    const html = await res.text();
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
+    expect(inline.length).toBeGreaterThan(0);
+    for (const [, attributes] of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+; includeSubDomains/);
+    expect(res.headers.get('permissions-policy')).toMatch(/camera=\(\), microphone=\(\), geolocation=\(\)/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // A new nonce on every request.
+    expect((await fetch(url('/login'))).headers.get('content-security-policy')).not.toContain(nonce);
+  });
+
+  it('names the session cookie __Host-vialcart in production: Secure, HttpOnly, path /, no domain', async () => {
+    const setCookie = (await login('tech@riverside.example')).headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^__Host-vialcart=/);
+    expect(setCookie).toMatch(/; Secure/i);
+    expect(setCookie).toMatch(/; HttpOnly/i);
+    expect(setCookie).toMatch(/; Path=\/(;|$)/);
+    expect(setCookie).not.toMatch(/Domain=/i);
+  });
+
+  it('keeps signed-in pages and their data out of caches', async () => {
+    const cookie = await cookieOf('tech@riverside.example');
+    for (const path of ['/patients', '/patients?_data=routes%2F_clinic.patients._index', '/', '/requests']) {
+      const res = await fetch(url(path), { headers: { Cookie: cookie }, redirect: 'manual' });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+  });
+
+  it('runs the pages in Chromium without a CSP violation (the harness fails on one)', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await signInAs(page, server.url, 'tech@riverside.example');
+      await page.waitForURL(`${server.url}/`);
+      await page.getByRole('link', { name: 'Patients' }).first().click();
+      await page.waitForURL(/\/patients/);
+      await page.locator('html[data-hydrated="true"]').waitFor();
+      expect(await page.evaluate(() => document.querySelectorAll('script[nonce]').length)).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
   });
 });
 

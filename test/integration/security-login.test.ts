@@ -4,7 +4,8 @@ import { DEMO_PASSWORD } from '../../db/seed';
 import * as refillForm from '../../app/routes/c.$clinicSlug.refill';
 import { authenticate, LOGIN_BACKOFF } from '../../app/services/identity/auth.server';
 import { DomainError } from '../../app/services/platform/errors';
-import { call, request } from '../support/requests';
+import { sessionKey, sessionStorage } from '../../app/services/identity/sessions.server';
+import { call, request, signIn } from '../support/requests';
 
 // Sign-in back-off and what is kept about a client's address (docs/security.md).
 
@@ -76,5 +77,16 @@ describe('the public refill form', () => {
     const buckets = await getDb().selectFrom('rateLimits').select('bucket').where('bucket', 'like', 'refill-form:ip:%').execute();
     expect(buckets.length).toBeGreaterThan(0);
     expect(buckets.some((b) => b.bucket.includes('192.0.2.77'))).toBe(false);
+  });
+});
+
+describe('sessions at rest', () => {
+  it('stores a session under the SHA-256 of its cookie id, never the id itself', async () => {
+    const cookie = await signIn('tech@riverside.example');
+    const session = await sessionStorage().getSession(cookie);
+    expect(session.id).toMatch(/^[\w-]{20,}$/);
+    expect(await getDb().selectFrom('sessions').select('id').where('id', '=', session.id).executeTakeFirst()).toBeUndefined();
+    const row = await getDb().selectFrom('sessions').select('userId').where('id', '=', sessionKey(session.id)).executeTakeFirstOrThrow();
+    expect(row.userId).toBe(session.get('userId'));
   });
 });

@@ -21,6 +21,10 @@ const isAsset = (url: string) => new URL(url).pathname.startsWith('/build/');
  * other built assets (`/build/**`) that fail to load or answer 400+; plus any 5xx answer.
  */
 function watchForProblems(context: BrowserContext): void {
+  // A Content-Security-Policy violation fails the test like a console error (docs/security.md).
+  void context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
   context.on('console', (message) => {
     if (message.type() !== 'error') return;
     // Chromium echoes every 4xx/5xx answer as a console error; the answers are judged below

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createCookie, createSessionStorage } from '@remix-run/node';
 import type { Kysely } from 'kysely';
 import { getDb } from '../../../db/client';
@@ -16,15 +16,33 @@ const LAST_SEEN_EVERY_MS = 5 * 60_000;
 type SessionData = { userId: string; userAgent?: string };
 let storage: ReturnType<typeof createSessionStorage<SessionData>> | undefined;
 
+/**
+ * The key a session's row is stored under: the SHA-256 of the cookie's random id, so a copy of
+ * the sessions table (a backup, a dump) signs nobody in (docs/security.md).
+ */
+export function sessionKey(cookieId: string): string {
+  return createHash('sha256').update(cookieId).digest('hex');
+}
+
+/**
+ * The session cookie's name: `__Host-vialcart` in production (the browser then takes it only
+ * over HTTPS, for this host, path `/`, never a parent domain's); `__vialcart` outside production,
+ * where the app may be served over plain http.
+ */
+export function sessionCookieName(production: boolean): string {
+  return production ? '__Host-vialcart' : '__vialcart';
+}
+
 // Sessions live in Postgres (so signing out everywhere, a password reset and deactivation take
-// effect at once on every server); the cookie holds only a signed random id.
+// effect at once on every server); the cookie holds only a signed random id, the table its hash.
 export function sessionStorage() {
   if (storage) return storage;
   const env = getEnv();
-  const cookie = createCookie('__vialcart', {
+  const production = env.NODE_ENV === 'production';
+  const cookie = createCookie(sessionCookieName(production), {
     httpOnly: true,
     sameSite: 'lax',
-    secure: env.NODE_ENV === 'production',
+    secure: production,
     path: '/',
     secrets: [env.SESSION_SECRET],
     maxAge: SESSION_HOURS * 3600,
@@ -39,7 +57,7 @@ export function sessionStorage() {
       await getDb()
         .insertInto('sessions')
         .values({
-          id,
+          id: sessionKey(id),
           userId,
           data: json({ userId }),
           userAgent: typeof data.userAgent === 'string' ? data.userAgent.slice(0, 300) : null,
@@ -51,11 +69,12 @@ export function sessionStorage() {
       return id;
     },
     async readData(id) {
-      const row = await getDb().selectFrom('sessions').select(['data', 'expiresAt', 'lastSeenAt']).where('id', '=', id).executeTakeFirst();
+      const key = sessionKey(id);
+      const row = await getDb().selectFrom('sessions').select(['data', 'expiresAt', 'lastSeenAt']).where('id', '=', key).executeTakeFirst();
       const at = now();
       if (!row || row.expiresAt.getTime() <= at.getTime()) return null;
       if (!row.lastSeenAt || at.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {
-        await getDb().updateTable('sessions').set({ lastSeenAt: at }).where('id', '=', id).execute();
+        await getDb().updateTable('sessions').set({ lastSeenAt: at }).where('id', '=', key).execute();
       }
       return row.data as SessionData;
     },
@@ -63,11 +82,11 @@ export function sessionStorage() {
       await getDb()
         .updateTable('sessions')
         .set({ data: json({ userId: data.userId }), ...(expires ? { expiresAt: expires } : {}) })
-        .where('id', '=', id)
+        .where('id', '=', sessionKey(id))
         .execute();
     },
     async deleteData(id) {
-      await getDb().deleteFrom('sessions').where('id', '=', id).execute();
+      await getDb().deleteFrom('sessions').where('id', '=', sessionKey(id)).execute();
     },
   });
   return storage;
@@ -77,10 +96,10 @@ export function getSession(request: Request) {
   return sessionStorage().getSession(request.headers.get('Cookie'));
 }
 
-/** The id of the request's session (for "this device"), or null when signed out. */
+/** The stored key of the request's session (for "this device"), or null when signed out. */
 export async function currentSessionId(request: Request): Promise<string | null> {
   const session = await getSession(request);
-  return session.id || null;
+  return session.id ? sessionKey(session.id) : null;
 }
 
 /** A `Set-Cookie` value starting a new session for `user`. */
