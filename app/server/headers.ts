@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Env } from '../env.server';
 
 /**
- * Response headers every answer carries (docs/security.md, docs/decisions/014-helmet-and-csp.md),
+ * Response headers every answer carries (docs/security.md, docs/decisions/015-helmet-and-csp.md),
  * set by helmet: a Content-Security-Policy whose scripts are our own files plus the inline ones
  * Remix renders with this request's nonce (`res.locals.cspNonce`, handed to the page by the
  * edge), HSTS, no framing, no sniffing, a same-origin referrer; and a Permissions-Policy that
