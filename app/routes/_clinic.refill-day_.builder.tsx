@@ -270,55 +270,12 @@ export default function RefillDayBuilder() {
             role="group"
             aria-label="Filter the due list"
           >
-            <FormField
-              label="Prescriber"
-              as="select"
-              name="filterPrescriber"
-              form="builder-filters"
-              value={filters.prescriber}
-              onChange={setFilter("prescriber")}
-            >
-              <option value="">Any</option>
-              {distinct(data.patients.map((p) => p.line?.prescriberName)).map(
-                (n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                )
-              )}
-            </FormField>
-            <FormField
-              label="Species"
-              as="select"
-              name="filterSpecies"
-              form="builder-filters"
-              value={filters.species}
-              onChange={setFilter("species")}
-            >
-              <option value="">Any</option>
-              {distinct(data.patients.map((p) => p.species)).map((s) => (
-                <option key={s} value={s}>
-                  {formatSpecies(s)}
-                </option>
-              ))}
-            </FormField>
-            <FormField
-              label="Pharmacy"
-              as="select"
-              name="filterPharmacy"
-              form="builder-filters"
-              value={filters.pharmacy}
-              onChange={setFilter("pharmacy")}
-            >
-              <option value="">Any</option>
-              {distinct(data.patients.map((p) => p.line?.pharmacyName)).map(
-                (n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                )
-              )}
-            </FormField>
+            <FilterSelect label="Prescriber" name="filterPrescriber" value={filters.prescriber} onChange={setFilter("prescriber")}
+              options={distinct(data.patients.map((p) => p.line?.prescriberName))} />
+            <FilterSelect label="Species" name="filterSpecies" value={filters.species} onChange={setFilter("species")}
+              options={distinct(data.patients.map((p) => p.species))} format={formatSpecies} />
+            <FilterSelect label="Pharmacy" name="filterPharmacy" value={filters.pharmacy} onChange={setFilter("pharmacy")}
+              options={distinct(data.patients.map((p) => p.line?.pharmacyName))} />
           </div>
           <div className="toolbar">
             <Button
@@ -550,5 +507,26 @@ export default function RefillDayBuilder() {
         </Form>
       )}
     </div>
+  );
+}
+
+/** One of the due list's filters: "Any" and each distinct value, in the filter form. */
+function FilterSelect(props: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (e: { target: { value: string } }) => void;
+  options: string[];
+  format?: (value: string) => string;
+}) {
+  return (
+    <FormField label={props.label} as="select" name={props.name} form="builder-filters" value={props.value} onChange={props.onChange}>
+      <option value="">Any</option>
+      {props.options.map((o) => (
+        <option key={o} value={o}>
+          {props.format ? props.format(o) : o}
+        </option>
+      ))}
+    </FormField>
   );
 }
