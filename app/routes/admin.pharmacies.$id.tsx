@@ -38,7 +38,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { area: 'admin' });
-  return json({ pharmacy: await getPharmacyForAdmin(user, params.id ?? '').catch(orNotFoundPage('There is no such pharmacy.')) });
+  // The overlap default travels in the data: a value from a .server module is undefined in the browser.
+  return json({ pharmacy: await getPharmacyForAdmin(user, params.id ?? '').catch(orNotFoundPage('There is no such pharmacy.')), overlapDefaultHours: DEFAULT_OVERLAP_HOURS });
 }
 
 type Answer = FormErrors & { intent?: string; done?: string; secret?: string; overlapEndsAt?: string | null; testOrder?: TestOrderResult };
@@ -97,7 +98,7 @@ const PAYOUTS_RETURN: Record<string, string> = {
 };
 
 export default function AdminPharmacy() {
-  const { pharmacy } = useLoaderData<typeof loader>();
+  const { pharmacy, overlapDefaultHours } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as Answer | undefined;
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -196,7 +197,7 @@ export default function AdminPharmacy() {
             type="number"
             min={0}
             max={168}
-            defaultValue={String(DEFAULT_OVERLAP_HOURS)}
+            defaultValue={String(overlapDefaultHours)}
             hint="How long the current secret keeps verifying after the rotation, while the pharmacy switches. 0 ends it at once."
             error={answerFor('rotate_secret')?.fieldErrors?.overlapHours}
           />

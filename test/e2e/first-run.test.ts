@@ -248,6 +248,8 @@ describe('a fresh vialcart, from the setup link to a clinic with its staff', () 
 
     await page.getByRole('button', { name: 'Activate the pharmacy' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Active', exact: true }).count(), SLOW).toBe(1);
+    // The rotation's overlap field shows its default in the browser, not an empty box.
+    expect(await page.getByLabel('Overlap (hours)').inputValue()).toBe('24');
     await screenshot(page, 'first-run-pharmacy-active');
   });
 });
